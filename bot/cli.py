@@ -1,0 +1,195 @@
+"""The `checkin-bot` command line (also `python -m bot`).
+
+Exit codes: 0 success, 2 bad input (config, file, arguments) with one line per problem on
+stderr, 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot.clock import Clock, FakeClock, SystemClock
+from bot.config import Config, ConfigError, config_path, load_config
+from bot.quarters import Quarter
+from bot.reports import coverage_csv, coverage_json, coverage_text
+from bot.roster.files import RosterFileError
+from bot.services.coverage import quarter_coverage
+from bot.services.invites import UnknownCode, create_invite, invite_link
+from bot.services.roster import export_roster_to, import_roster
+from storage.store import Store
+
+log = logging.getLogger("checkin_bot")
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class BadInput(Exception):
+    """A problem the user can fix; each line of ``problems`` is printed."""
+
+    def __init__(self, *problems: str):
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
+
+
+Command = Callable[[argparse.Namespace, Config, Clock], Awaitable[int]]
+
+
+async def cmd_import(args: argparse.Namespace, config: Config, clock: Clock) -> int:
+    path = Path(args.path)
+    async with await Store.open(config.storage.path) as store:
+        try:
+            changes = await import_roster(store, config, path, clock.now())
+        except RosterFileError as exc:
+            raise BadInput(*map(str, exc.problems), "Nothing was imported.") from None
+    if changes.total == 0:
+        print(f"{path}: the roster is already up to date; nothing changed.")
+    else:
+        print(f"{path}: imported.", *changes.lines(), sep="\n  ")
+    return EXIT_OK
+
+
+async def cmd_export(args: argparse.Namespace, config: Config, clock: Clock) -> int:
+    path = Path(args.path)
+    if path.suffix.lower() != ".xlsx" and path.exists() and not path.is_dir():
+        raise BadInput(f"{path}: exists and is not a folder (give a folder or a .xlsx path)")
+    async with await Store.open(config.storage.path) as store:
+        await export_roster_to(store, config, path)
+    print(f"Roster written to {path}")
+    return EXIT_OK
+
+
+async def cmd_coverage(args: argparse.Namespace, config: Config, clock: Clock) -> int:
+    quarter = _quarter(args.quarter, config, clock)
+    async with await Store.open(config.storage.path) as store:
+        coverage = await quarter_coverage(store, config, quarter)
+    render = {"json": coverage_json, "csv": coverage_csv, "text": coverage_text}[args.format]
+    text = render(coverage)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK
+
+
+async def cmd_backup(args: argparse.Namespace, config: Config, clock: Clock) -> int:
+    target = Path(args.path)
+    if target.exists():
+        raise BadInput(f"{target}: already exists (choose a new file name)")
+    if not Path(config.storage.path).exists():
+        raise BadInput(f"{config.storage.path}: no database there yet (storage.path)")
+    async with await Store.open(config.storage.path) as store:
+        await store.db.backup_to(target)
+    print(f"Backup written to {target}")
+    return EXIT_OK
+
+
+async def cmd_invite(args: argparse.Namespace, config: Config, clock: Clock) -> int:
+    async with await Store.open(config.storage.path) as store:
+        try:
+            invite = await create_invite(store, config, args.code, clock.now())
+        except UnknownCode:
+            raise BadInput(
+                f"{args.code}: no member with this code, and no cell with this code that has a"
+                " secretary's phone (check members.csv / cells.csv)"
+            ) from None
+    tz = config.committee.tz
+    print(
+        f"Invite for {invite.person.name} ({invite.person.phone}),"
+        f" valid once until {invite.expires_at.astimezone(tz):%d/%m/%Y %H:%M}:"
+    )
+    username = config.telegram.bot_username
+    if username:
+        print(f"  Telegram: {invite_link(username, invite.token)}")
+    print(f"  Token (Zalo: send it to the bot): {invite.token}")
+    if not username:
+        print("  (set telegram.bot_username in the config to get a Telegram link)")
+    return EXIT_OK
+
+
+async def cmd_demo(args: argparse.Namespace, config: Config, clock: Clock) -> int:
+    from bot.sample import demo_start, load_sample
+
+    demo_clock = FakeClock(demo_start(config))
+    with tempfile.TemporaryDirectory(prefix="checkin-bot-demo-") as folder:
+        async with await Store.open(Path(folder) / "demo.sqlite3") as store:
+            await load_sample(store, config, demo_clock.now())
+            quarter = Quarter.at(demo_clock.now(), config.committee.tz)
+            coverage = await quarter_coverage(store, config, quarter)
+    now_local = demo_clock.now().astimezone(config.committee.tz)
+    print(f"Sample district loaded; the demo clock reads {now_local:%d/%m/%Y %H:%M}.\n")
+    print(coverage_text(coverage))
+    return EXIT_OK
+
+
+def _quarter(text: str | None, config: Config, clock: Clock) -> Quarter:
+    if text is None:
+        return Quarter.at(clock.now(), config.committee.tz)
+    try:
+        return Quarter.parse(text)
+    except ValueError as exc:
+        raise BadInput(f"--quarter: {exc}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="PATH",
+        help="config file (default: $CHECKIN_BOT_CONFIG, else ./config.toml)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="checkin-bot",
+        parents=[common],
+        description="Quarterly cell-meeting visits of district committee members: chat bot and records.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Command, help_text: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        command.set_defaults(handler=handler)
+        return command
+
+    add("demo", cmd_demo, "the sample district in a fresh database: no token, no network")
+    add(
+        "import", cmd_import, "load a roster: a folder of CSV files or one .xlsx workbook"
+    ).add_argument("path", metavar="PATH")
+    add(
+        "export", cmd_export, "write the roster as CSV files (a folder) or a .xlsx workbook"
+    ).add_argument("path", metavar="PATH")
+    coverage = add("coverage", cmd_coverage, "who has covered what in a quarter")
+    coverage.add_argument(
+        "--quarter", metavar="YYYYQN", help="e.g. 2021Q4 (default: the current one)"
+    )
+    coverage.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    add(
+        "backup", cmd_backup, "a consistent copy of the database, also while the bot runs"
+    ).add_argument("path", metavar="PATH")
+    add(
+        "invite",
+        cmd_invite,
+        "a one-time link for the member or the secretary of the cell with CODE",
+    ).add_argument("code", metavar="CODE")
+    return parser
+
+
+def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        explicit = args.config
+        config = load_config(config_path(explicit), must_exist=explicit is not None)
+        return asyncio.run(args.handler(args, config, clock or SystemClock()))
+    except (ConfigError, BadInput) as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+    except Exception:
+        log.exception("checkin-bot %s failed", args.command)
+        return EXIT_FAILED

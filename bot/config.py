@@ -1,0 +1,262 @@
+"""The deployment's configuration: one TOML file, loaded once into typed models.
+
+Every key has a default, so an empty file is a valid (if useless) configuration. A bad value
+or an unknown key is reported with its path, e.g.
+``config.toml: reminders.before_meeting[1]: "2x" is not a duration (use 90s, 30m, 2h, 1d)``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from datetime import time, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
+
+from bot.durations import parse_duration
+
+DEFAULT_PATH = "config.toml"
+ENV_CONFIG = "CHECKIN_BOT_CONFIG"
+ENV_TELEGRAM_TOKEN = "CHECKIN_BOT_TELEGRAM_TOKEN"
+ENV_ZALO_TOKEN = "CHECKIN_BOT_ZALO_TOKEN"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; ``problems`` holds one line per fault."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _duration(value: Any) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise PydanticCustomError("duration", str(exc)) from None
+
+
+def _clock_time(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+        hours, minutes = map(int, value.strip().split(":"))
+        if hours < 24 and minutes < 60:
+            return time(hours, minutes)
+    raise PydanticCustomError(
+        "clock_time", '"{value}" is not a time of day (use HH:MM, e.g. 17:00)', {"value": value}
+    )
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration)]
+ClockTime = Annotated[time, BeforeValidator(_clock_time)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Committee(_Section):
+    name: str = "Quận ủy"
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise PydanticCustomError(
+                "timezone",
+                '"{value}" is not an IANA time zone (e.g. Asia/Ho_Chi_Minh)',
+                {"value": value},
+            ) from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Storage(_Section):
+    path: str = "checkin-bot.sqlite3"
+
+
+class Channel(_Section):
+    enabled: bool = False
+    token: str = ""
+    api_base_url: str = ""
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1:8443"
+    webhook_secret: str = ""
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise PydanticCustomError(
+                "host_port", '"{value}" is not host:port (e.g. 127.0.0.1:8443)', {"value": value}
+            )
+        return value
+
+
+class Telegram(Channel):
+    api_base_url: str = "https://api.telegram.org/bot"
+    bot_username: str = ""  # for invite links (t.me/<bot_username>?start=...)
+
+
+class Zalo(Channel):
+    api_base_url: str = "https://bot-api.zaloplatforms.com/bot"
+
+
+class Access(_Section):
+    admins: list[str] = []
+    digest_chats: list[str] = []
+
+    @field_validator("admins", "digest_chats", mode="before")
+    @classmethod
+    def _as_strings(cls, value: Any) -> Any:
+        # Chat ids are often written as numbers (-100123...); keep them as text.
+        if isinstance(value, list):
+            return [str(item) if isinstance(item, int) else item for item in value]
+        return value
+
+
+class Reminders(_Section):
+    before_meeting: list[Duration] = [timedelta(days=1), timedelta(hours=2)]
+    checkin_opens_before: Duration = timedelta(minutes=30)
+    checkin_closes_after: Duration = timedelta(hours=3)
+    quiet_hours: str = "21:00-07:00"
+    nudge_before_quarter_end: list[Duration] = [timedelta(days=14), timedelta(days=3)]
+    tick: Duration = timedelta(seconds=60)
+    weekly_suggestion: bool = True
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        if value.strip() == "":
+            return ""
+        parts = value.split("-")
+        if len(parts) == 2:
+            try:
+                _clock_time(parts[0])
+                _clock_time(parts[1])
+                return value.strip()
+            except PydanticCustomError:
+                pass
+        raise PydanticCustomError(
+            "quiet_hours",
+            '"{value}" is not a span of hours (use "21:00-07:00", or "" for none)',
+            {"value": value},
+        )
+
+    @property
+    def quiet_span(self) -> tuple[time, time] | None:
+        if not self.quiet_hours:
+            return None
+        start, end = self.quiet_hours.split("-")
+        return _clock_time(start), _clock_time(end)
+
+
+class Digest(_Section):
+    send_at: ClockTime = time(17, 0)
+
+
+class Coverage(_Section):
+    # domain.md: a pair is required when the assignment overlaps the quarter this many days.
+    minimum_overlap_days: int = 30
+
+    @field_validator("minimum_overlap_days")
+    @classmethod
+    def _in_quarter(cls, value: int) -> int:
+        if not 1 <= value <= 92:
+            raise PydanticCustomError(
+                "days", "must be between 1 and 92 days, not {value}", {"value": value}
+            )
+        return value
+
+
+class Invites(_Section):
+    expire_after: Duration = timedelta(days=14)
+
+
+class Config(_Section):
+    committee: Committee = Committee()
+    storage: Storage = Storage()
+    telegram: Telegram = Telegram()
+    zalo: Zalo = Zalo()
+    access: Access = Access()
+    reminders: Reminders = Reminders()
+    digest: Digest = Digest()
+    coverage: Coverage = Coverage()
+    invites: Invites = Invites()
+
+
+def config_path(explicit: str | None) -> Path:
+    """The file to read: --config, else $CHECKIN_BOT_CONFIG, else ./config.toml."""
+    return Path(explicit or os.environ.get(ENV_CONFIG) or DEFAULT_PATH)
+
+
+def load_config(path: Path, *, must_exist: bool = False) -> Config:
+    """Read PATH (a missing default file means all defaults) and apply secrets from the env."""
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
+    elif must_exist:
+        raise ConfigError([f"{path}: no such file (copy config.example.toml and edit it)"])
+    _apply_env_secrets(data)
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        problems = [f"{path}: {_where(err['loc'])}: {_why(err)}" for err in exc.errors()]
+        raise ConfigError(problems) from None
+    # Relative storage paths are relative to the config file, not to wherever we were started.
+    if path.exists() and not Path(config.storage.path).is_absolute():
+        resolved = (path.parent / config.storage.path).as_posix()
+        config = config.model_copy(update={"storage": Storage(path=resolved)})
+    return config
+
+
+def _apply_env_secrets(data: dict[str, Any]) -> None:
+    for section, variable in (("telegram", ENV_TELEGRAM_TOKEN), ("zalo", ENV_ZALO_TOKEN)):
+        token = os.environ.get(variable)
+        if token and isinstance(data.setdefault(section, {}), dict):
+            data[section]["token"] = token
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+_MESSAGES = {
+    "extra_forbidden": "unknown key (see config.example.toml)",
+    "bool_type": "must be true or false",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "string_type": "must be text in quotes",
+    "list_type": "must be a list, e.g. [...]",
+    "model_type": "must be a [section]",
+    "literal_error": "must be one of {expected}",
+}
+
+
+def _why(error: dict[str, Any]) -> str:
+    template = _MESSAGES.get(error["type"])
+    if template is None:
+        return error["msg"]
+    return template.format(**(error.get("ctx") or {}))

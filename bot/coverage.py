@@ -1,0 +1,185 @@
+"""The coverage rule of Regulation 239-QĐ/QU, as a pure function of the quarter's data.
+
+See docs/domain.md, "Coverage, precisely". A (member, organization) pair is *required* in a
+quarter when one assignment overlaps it by at least the minimum number of days; it is *covered*
+by a confirmed check-in at a meeting of any cell of the organization held inside the quarter
+(local time), *pending* when such a check-in awaits confirmation, and *missed* otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from bot.quarters import Quarter
+
+Status = Literal["covered", "pending", "missed"]
+CheckinStatus = Literal["pending", "confirmed", "denied"]
+STATUSES: tuple[Status, ...] = ("covered", "pending", "missed")
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentPeriod:
+    member: str
+    organization: str
+    start: date
+    end: date | None  # inclusive; None = open
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """A check-in of MEMBER at a meeting of CELL (of ORGANIZATION) starting at MEETING_AT."""
+
+    member: str
+    organization: str
+    cell: str
+    meeting_at: datetime  # aware
+    status: CheckinStatus
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationInfo:
+    code: str
+    name: str
+    cells: int
+    flagged_cells: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PairStatus:
+    organization: str
+    status: Status
+
+
+@dataclass
+class MemberCoverage:
+    code: str
+    name: str
+    organizations: list[PairStatus] = field(default_factory=list)
+
+
+@dataclass
+class OrganizationCoverage:
+    code: str
+    name: str
+    cells: int
+    cells_visited: int
+    flagged_cells: list[str]
+    flagged_visited: list[str]
+
+
+@dataclass
+class QuarterCoverage:
+    quarter: Quarter
+    totals: dict[str, int]
+    members: list[MemberCoverage]
+    organizations: list[OrganizationCoverage]
+
+    def to_json(self) -> dict:
+        """The shape promised in contract.md ("Coverage JSON")."""
+        return {
+            "quarter": str(self.quarter),
+            "start": self.quarter.start.isoformat(),
+            "end": self.quarter.end.isoformat(),
+            "totals": dict(self.totals),
+            "members": [
+                {
+                    "code": m.code,
+                    "name": m.name,
+                    "organizations": [
+                        {"code": p.organization, "status": p.status} for p in m.organizations
+                    ],
+                }
+                for m in self.members
+            ],
+            "organizations": [
+                {
+                    "code": o.code,
+                    "name": o.name,
+                    "cells": o.cells,
+                    "cells_visited": o.cells_visited,
+                    "flagged_cells": o.flagged_cells,
+                    "flagged_visited": o.flagged_visited,
+                }
+                for o in self.organizations
+            ],
+        }
+
+
+def required_pairs(
+    quarter: Quarter, assignments: Iterable[AssignmentPeriod], minimum_overlap_days: int
+) -> set[tuple[str, str]]:
+    """(member, organization) pairs with one assignment overlapping QUARTER long enough."""
+    return {
+        (a.member, a.organization)
+        for a in assignments
+        if quarter.overlap_days(a.start, a.end) >= minimum_overlap_days
+    }
+
+
+def coverage_for_quarter(
+    quarter: Quarter,
+    tz: ZoneInfo,
+    *,
+    members: Mapping[str, str],
+    organizations: Iterable[OrganizationInfo],
+    assignments: Iterable[AssignmentPeriod],
+    visits: Iterable[Visit],
+    minimum_overlap_days: int,
+) -> QuarterCoverage:
+    """Who covered what in QUARTER. MEMBERS maps member code to name."""
+    assignments = list(assignments)
+    required = required_pairs(quarter, assignments, minimum_overlap_days)
+    assigned = required_pairs(quarter, assignments, 1)  # any overlap makes a visit count for a cell
+    start, end = quarter.utc_bounds(tz)
+
+    confirmed: set[tuple[str, str]] = set()
+    pending: set[tuple[str, str]] = set()
+    visited_cells: dict[str, set[str]] = {}  # organization -> cells with a confirmed visit
+    for visit in visits:
+        if visit.status == "denied" or not start <= visit.meeting_at < end:
+            continue
+        pair = (visit.member, visit.organization)
+        if visit.status == "pending":
+            pending.add(pair)
+            continue
+        confirmed.add(pair)
+        if pair in assigned:
+            visited_cells.setdefault(visit.organization, set()).add(visit.cell)
+
+    per_member: dict[str, list[PairStatus]] = {code: [] for code in sorted(members)}
+    totals = dict.fromkeys(("required", *STATUSES), 0)
+    for pair in sorted(required):
+        status: Status = (
+            "covered" if pair in confirmed else "pending" if pair in pending else "missed"
+        )
+        totals["required"] += 1
+        totals[status] += 1
+        per_member.setdefault(pair[0], []).append(PairStatus(pair[1], status))
+
+    return QuarterCoverage(
+        quarter=quarter,
+        totals=totals,
+        members=[
+            MemberCoverage(code, members.get(code, code), pairs)
+            for code, pairs in per_member.items()
+        ],
+        organizations=[
+            _organization_coverage(org, visited_cells.get(org.code, set()))
+            for org in sorted(organizations, key=lambda o: o.code)
+        ],
+    )
+
+
+def _organization_coverage(org: OrganizationInfo, visited: set[str]) -> OrganizationCoverage:
+    return OrganizationCoverage(
+        code=org.code,
+        name=org.name,
+        cells=org.cells,
+        cells_visited=len(visited),
+        flagged_cells=sorted(org.flagged_cells),
+        flagged_visited=sorted(visited.intersection(org.flagged_cells)),
+    )

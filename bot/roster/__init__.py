@@ -1,0 +1,1 @@
+"""The roster: who is assigned to which organization, its cells and their meetings."""

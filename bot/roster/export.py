@@ -1,0 +1,51 @@
+"""Write a Roster back as the same files it is imported from (import after export = identity)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.roster.files import SPECS, write_tables
+from bot.roster.model import Roster
+
+
+def export_roster(roster: Roster, path: Path, tz: ZoneInfo) -> None:
+    write_tables(path, roster_tables(roster, tz))
+
+
+def roster_tables(roster: Roster, tz: ZoneInfo) -> dict[str, tuple[list[str], list[list[str]]]]:
+    roster = roster.sorted()
+    rows = {
+        "members": [
+            [m.code, m.full_name, m.phone, m.position, m.language or ""] for m in roster.members
+        ],
+        "organizations": [[o.code, o.name, o.kind] for o in roster.organizations],
+        "cells": [
+            [
+                c.code,
+                c.organization,
+                c.name,
+                c.secretary_name or "",
+                c.secretary_phone or "",
+                c.venue or "",
+                "yes" if c.flagged else "no",
+            ]
+            for c in roster.cells
+            if not c.implied
+        ],
+        "assignments": [
+            [
+                a.member,
+                a.organization,
+                a.duty,
+                a.start.isoformat(),
+                a.end.isoformat() if a.end else "",
+            ]
+            for a in roster.assignments
+        ],
+        "meetings": [
+            [m.cell, m.starts_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), m.venue or "", m.kind]
+            for m in roster.meetings
+        ],
+    }
+    return {spec.name: (list(spec.columns), rows[spec.name]) for spec in SPECS}

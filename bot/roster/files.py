@@ -1,0 +1,235 @@
+"""Roster files on disk: a folder of CSV files or one .xlsx workbook, read into plain tables.
+
+Reading only splits the file into rows of text with their line numbers; what the values mean
+is checked in bot.roster.parse, so both formats get exactly the same checks and messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils.exceptions import InvalidFileException
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    name: str  # "members": members.csv, or the sheet "members"
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    optional_file: bool = False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+SPECS = (
+    FileSpec("members", ("code", "full_name", "phone", "position"), ("language",)),
+    FileSpec("organizations", ("code", "name", "kind")),
+    FileSpec(
+        "cells",
+        ("code", "organization", "name"),
+        ("secretary_name", "secretary_phone", "venue", "flagged"),
+    ),
+    FileSpec("assignments", ("member", "organization", "duty", "start"), ("end",)),
+    FileSpec("meetings", ("cell", "starts_at"), ("venue", "kind"), optional_file=True),
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+
+
+class RosterFileError(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+@dataclass
+class Table:
+    label: str  # how problems name the file: "members.csv" or "roster.xlsx[members]"
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]  # (line number, column -> stripped text)
+
+
+def read_tables(path: Path) -> dict[str, Table]:
+    """Read every roster file under PATH; raise RosterFileError listing each fault found."""
+    if path.is_dir():
+        reader, labels = _read_csv, {spec.name: f"{spec.name}.csv" for spec in SPECS}
+    elif path.suffix.lower() == ".xlsx" and path.is_file():
+        reader, labels = _workbook_reader(path)
+    else:
+        raise RosterFileError(
+            [Problem(str(path), 0, "-", "not a folder of CSV files or an .xlsx workbook")]
+        )
+    tables: dict[str, Table] = {}
+    problems: list[Problem] = []
+    for spec in SPECS:
+        label = labels[spec.name]
+        try:
+            table = reader(path, spec, label)
+        except _Missing:
+            if not spec.optional_file:
+                problems.append(Problem(label, 0, "-", "missing (every roster needs this file)"))
+            continue
+        except RosterFileError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(_check_header(spec, table))
+        tables[spec.name] = table
+    if problems:
+        raise RosterFileError(problems)
+    return tables
+
+
+class _Missing(Exception):
+    pass
+
+
+def _check_header(spec: FileSpec, table: Table) -> list[Problem]:
+    problems = [
+        Problem(table.label, 1, column, "missing column")
+        for column in spec.required
+        if column not in table.header
+    ]
+    expected = ", ".join(spec.columns)
+    seen: set[str] = set()
+    for column in table.header:
+        if column not in spec.columns:
+            problems.append(
+                Problem(table.label, 1, column or "-", f"unknown column (expected: {expected})")
+            )
+        elif column in seen:
+            problems.append(Problem(table.label, 1, column, "column given twice"))
+        seen.add(column)
+    return problems
+
+
+def _read_csv(folder: Path, spec: FileSpec, label: str) -> Table:
+    file = folder / label
+    if not file.is_file():
+        raise _Missing
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise RosterFileError(
+            [Problem(label, line, "-", 'not UTF-8 text (in Excel: Save As "CSV UTF-8")')]
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [column.strip() for column in next(reader, [])]
+    rows: list[tuple[int, dict[str, str]]] = []
+    problems: list[Problem] = []
+    line = 1
+    for values in reader:
+        line_start = line + 1
+        line = reader.line_num
+        if not any(value.strip() for value in values):
+            continue
+        if len(values) > len(header):
+            problems.append(
+                Problem(
+                    label,
+                    line_start,
+                    "-",
+                    f"{len(values)} values but the header has {len(header)} columns"
+                    " (a comma inside a value needs quotes)",
+                )
+            )
+            continue
+        rows.append(
+            (line_start, {col: val.strip() for col, val in zip(header, values, strict=False)})
+        )
+    if problems:
+        raise RosterFileError(problems)
+    return Table(label, header, rows)
+
+
+def _workbook_reader(path: Path):
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise RosterFileError(
+            [Problem(path.name, 0, "-", f"cannot open the workbook: {exc}")]
+        ) from None
+    sheets = {name.strip().lower().removesuffix(".csv"): name for name in workbook.sheetnames}
+    labels = {spec.name: f"{path.name}[{spec.name}]" for spec in SPECS}
+
+    def read(_: Path, spec: FileSpec, label: str) -> Table:
+        if spec.name not in sheets:
+            raise _Missing
+        rows_iter = workbook[sheets[spec.name]].iter_rows(values_only=True)
+        header = [_cell_text(value) for value in next(rows_iter, ())]
+        while header and header[-1] == "":
+            header.pop()
+        rows = []
+        for line, values in enumerate(rows_iter, start=2):
+            texts = [_cell_text(value) for value in values[: len(header)]]
+            if any(texts):
+                rows.append((line, dict(zip(header, texts, strict=False))))
+        return Table(label, header, rows)
+
+    return read, labels
+
+
+def _cell_text(value: object) -> str:
+    """Text of a spreadsheet cell as it would read in a CSV file."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.time() == datetime.min.time():
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def write_tables(path: Path, tables: dict[str, tuple[list[str], list[list[str]]]]) -> None:
+    """Write TABLES (name -> header, rows) as PATH.xlsx, or as CSV files in the folder PATH."""
+    if path.suffix.lower() == ".xlsx":
+        _write_workbook(path, tables)
+        return
+    path.mkdir(parents=True, exist_ok=True)
+    for name, (header, rows) in tables.items():
+        with (path / f"{name}.csv").open("w", encoding="utf-8", newline="") as file:
+            writer = csv.writer(file, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(rows)
+
+
+def _write_workbook(path: Path, tables: dict[str, tuple[list[str], list[list[str]]]]) -> None:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, (header, rows) in tables.items():
+        sheet = workbook.create_sheet(name)
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)  # all text: phones keep their leading zero
+        for index, column in enumerate(header, start=1):
+            width = max([len(column), *(len(row[index - 1]) for row in rows[:500])]) + 2
+            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(width, 60)
+        sheet.freeze_panes = "A2"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)

@@ -1,0 +1,157 @@
+"""Ordered, named schema steps, each applied once and recorded in ``schema_migrations``.
+
+Append new steps at the end; never edit one that has shipped. Instants are stored as UTC
+ISO-8601 text with offset (see storage.timefmt); calendar dates as YYYY-MM-DD.
+"""
+
+from __future__ import annotations
+
+import aiosqlite
+
+ROSTER = """
+-- A person is a phone number: it is how a chat account is matched to the roster, and how a
+-- committee member who is also a cell secretary is recognised as one person.
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY,
+    phone TEXT NOT NULL UNIQUE,
+    language TEXT CHECK (language IN ('vi', 'en'))  -- chosen in chat; NULL = roster's, else vi
+);
+
+CREATE TABLE members (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    person_id INTEGER NOT NULL UNIQUE REFERENCES people(id),
+    full_name TEXT NOT NULL,
+    position TEXT NOT NULL CHECK (position IN ('standing', 'member')),
+    language TEXT CHECK (language IN ('vi', 'en')),  -- as the roster says; NULL = not given
+    active INTEGER NOT NULL DEFAULT 1                -- 0: dropped from the roster, kept for history
+);
+
+CREATE TABLE organizations (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('committee', 'cell')),
+    active INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE cells (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    organization_id INTEGER NOT NULL REFERENCES organizations(id),
+    name TEXT NOT NULL,
+    secretary_name TEXT,
+    secretary_id INTEGER REFERENCES people(id),
+    venue TEXT,
+    flagged INTEGER NOT NULL DEFAULT 0,
+    implied INTEGER NOT NULL DEFAULT 0,  -- the own cell of a kind=cell organization, no row given
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX cells_by_organization ON cells (organization_id);
+CREATE INDEX cells_by_secretary ON cells (secretary_id);
+
+CREATE TABLE assignments (
+    id INTEGER PRIMARY KEY,
+    member_id INTEGER NOT NULL REFERENCES members(id),
+    organization_id INTEGER NOT NULL REFERENCES organizations(id),
+    duty TEXT NOT NULL CHECK (duty IN ('in_charge', 'follow')),
+    start_date TEXT NOT NULL,
+    end_date TEXT,
+    UNIQUE (member_id, organization_id, start_date),
+    CHECK (end_date IS NULL OR end_date >= start_date)
+);
+CREATE INDEX assignments_by_organization ON assignments (organization_id);
+
+CREATE TABLE meetings (
+    id INTEGER PRIMARY KEY,
+    cell_id INTEGER NOT NULL REFERENCES cells(id),
+    starts_at TEXT NOT NULL,
+    venue TEXT,
+    kind TEXT NOT NULL DEFAULT 'regular' CHECK (kind IN ('regular', 'thematic')),
+    created_at TEXT NOT NULL,
+    UNIQUE (cell_id, starts_at)
+);
+CREATE INDEX meetings_by_time ON meetings (starts_at);
+
+CREATE TABLE checkins (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+    member_id INTEGER NOT NULL REFERENCES members(id),
+    checked_in_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'confirmed', 'denied')),
+    decided_at TEXT,
+    decided_by INTEGER REFERENCES people(id),
+    UNIQUE (meeting_id, member_id)
+);
+CREATE INDEX checkins_by_member ON checkins (member_id);
+
+CREATE TABLE notes (
+    checkin_id INTEGER PRIMARY KEY REFERENCES checkins(id),
+    rating TEXT NOT NULL CHECK (rating IN ('good', 'fair', 'average', 'poor')),
+    steps_kept INTEGER NOT NULL,
+    difficulties_raised INTEGER NOT NULL,
+    text TEXT NOT NULL DEFAULT '' CHECK (length(text) <= 500),
+    written_at TEXT NOT NULL
+);
+
+-- Every proactive message: the unique key makes deciding to send idempotent.
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    person_id INTEGER REFERENCES people(id),
+    chat TEXT,                      -- an explicit target (a digest chat), else the person's
+    payload TEXT NOT NULL,          -- JSON: what to say
+    due_at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'dropped')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    claimed_at TEXT,
+    sent_at TEXT,
+    error TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (state, due_at);
+
+-- Only a hash of each token is kept: a copy of the database does not hand out links.
+CREATE TABLE invites (
+    token_hash TEXT PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT
+);
+"""
+
+# (name, SQL) in the order they apply.
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0001_roster_activity_outbox", ROSTER),
+]
+
+
+async def apply_migrations(conn: aiosqlite.Connection) -> list[str]:
+    """Apply the steps not yet recorded; the caller holds the transaction. Return their names."""
+    await conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    async with conn.execute("SELECT name FROM schema_migrations") as cursor:
+        done = {row[0] for row in await cursor.fetchall()}
+    applied = []
+    for name, sql in MIGRATIONS:
+        if name in done:
+            continue
+        for statement in _statements(sql):
+            await conn.execute(statement)
+        # Bookkeeping only, so SQLite's clock is good enough here (domain time uses Clock).
+        await conn.execute(
+            "INSERT INTO schema_migrations (name, applied_at)"
+            " VALUES (?, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))",
+            (name,),
+        )
+        applied.append(name)
+    return applied
+
+
+def _statements(sql: str) -> list[str]:
+    # executescript() would COMMIT our transaction, so split by hand: drop "--" comments, then
+    # cut at ";" (our SQL has neither inside string literals).
+    code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    return [part.strip() for part in code.split(";") if part.strip()]

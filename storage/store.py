@@ -1,0 +1,37 @@
+"""The store: one database and the repositories the application is handed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storage.checkins import CheckinsRepository
+from storage.coverage import CoverageQueries
+from storage.db import Database
+from storage.invites import InvitesRepository
+from storage.meetings import MeetingsRepository
+from storage.people import PeopleRepository
+from storage.roster import RosterRepository
+
+
+class Store:
+    def __init__(self, db: Database):
+        self.db = db
+        self.roster = RosterRepository(db)
+        self.coverage = CoverageQueries(db)
+        self.people = PeopleRepository(db)
+        self.invites = InvitesRepository(db)
+        self.meetings = MeetingsRepository(db)
+        self.checkins = CheckinsRepository(db)
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Store:
+        return cls(await Database.open(path))
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
