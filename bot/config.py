@@ -60,7 +60,8 @@ ClockTime = Annotated[time, BeforeValidator(_clock_time)]
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: "yes" is not true and 1.5 days is not a whole number; say so instead of guessing.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Committee(_Section):
@@ -72,7 +73,7 @@ class Committee(_Section):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a folder: OSError
             raise PydanticCustomError(
                 "timezone",
                 '"{value}" is not an IANA time zone (e.g. Asia/Ho_Chi_Minh)',
@@ -248,6 +249,8 @@ _MESSAGES = {
     "bool_type": "must be true or false",
     "int_type": "must be a whole number",
     "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "bool_parsing": "must be true or false",
     "string_type": "must be text in quotes",
     "list_type": "must be a list, e.g. [...]",
     "model_type": "must be a [section]",

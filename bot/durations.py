@@ -12,10 +12,13 @@ _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks
 def parse_duration(text: str) -> timedelta:
     """Return the timedelta for TEXT, or raise ValueError naming the accepted forms."""
     match = _DURATION.match(text) if isinstance(text, str) else None
-    if not match:
-        raise ValueError(f'"{text}" is not a duration (use 90s, 30m, 2h, 1d)')
-    amount, unit = match.groups()
-    return timedelta(**{_UNITS[unit]: int(amount)})
+    try:
+        if match:
+            amount, unit = match.groups()
+            return timedelta(**{_UNITS[unit]: int(amount)})
+    except OverflowError:  # more than timedelta holds: as wrong as any other typo
+        pass
+    raise ValueError(f'"{text}" is not a duration (use 90s, 30m, 2h, 1d)')
 
 
 def format_duration(delta: timedelta) -> str:

@@ -15,11 +15,16 @@ def normalize_phone(text: str) -> str:
     """
     digits = _NOISE.sub("", text or "")
     if digits.startswith("+84"):
-        digits = "0" + digits[3:]
+        digits = _trunk(digits[3:])
     elif digits.startswith("84") and len(digits) in (11, 12):
-        digits = "0" + digits[2:]
+        digits = _trunk(digits[2:])
     elif len(digits) == 9 and digits.isdigit() and digits[0] != "0":
         digits = "0" + digits
     if not re.fullmatch(r"0\d{9,10}", digits):
         raise ValueError(f'"{text}" is not a Vietnamese phone number (e.g. 0912 345 678)')
     return digits
+
+
+def _trunk(subscriber: str) -> str:
+    # "+84 0912 345 678" is a common way of writing it: the zero is not part of the number.
+    return subscriber if subscriber.startswith("0") else "0" + subscriber
