@@ -121,9 +121,57 @@ CREATE TABLE invites (
 );
 """
 
+CHAT = """
+-- A chat account on one channel, linked to a person of the roster.
+CREATE TABLE accounts (
+    id INTEGER PRIMARY KEY,
+    channel TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    linked_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    unreachable_at TEXT,  -- the channel said the user blocked the bot
+    UNIQUE (channel, user_id)
+);
+CREATE INDEX accounts_by_person ON accounts (person_id);
+
+-- A multi-step dialogue in progress (the quality note): survives a restart of the bot.
+CREATE TABLE conversations (
+    channel TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    flow TEXT NOT NULL,
+    state TEXT NOT NULL,  -- JSON
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (channel, user_id)
+);
+
+-- "Will attend": a member's plan to come to a meeting.
+CREATE TABLE plans (
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+    member_id INTEGER NOT NULL REFERENCES members(id),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (meeting_id, member_id)
+);
+
+-- The options last offered as a numbered list in a chat without buttons.
+CREATE TABLE numbered_choices (
+    channel TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    options TEXT NOT NULL,  -- JSON list of Choice.data, in the order shown
+    offered_at TEXT NOT NULL,
+    PRIMARY KEY (channel, chat_id)
+);
+
+ALTER TABLE meetings ADD COLUMN set_by INTEGER REFERENCES people(id);
+CREATE INDEX meetings_by_cell ON meetings (cell_id, starts_at);
+CREATE INDEX checkins_pending ON checkins (status, meeting_id)
+"""
+
 # (name, SQL) in the order they apply.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_roster_activity_outbox", ROSTER),
+    ("0002_chat", CHAT),
 ]
 
 

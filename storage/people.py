@@ -42,3 +42,61 @@ class PeopleRepository:
     async def by_phone(self, phone: str) -> Person | None:
         row = await self.db.fetchone(self._SELECT + " WHERE p.phone = ?", (phone,))
         return row and Person(*row)
+
+    async def roles(self, person_id: int) -> Roles | None:
+        return await roles_of(self.db, person_id)
+
+    async def add(self, phone: str) -> int:
+        """A person with no role on the roster yet (an office admin listed by phone)."""
+        return await self.db.insert("INSERT INTO people (phone) VALUES (?)", (phone,))
+
+    async def set_language(self, person_id: int, language: str) -> None:
+        await self.db.execute("UPDATE people SET language = ? WHERE id = ?", (language, person_id))
+
+
+@dataclass(frozen=True)
+class MemberRef:
+    id: int
+    code: str
+    name: str
+    language: str | None  # as the roster says
+
+
+@dataclass(frozen=True)
+class CellRef:
+    id: int
+    code: str
+    name: str
+    organization_code: str
+
+
+@dataclass(frozen=True)
+class Roles:
+    person: Person
+    language: str | None  # chosen in chat
+    member: MemberRef | None
+    cells: tuple[CellRef, ...]  # where this person is the secretary
+
+
+async def roles_of(db: Database, person_id: int) -> Roles | None:
+    """What the person with PERSON_ID is on the roster today (active rows only)."""
+    person_row = await db.fetchone(PeopleRepository._SELECT + " WHERE p.id = ?", (person_id,))
+    if person_row is None:
+        return None
+    language = await db.fetchval("SELECT language FROM people WHERE id = ?", (person_id,))
+    member_row = await db.fetchone(
+        "SELECT id, code, full_name, language FROM members WHERE person_id = ? AND active",
+        (person_id,),
+    )
+    cell_rows = await db.fetchall(
+        "SELECT c.id, c.code, c.name, o.code FROM cells c"
+        " JOIN organizations o ON o.id = c.organization_id AND o.active"
+        " WHERE c.secretary_id = ? AND c.active ORDER BY c.code",
+        (person_id,),
+    )
+    return Roles(
+        person=Person(*person_row),
+        language=language,
+        member=member_row and MemberRef(*member_row),
+        cells=tuple(CellRef(*row) for row in cell_rows),
+    )

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from storage.accounts import AccountsRepository
 from storage.checkins import CheckinsRepository
+from storage.conversations import ConversationsRepository
 from storage.coverage import CoverageQueries
 from storage.db import Database
 from storage.invites import InvitesRepository
 from storage.meetings import MeetingsRepository
+from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
 from storage.roster import RosterRepository
 
@@ -22,6 +25,9 @@ class Store:
         self.invites = InvitesRepository(db)
         self.meetings = MeetingsRepository(db)
         self.checkins = CheckinsRepository(db)
+        self.accounts = AccountsRepository(db)
+        self.conversations = ConversationsRepository(db)
+        self.outbox = OutboxRepository(db)
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:

@@ -1,0 +1,43 @@
+"""The one place that wires the application: store, clock, router, delivery and channels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.delivery import ChannelSender, Delivery
+from handlers import register_all
+from handlers.port import Inbound, Port
+from handlers.router import Router
+from storage.store import Store
+
+
+@dataclass
+class App:
+    config: Config
+    store: Store
+    clock: Clock
+    router: Router
+    delivery: Delivery
+    senders: dict[str, ChannelSender] = field(default_factory=dict)
+
+    async def handle(self, inbound: Inbound, port: Port) -> None:
+        """Answer one inbound event; what it queued for others goes out right after."""
+        await self.router.dispatch(inbound, port, self.store, self.config, self.clock.now())
+        self.delivery.wake()
+
+    def add_channel(self, name: str, sender: ChannelSender) -> None:
+        self.senders[name] = sender
+
+
+def build_router() -> Router:
+    router = Router()
+    register_all(router)
+    return router
+
+
+def build_app(config: Config, store: Store, clock: Clock) -> App:
+    senders: dict[str, ChannelSender] = {}
+    # Delivery shares the senders dict, so channels added later are used too.
+    return App(config, store, clock, build_router(), Delivery(store, clock, senders), senders)

@@ -1,0 +1,140 @@
+"""Drains the outbox through the channels: claim, send, mark; faults decide what happens next."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+
+from bot.clock import Clock
+from handlers.port import Choice, Message
+from storage.outbox import OutboxItem
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+# Waits after the 1st, 2nd, ... failed attempt of a network-level fault; then it gives up.
+RETRY_BACKOFF = (
+    timedelta(seconds=5),
+    timedelta(seconds=30),
+    timedelta(minutes=2),
+    timedelta(minutes=10),
+    timedelta(hours=1),
+)
+
+
+class Unreachable(Exception):
+    """The user blocked the bot or deleted the chat: stop trying."""
+
+
+class RetryAfter(Exception):
+    """The channel asked us to slow down (Telegram's 429)."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"retry after {seconds}s")
+        self.seconds = seconds
+
+
+class TransientError(Exception):
+    """A network fault or a server error: try again later."""
+
+
+class ChannelSender(Protocol):
+    async def send(self, chat_id: str, message: Message) -> None: ...
+
+    async def send_file(self, chat_id: str, path: Path, caption: str = "") -> None: ...
+
+
+def message_payload(message: Message) -> dict:
+    return {"text": message.text, "choices": [[c.label, c.data] for c in message.choices]}
+
+
+def payload_message(payload: dict) -> Message:
+    return Message(
+        payload["text"], tuple(Choice(label, data) for label, data in payload.get("choices", ()))
+    )
+
+
+class Delivery:
+    def __init__(self, store: Store, clock: Clock, senders: dict[str, ChannelSender]):
+        self.store = store
+        self.clock = clock
+        self.senders = senders
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Something was queued: drain soon rather than at the next tick."""
+        self._wake.set()
+
+    async def run(self, idle: float = 1.0) -> None:
+        """Drain forever; woken by wake() or every IDLE seconds."""
+        while True:
+            await self.drain()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), idle)
+            self._wake.clear()
+
+    async def drain(self, limit: int = 100) -> int:
+        """Send what is due now; return how many rows were handled."""
+        handled = 0
+        while True:
+            items = await self.store.outbox.claim_due(self.clock.now(), limit)
+            if not items:
+                return handled
+            for item in items:
+                await self._deliver(item)
+            handled += len(items)
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        outbox = self.store.outbox
+        target = await self._target(item)
+        if target is None:
+            await outbox.give_up(item.id, "failed", "not linked on any channel")
+            return
+        channel, chat_id, account_id = target
+        try:
+            await self.senders[channel].send(chat_id, payload_message(item.payload))
+        except Unreachable as exc:
+            if account_id is not None:
+                await self.store.accounts.mark_unreachable(account_id, self.clock.now())
+            await outbox.give_up(item.id, "failed", f"unreachable: {exc}")
+        except RetryAfter as exc:
+            due = self.clock.now() + timedelta(seconds=exc.seconds)
+            await outbox.retry_later(item.id, due, str(exc))
+        except TransientError as exc:
+            if item.attempts > len(RETRY_BACKOFF):
+                await outbox.give_up(item.id, "failed", f"gave up: {exc}")
+            else:
+                due = self.clock.now() + RETRY_BACKOFF[item.attempts - 1]
+                await outbox.retry_later(item.id, due, str(exc))
+        else:
+            await outbox.mark_sent(item.id, self.clock.now())
+
+    async def _target(self, item: OutboxItem) -> tuple[str, str, int | None] | None:
+        if item.chat:
+            channel, _, chat_id = item.chat.partition(":")
+            return (channel, chat_id, None) if channel in self.senders else None
+        if item.person_id is None:
+            return None
+        for account in await self.store.accounts.for_person(item.person_id):
+            if account.channel in self.senders:
+                return account.channel, account.chat_id, account.id
+        return None
+
+
+async def queue_message(
+    store: Store,
+    key: str,
+    message: Message,
+    now: datetime,
+    *,
+    person_id: int | None = None,
+    chat: str | None = None,
+    due_at: datetime | None = None,
+) -> bool:
+    return await store.outbox.enqueue(
+        key, message_payload(message), due_at or now, now, person_id=person_id, chat=chat
+    )

@@ -1,0 +1,77 @@
+"""Who is writing: the roster person behind a chat account, and what they may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.config import Config
+from bot.phones import normalize_phone
+from storage.accounts import Account
+from storage.people import CellRef, MemberRef, Roles
+from storage.store import Store
+
+LANGUAGES = ("vi", "en")
+
+
+@dataclass(frozen=True)
+class Identity:
+    account: Account
+    person_id: int
+    name: str
+    language: str
+    member: MemberRef | None
+    cells: tuple[CellRef, ...]
+    is_admin: bool
+
+    @property
+    def is_member(self) -> bool:
+        return self.member is not None
+
+    @property
+    def is_secretary(self) -> bool:
+        return bool(self.cells)
+
+    def secretary_of(self, cell_id: int) -> bool:
+        return any(cell.id == cell_id for cell in self.cells)
+
+
+def language_of(roles: Roles) -> str:
+    """Chosen in chat, else the roster's, else Vietnamese."""
+    return roles.language or (roles.member and roles.member.language) or "vi"
+
+
+def admin_phones(config: Config) -> set[str]:
+    """The phones among [access] admins (the other entries are member codes)."""
+    phones = set()
+    for entry in config.access.admins:
+        try:
+            phones.add(normalize_phone(entry))
+        except ValueError:
+            continue
+    return phones
+
+
+def is_admin(config: Config, roles: Roles) -> bool:
+    """Admins are listed in [access] admins by member code or phone."""
+    if roles.member and roles.member.code in config.access.admins:
+        return True
+    return roles.person.phone in admin_phones(config)
+
+
+async def identify(store: Store, config: Config, channel: str, user_id: str) -> Identity | None:
+    """The identity of a linked account that is still on the roster, else None."""
+    account = await store.accounts.find(channel, user_id)
+    if account is None:
+        return None
+    roles = await store.people.roles(account.person_id)
+    if roles is None or (roles.member is None and not roles.cells and not is_admin(config, roles)):
+        return None  # dropped from the roster: a stranger again
+    return Identity(
+        account=account,
+        person_id=account.person_id,
+        name=roles.person.name,
+        language=language_of(roles),
+        member=roles.member,
+        cells=roles.cells,
+        is_admin=is_admin(config, roles),
+    )

@@ -1,0 +1,59 @@
+"""Interface language: message catalogs (Vietnamese first, English second) and date formats.
+
+Each feature keeps its texts in ``handlers/texts/<feature>.py`` as ``TEXTS = {key: (vi, en)}``;
+keys are unique across features. A test checks every key has both languages and the same
+placeholders in each.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import handlers.texts
+
+LANGUAGES = ("vi", "en")
+_WEEKDAYS = {
+    "vi": ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+
+
+@cache
+def catalog() -> dict[str, tuple[str, str]]:
+    """Every text of every feature module, by key."""
+    merged: dict[str, tuple[str, str]] = {}
+    for module_info in sorted(pkgutil.iter_modules(handlers.texts.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"handlers.texts.{module_info.name}")
+        for key, texts in module.TEXTS.items():
+            if key in merged:
+                raise KeyError(
+                    f"text key {key!r} defined twice (handlers/texts/{module_info.name})"
+                )
+            merged[key] = texts
+    return merged
+
+
+class Translator:
+    def __init__(self, language: str, tz: ZoneInfo):
+        self.language = language if language in LANGUAGES else "vi"
+        self.tz = tz
+        self._index = LANGUAGES.index(self.language)
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = catalog()[key][self._index]
+        return text.format(**values) if values else text
+
+    def when(self, instant: datetime) -> str:
+        """A meeting time as people read it: "Thứ Bảy 05/12/2021 08:00" / "Sat 05/12/2021 08:00"."""
+        local = instant.astimezone(self.tz)
+        return f"{_WEEKDAYS[self.language][local.weekday()]} {local:%d/%m/%Y %H:%M}"
+
+    def clock(self, instant: datetime) -> str:
+        return f"{instant.astimezone(self.tz):%H:%M}"
+
+    def day(self, instant: datetime) -> str:
+        return f"{instant.astimezone(self.tz):%d/%m/%Y}"

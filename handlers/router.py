@@ -1,0 +1,183 @@
+"""Routes an inbound event to the handler for it, after working out who is asking.
+
+Authorisation happens twice: here by role (a stranger never reaches a member command), and in
+the services by object (a member acts only on their organizations' cells, a secretary only on
+their cell), because button data and typed numbers can be forged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from bot.config import Config
+from bot.services.identity import Identity, identify
+from handlers.i18n import Translator
+from handlers.port import Choice, Inbound, Message, Port
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+Role = Literal["anyone", "linked", "member", "secretary", "admin"]
+
+
+@dataclass
+class Context:
+    inbound: Inbound
+    port: Port
+    store: Store
+    config: Config
+    now: datetime
+    who: Identity | None
+    t: Translator
+
+    async def say(self, key: str, *, choices: tuple[Choice, ...] = (), **values: Any) -> None:
+        await self.port.reply(Message(self.t(key, **values), choices))
+
+    async def reply(self, message: Message) -> None:
+        await self.port.reply(message)
+
+    @property
+    def me(self) -> Identity:
+        """The caller, for handlers whose role guarantees they are linked."""
+        assert self.who is not None
+        return self.who
+
+
+Handler = Callable[[Context], Awaitable[None]]
+FlowHandler = Callable[[Context, dict[str, Any]], Awaitable[None]]
+
+
+@dataclass
+class Route:
+    handler: Handler
+    role: Role
+    group_ok: bool = False  # allowed outside private chats (the office's /report)
+
+
+@dataclass
+class Router:
+    commands: dict[str, Route] = field(default_factory=dict)
+    choices: dict[str, Route] = field(default_factory=dict)
+    flows: dict[str, FlowHandler] = field(default_factory=dict)
+    # Handler for text that is neither a command nor a step of a dialogue (e.g. a bare token).
+    fallback: Handler | None = None
+    contact: Handler | None = None
+
+    def command(
+        self, name: str, *aliases: str, role: Role, group_ok: bool = False
+    ) -> Callable[[Handler], Handler]:
+        """Register a command under its English NAME and its Vietnamese ALIASES."""
+
+        def register(handler: Handler) -> Handler:
+            for word in (name, *aliases):
+                if word in self.commands:
+                    raise ValueError(f"/{word} registered twice")
+                self.commands[word] = Route(handler, role, group_ok)
+            return handler
+
+        return register
+
+    def choice(self, prefix: str, *, role: Role) -> Callable[[Handler], Handler]:
+        """Register the handler of options whose data is "PREFIX:..."."""
+
+        def register(handler: Handler) -> Handler:
+            if prefix in self.choices:
+                raise ValueError(f"choice prefix {prefix!r} registered twice")
+            self.choices[prefix] = Route(handler, role)
+            return handler
+
+        return register
+
+    def flow(self, name: str) -> Callable[[FlowHandler], FlowHandler]:
+        """Register the handler of typed text while the dialogue NAME is in progress."""
+
+        def register(handler: FlowHandler) -> FlowHandler:
+            self.flows[name] = handler
+            return handler
+
+        return register
+
+    async def dispatch(
+        self, inbound: Inbound, port: Port, store: Store, config: Config, now: datetime
+    ) -> None:
+        who = await identify(store, config, inbound.channel, inbound.user_id)
+        if who is not None:
+            await store.accounts.seen(who.account.id, now)
+        t = Translator(who.language if who else "vi", config.committee.tz)
+        ctx = Context(inbound, port, store, config, now, who, t)
+        try:
+            await self._route(ctx)
+        except Exception:
+            log.exception(
+                "handling %s from %s:%s failed", _what(inbound), inbound.channel, inbound.user_id
+            )
+            await ctx.say("error.internal")
+
+    async def _route(self, ctx: Context) -> None:
+        inbound = ctx.inbound
+        if inbound.command is not None:
+            route = self.commands.get(inbound.command)
+            if ctx.who is None and (route is None or route.role != "anyone"):
+                await ctx.say("error.stranger")  # a stranger learns only how to get in
+                return
+            if route is None:
+                await ctx.say("error.unknown_command", command=inbound.command)
+                return
+            if await self._allowed(ctx, route):
+                if ctx.who is not None:
+                    await ctx.store.conversations.clear(inbound.channel, inbound.user_id)
+                await route.handler(ctx)
+            return
+        if inbound.choice is not None:
+            route = self.choices.get(inbound.choice.split(":", 1)[0])
+            if route is None:
+                await ctx.say("error.stale_choice")
+            elif await self._allowed(ctx, route):
+                await route.handler(ctx)
+            return
+        if inbound.contact_phone is not None and self.contact is not None:
+            await self.contact(ctx)
+            return
+        if not inbound.private:
+            return  # chatter in a group is none of our business
+        if ctx.who is not None:
+            in_progress = await ctx.store.conversations.get(inbound.channel, inbound.user_id)
+            if in_progress is not None and in_progress[0] in self.flows:
+                await self.flows[in_progress[0]](ctx, in_progress[1])
+                return
+        if self.fallback is not None:
+            await self.fallback(ctx)
+
+    async def _allowed(self, ctx: Context, route: Route) -> bool:
+        inbound, who = ctx.inbound, ctx.who
+        if not inbound.private and not (
+            route.group_ok and inbound.chat_id in ctx.config.access.digest_chats
+        ):
+            await ctx.say("error.private_only")
+            return False
+        if route.role == "anyone":
+            return True
+        if who is None:
+            await ctx.say("error.stranger")
+            return False
+        allowed = {
+            "linked": True,
+            "member": who.is_member,
+            "secretary": who.is_secretary,
+            "admin": who.is_admin,
+        }[route.role]
+        if not allowed:
+            await ctx.say(f"error.not_{route.role}")
+        return allowed
+
+
+def _what(inbound: Inbound) -> str:
+    if inbound.command:
+        return f"/{inbound.command}"
+    if inbound.choice:
+        return f"choice {inbound.choice.split(':', 1)[0]}"
+    return "text"

@@ -1,0 +1,46 @@
+"""Texts shared by every feature: errors and refusals."""
+
+TEXTS = {
+    "error.internal": (
+        "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Không có gì bị thay đổi; vui lòng thử lại sau.",
+        "Sorry, something went wrong. Nothing was changed; please try again later.",
+    ),
+    "error.unknown_command": (
+        "Không có lệnh /{command}. Gõ /help để xem các lệnh bạn dùng được.",
+        "There is no /{command} command. Type /help to see what you can do.",
+    ),
+    "error.stale_choice": (
+        "Lựa chọn này không còn hiệu lực. Hãy gõ lại lệnh để có danh sách mới.",
+        "That choice is no longer valid. Send the command again for a fresh list.",
+    ),
+    "error.private_only": (
+        "Hãy nhắn riêng cho bot để dùng lệnh này.",
+        "Please message the bot privately to use this command.",
+    ),
+    "error.stranger": (
+        "Bạn chưa được liên kết với danh sách của Quận ủy. Hãy mở đường link mời do Văn phòng Quận ủy"
+        " gửi, hoặc gõ /start để chia sẻ số điện thoại.",
+        "You are not linked to the committee's roster yet. Open the invite link the committee office"
+        " sent you, or type /start to share your phone number.",
+    ),
+    "error.not_linked": (
+        "Bạn chưa được liên kết. Gõ /start để bắt đầu.",
+        "You are not linked yet. Type /start to begin.",
+    ),
+    "error.not_member": (
+        "Lệnh này dành cho Quận ủy viên được phân công theo dõi cơ sở.",
+        "This command is for committee members assigned to organizations.",
+    ),
+    "error.not_secretary": (
+        "Lệnh này dành cho bí thư chi bộ.",
+        "This command is for cell secretaries.",
+    ),
+    "error.not_admin": (
+        "Lệnh này dành cho Văn phòng Quận ủy.",
+        "This command is for the committee office.",
+    ),
+    "error.unsupported_message": (
+        "Bot chỉ hiểu tin nhắn chữ. Gõ /help để xem các lệnh.",
+        "The bot only understands text. Type /help to see the commands.",
+    ),
+}

@@ -1,0 +1,64 @@
+"""Chat accounts: which person of the roster a channel's user is, and where to reach them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database
+from storage.timefmt import to_db
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    channel: str
+    user_id: str
+    chat_id: str
+    person_id: int
+
+
+class AccountsRepository:
+    def __init__(self, db: Database):
+        self.db = db
+
+    async def find(self, channel: str, user_id: str) -> Account | None:
+        row = await self.db.fetchone(
+            "SELECT id, channel, user_id, chat_id, person_id FROM accounts"
+            " WHERE channel = ? AND user_id = ?",
+            (channel, user_id),
+        )
+        return row and Account(*row)
+
+    async def link(
+        self, channel: str, user_id: str, chat_id: str, person_id: int, now: datetime
+    ) -> None:
+        """Link (or re-link) this channel user to PERSON."""
+        await self.db.execute(
+            "INSERT INTO accounts (channel, user_id, chat_id, person_id, linked_at, last_seen_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, user_id) DO UPDATE SET"
+            " chat_id = excluded.chat_id, person_id = excluded.person_id,"
+            " linked_at = excluded.linked_at, last_seen_at = excluded.last_seen_at,"
+            " unreachable_at = NULL",
+            (channel, user_id, chat_id, person_id, to_db(now), to_db(now)),
+        )
+
+    async def for_person(self, person_id: int) -> list[Account]:
+        """The person's reachable accounts, the one used most recently first."""
+        rows = await self.db.fetchall(
+            "SELECT id, channel, user_id, chat_id, person_id FROM accounts"
+            " WHERE person_id = ? AND unreachable_at IS NULL ORDER BY last_seen_at DESC, id DESC",
+            (person_id,),
+        )
+        return [Account(*row) for row in rows]
+
+    async def seen(self, account_id: int, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE accounts SET last_seen_at = ?, unreachable_at = NULL WHERE id = ?",
+            (to_db(now), account_id),
+        )
+
+    async def mark_unreachable(self, account_id: int, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE accounts SET unreachable_at = ? WHERE id = ?", (to_db(now), account_id)
+        )
