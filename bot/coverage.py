@@ -35,7 +35,7 @@ class Visit:
 
     member: str
     organization: str
-    cell: str
+    cell: str | None  # None: the cell has left the roster; the visit still counts for the member
     meeting_at: datetime  # aware
     status: CheckinStatus
 
@@ -147,7 +147,7 @@ def coverage_for_quarter(
             pending.add(pair)
             continue
         confirmed.add(pair)
-        if pair in assigned:
+        if pair in assigned and visit.cell is not None:
             visited_cells.setdefault(visit.organization, set()).add(visit.cell)
 
     per_member: dict[str, list[PairStatus]] = {code: [] for code in sorted(members)}

@@ -52,7 +52,10 @@ class CoverageQueries:
     async def visits_between(self, start: datetime, end: datetime) -> list[Visit]:
         """Check-ins not denied at meetings starting in [start, end)."""
         rows = await self.db.fetchall(
-            "SELECT m.code, o.code, c.code, mt.starts_at, ch.status FROM meetings mt"
+            # A retired cell no longer counts among the organization's cells, so neither
+            # among its visited ones; the member's visit still covers the organization.
+            "SELECT m.code, o.code, CASE WHEN c.active THEN c.code END, mt.starts_at, ch.status"
+            " FROM meetings mt"
             " JOIN checkins ch ON ch.meeting_id = mt.id AND ch.status != 'denied'"
             " JOIN members m ON m.id = ch.member_id"
             " JOIN cells c ON c.id = mt.cell_id"
