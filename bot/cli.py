@@ -80,6 +80,7 @@ async def cmd_backup(args: argparse.Namespace, config: Config, clock: Clock) -> 
         raise BadInput(f"{target}: already exists (choose a new file name)")
     if not Path(config.storage.path).exists():
         raise BadInput(f"{config.storage.path}: no database there yet (storage.path)")
+    target.parent.mkdir(parents=True, exist_ok=True)
     async with await Store.open(config.storage.path) as store:
         await store.db.backup_to(target)
     print(f"Backup written to {target}")
@@ -135,8 +136,10 @@ def _quarter(text: str | None, config: Config, clock: Clock) -> Quarter:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a subcommand's copy of --config must not reset one given before the subcommand.
     common.add_argument(
         "--config",
+        default=argparse.SUPPRESS,
         metavar="PATH",
         help="config file (default: $CHECKIN_BOT_CONFIG, else ./config.toml)",
     )
@@ -181,7 +184,7 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     try:
-        explicit = args.config
+        explicit = getattr(args, "config", None)
         config = load_config(config_path(explicit), must_exist=explicit is not None)
         return asyncio.run(args.handler(args, config, clock or SystemClock()))
     except (ConfigError, BadInput) as exc:

@@ -17,7 +17,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.migrations import apply_migrations
+from storage.migrations import apply_migrations, pending_migrations
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -43,7 +43,9 @@ class Database:
         await conn.execute("PRAGMA foreign_keys = ON")
         db = cls(conn, path)
         try:
-            if migrate:
+            # Only take the write lock when there is something to apply: the CLI must open a
+            # database while the bot holds a write transaction on it.
+            if migrate and await pending_migrations(conn):
                 async with db.transaction():
                     await apply_migrations(conn)
         except BaseException:

@@ -20,12 +20,16 @@ CREATE TABLE people (
 CREATE TABLE members (
     id INTEGER PRIMARY KEY,
     code TEXT NOT NULL UNIQUE,
-    person_id INTEGER NOT NULL UNIQUE REFERENCES people(id),
+    -- Not UNIQUE: a retired member keeps their person while a new code takes it over (the
+    -- import refuses two members with one phone, so at most one active member per person).
+    person_id INTEGER NOT NULL REFERENCES people(id),
     full_name TEXT NOT NULL,
     position TEXT NOT NULL CHECK (position IN ('standing', 'member')),
     language TEXT CHECK (language IN ('vi', 'en')),  -- as the roster says; NULL = not given
     active INTEGER NOT NULL DEFAULT 1                -- 0: dropped from the roster, kept for history
 );
+
+CREATE INDEX members_by_person ON members (person_id);
 
 CREATE TABLE organizations (
     id INTEGER PRIMARY KEY,
@@ -173,6 +177,18 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0001_roster_activity_outbox", ROSTER),
     ("0002_chat", CHAT),
 ]
+
+
+async def pending_migrations(conn: aiosqlite.Connection) -> list[str]:
+    """Names of the steps not yet applied (a read: takes no write lock)."""
+    async with conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ) as cursor:
+        if await cursor.fetchone() is None:
+            return [name for name, _ in MIGRATIONS]
+    async with conn.execute("SELECT name FROM schema_migrations") as cursor:
+        done = {row[0] for row in await cursor.fetchall()}
+    return [name for name, _ in MIGRATIONS if name not in done]
 
 
 async def apply_migrations(conn: aiosqlite.Connection) -> list[str]:

@@ -177,12 +177,13 @@ class RosterRepository:
             for k, row in stored.items()
             if k not in wanted and (not has_active_flag or row.values[-1])
         ]
-        if new:
-            await self.db.executemany(insert, new)
-        if changed:
-            await self.db.executemany(update, changed)
+        # Removals first: a code that leaves may hand its person (phone) to one that arrives.
         if gone and remove:
             await self.db.executemany(remove, gone)
+        if changed:
+            await self.db.executemany(update, changed)
+        if new:
+            await self.db.executemany(insert, new)
         changes.added[table] += len(new)
         changes.updated[table] += len(changed)
         changes.removed[table] += len(gone) if remove else 0

@@ -132,59 +132,79 @@ def _read_csv(folder: Path, spec: FileSpec, label: str) -> Table:
             [Problem(label, line, "-", 'not UTF-8 text (in Excel: Save As "CSV UTF-8")')]
         ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [column.strip() for column in next(reader, [])]
-    rows: list[tuple[int, dict[str, str]]] = []
-    problems: list[Problem] = []
-    line = 1
+    header = next(reader, [])
+    rows: list[tuple[int, list[str]]] = []
+    line = reader.line_num
     for values in reader:
-        line_start = line + 1
+        rows.append((line + 1, values))  # a quoted value may span lines: report where it starts
         line = reader.line_num
-        if not any(value.strip() for value in values):
-            continue
-        if len(values) > len(header):
-            problems.append(
-                Problem(
-                    label,
-                    line_start,
-                    "-",
-                    f"{len(values)} values but the header has {len(header)} columns"
-                    " (a comma inside a value needs quotes)",
-                )
-            )
-            continue
-        rows.append(
-            (line_start, {col: val.strip() for col, val in zip(header, values, strict=False)})
-        )
-    if problems:
-        raise RosterFileError(problems)
-    return Table(label, header, rows)
+    return _table(label, header, rows)
 
 
 def _workbook_reader(path: Path):
+    """Read the workbook's sheets up front (and close it); return a reader like _read_csv's."""
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
         raise RosterFileError(
             [Problem(path.name, 0, "-", f"cannot open the workbook: {exc}")]
         ) from None
-    sheets = {name.strip().lower().removesuffix(".csv"): name for name in workbook.sheetnames}
+    try:
+        sheets = {name.strip().lower().removesuffix(".csv"): name for name in workbook.sheetnames}
+        contents = {
+            spec.name: [
+                [_cell_text(value) for value in row]
+                for row in workbook[sheets[spec.name]].iter_rows(values_only=True)
+            ]
+            for spec in SPECS
+            if spec.name in sheets
+        }
+    finally:
+        workbook.close()
     labels = {spec.name: f"{path.name}[{spec.name}]" for spec in SPECS}
 
     def read(_: Path, spec: FileSpec, label: str) -> Table:
-        if spec.name not in sheets:
+        if spec.name not in contents:
             raise _Missing
-        rows_iter = workbook[sheets[spec.name]].iter_rows(values_only=True)
-        header = [_cell_text(value) for value in next(rows_iter, ())]
+        header, *rows = contents[spec.name] or [[]]
         while header and header[-1] == "":
             header.pop()
-        rows = []
-        for line, values in enumerate(rows_iter, start=2):
-            texts = [_cell_text(value) for value in values[: len(header)]]
-            if any(texts):
-                rows.append((line, dict(zip(header, texts, strict=False))))
-        return Table(label, header, rows)
+        # Spreadsheets pad rows with empty cells; only values beyond the header count.
+        trimmed = [(line, _drop_trailing_empty(values)) for line, values in enumerate(rows, 2)]
+        return _table(label, header, trimmed)
 
     return read, labels
+
+
+def _drop_trailing_empty(values: list[str]) -> list[str]:
+    while values and values[-1] == "":
+        values = values[:-1]
+    return values
+
+
+def _table(label: str, header: list[str], rows: list[tuple[int, list[str]]]) -> Table:
+    """A Table of stripped values by column; blank rows skipped, overlong rows reported."""
+    header = [column.strip() for column in header]
+    table = Table(label, header, [])
+    problems = []
+    for line, values in rows:
+        if not any(value.strip() for value in values):
+            continue
+        if len(values) > len(header):
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "-",
+                    f"{len(values)} values but the header has {len(header)} columns"
+                    " (a comma inside a value needs quotes)",
+                )
+            )
+            continue
+        table.rows.append((line, {c: v.strip() for c, v in zip(header, values, strict=False)}))
+    if problems:
+        raise RosterFileError(problems)
+    return table
 
 
 def _cell_text(value: object) -> str:

@@ -36,14 +36,21 @@ def parse_roster(tables: dict[str, Table], tz: ZoneInfo) -> Roster:
     _unique(checker, tables["organizations"], organizations, "code", lambda o: o.code)
     org_by_code = {org.code: org for _, org in organizations}
 
+    # References are checked against every code the files give, even on rows with another
+    # problem: a bad phone on M03 is one problem, not one more per assignment of M03.
+    known_orgs = _raw_codes(tables["organizations"])
     cells = checker.rows(tables["cells"], _cell)
-    _check_cells(checker, tables["cells"], cells, org_by_code)
+    _check_cells(checker, tables["cells"], cells, org_by_code, known_orgs)
     all_cells = [cell for _, cell in cells] + _implied_cells(cells, org_by_code)
-    cell_codes = {cell.code for cell in all_cells}
+    base_cells = {
+        v.get("code", "") for _, v in tables["organizations"].rows if v.get("kind") == "cell"
+    }
+    cell_codes = _raw_codes(tables["cells"]) | base_cells
 
-    member_codes = {member.code for _, member in members}
     assignments = checker.rows(tables["assignments"], _assignment)
-    _check_assignments(checker, tables["assignments"], assignments, member_codes, org_by_code)
+    _check_assignments(
+        checker, tables["assignments"], assignments, _raw_codes(tables["members"]), known_orgs
+    )
 
     meetings: list[tuple[int, Meeting]] = []
     if "meetings" in tables:
@@ -245,16 +252,24 @@ def _unique(
             first_line[k] = line
 
 
+def _raw_codes(table: Table) -> set[str]:
+    return {values.get("code", "") for _, values in table.rows}
+
+
 def _check_cells(
-    checker: _Checker, table: Table, cells: list[tuple[int, Cell]], orgs: dict[str, Organization]
+    checker: _Checker,
+    table: Table,
+    cells: list[tuple[int, Cell]],
+    orgs: dict[str, Organization],
+    known_orgs: set[str],
 ) -> None:
     _unique(checker, table, cells, "code", lambda c: c.code)
     own_cell_line: dict[str, int] = {}
     for line, cell in cells:
         org = orgs.get(cell.organization)
-        if org is None:
+        if cell.organization not in known_orgs:
             checker.add(table, line, "organization", f'unknown organization "{cell.organization}"')
-        elif org.kind == "cell":
+        elif org is not None and org.kind == "cell":
             if cell.organization in own_cell_line:
                 checker.add(
                     table,
@@ -284,7 +299,7 @@ def _check_assignments(
     table: Table,
     rows: list[tuple[int, Assignment]],
     members: set[str],
-    orgs: dict[str, Organization],
+    orgs: set[str],
 ) -> None:
     _unique(
         checker,
