@@ -73,7 +73,9 @@ class Person:
         await self.app.delivery.drain()
         return self.port.replies[before:]
 
-    async def send(self, text: str, *, private: bool = True, chat_id: str | None = None) -> list[Message]:
+    async def send(
+        self, text: str, *, private: bool = True, chat_id: str | None = None
+    ) -> list[Message]:
         """Type TEXT; return the bot's replies to it."""
         chat = chat_id or self.user_id
         return await self._handle(Inbound.typed(CHANNEL, self.user_id, chat, text, private=private))
