@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from storage.db import Database
-from storage.timefmt import to_db
+from storage.timefmt import from_db, to_db
 
 Rating = Literal["good", "fair", "average", "poor"]
 
@@ -62,3 +64,116 @@ class CheckinsRepository:
             " text = excluded.text, written_at = excluded.written_at",
             (checkin_id, rating, int(steps_kept), int(difficulties_raised), text, to_db(at)),
         )
+
+    _OF_MEMBER = (
+        "SELECT ch.id, ch.meeting_id, ch.checked_in_at, ch.status,"
+        " EXISTS (SELECT 1 FROM notes n WHERE n.checkin_id = ch.id),"
+        " mt.starts_at, c.id, c.code, c.name"
+        " FROM checkins ch JOIN members m ON m.id = ch.member_id"
+        " JOIN meetings mt ON mt.id = ch.meeting_id JOIN cells c ON c.id = mt.cell_id"
+        " WHERE m.code = ?"
+    )
+
+    async def of_member_at(self, member_code: str, meeting_id: int) -> MemberCheckin | None:
+        """The member's check-in at the meeting, if any."""
+        row = await self.db.fetchone(
+            self._OF_MEMBER + " AND ch.meeting_id = ?", (member_code, meeting_id)
+        )
+        return row and _member_checkin(row)
+
+    async def of_member(self, member_code: str, checkin_id: int) -> MemberCheckin | None:
+        """The check-in CHECKIN_ID if it is the member's own."""
+        row = await self.db.fetchone(self._OF_MEMBER + " AND ch.id = ?", (member_code, checkin_id))
+        return row and _member_checkin(row)
+
+    async def latest_not_denied(self, member_code: str) -> MemberCheckin | None:
+        """The member's most recent check-in that the secretary has not denied."""
+        row = await self.db.fetchone(
+            self._OF_MEMBER + " AND ch.status != 'denied'"
+            " ORDER BY ch.checked_in_at DESC, ch.id DESC LIMIT 1",
+            (member_code,),
+        )
+        return row and _member_checkin(row)
+
+    async def flag_cell_of(self, checkin_id: int) -> None:
+        """Mark the cell of the check-in's meeting as having difficulties (the note said so)."""
+        await self.db.execute(
+            "UPDATE cells SET flagged = 1 WHERE NOT flagged AND id ="
+            " (SELECT mt.cell_id FROM checkins ch JOIN meetings mt ON mt.id = ch.meeting_id"
+            " WHERE ch.id = ?)",
+            (checkin_id,),
+        )
+
+    _AT_CELL = (
+        "SELECT ch.id, ch.status, ch.checked_in_at, ch.decided_at, m.person_id, m.code,"
+        " m.full_name, mt.starts_at, c.id, c.code, c.name"
+        " FROM checkins ch JOIN members m ON m.id = ch.member_id"
+        " JOIN meetings mt ON mt.id = ch.meeting_id JOIN cells c ON c.id = mt.cell_id"
+    )
+
+    async def at_cell(self, checkin_id: int) -> CheckinAtCell | None:
+        """The check-in with who made it and the meeting and cell it was at."""
+        row = await self.db.fetchone(self._AT_CELL + " WHERE ch.id = ?", (checkin_id,))
+        return row and _checkin_at_cell(row)
+
+    async def pending_at_cells(self, cell_ids: Sequence[int]) -> list[CheckinAtCell]:
+        """Check-ins awaiting a decision at meetings of these cells, oldest meeting first."""
+        if not cell_ids:
+            return []
+        marks = ", ".join("?" for _ in cell_ids)
+        rows = await self.db.fetchall(
+            self._AT_CELL + f" WHERE ch.status = 'pending' AND mt.cell_id IN ({marks})"
+            " ORDER BY mt.starts_at, c.code, ch.checked_in_at, ch.id",
+            tuple(cell_ids),
+        )
+        return [_checkin_at_cell(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class MemberCheckin:
+    """A member's check-in with the meeting and cell it was at."""
+
+    id: int
+    meeting_id: int
+    checked_in_at: datetime
+    status: str  # pending, confirmed, denied
+    has_note: bool
+    meeting_starts_at: datetime
+    cell_id: int
+    cell_code: str
+    cell_name: str
+
+
+def _member_checkin(row: Sequence[Any]) -> MemberCheckin:
+    return MemberCheckin(
+        row[0], row[1], from_db(row[2]), row[3], bool(row[4]), from_db(row[5]), *row[6:9]
+    )
+
+
+@dataclass(frozen=True)
+class CheckinAtCell:
+    """A check-in as the cell's secretary decides on it."""
+
+    id: int
+    status: str  # pending, confirmed, denied
+    checked_in_at: datetime
+    decided_at: datetime | None
+    member_person_id: int
+    member_code: str
+    member_name: str
+    meeting_starts_at: datetime
+    cell_id: int
+    cell_code: str
+    cell_name: str
+
+
+def _checkin_at_cell(row: Sequence[Any]) -> CheckinAtCell:
+    return CheckinAtCell(
+        row[0],
+        row[1],
+        from_db(row[2]),
+        row[3] and from_db(row[3]),
+        *row[4:7],
+        from_db(row[7]),
+        *row[8:11],
+    )

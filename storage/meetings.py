@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 from storage.db import Database
-from storage.timefmt import to_db
+from storage.timefmt import from_db, to_db
 
 
 class MeetingsRepository:
@@ -18,3 +21,137 @@ class MeetingsRepository:
             " WHERE c.code = ? AND mt.starts_at = ?",
             (cell_code, to_db(starts_at)),
         )
+
+    _VIEW = (
+        "SELECT mt.id, mt.starts_at, coalesce(nullif(mt.venue, ''), c.venue, ''), mt.kind,"
+        " c.id, c.code, c.name, c.flagged, c.secretary_id, o.code, o.name"
+    )
+    _OF_MEMBER = (
+        _VIEW + ", a.start_date, a.end_date FROM assignments a"
+        " JOIN members m ON m.id = a.member_id AND m.active"
+        " JOIN organizations o ON o.id = a.organization_id AND o.active"
+        " JOIN cells c ON c.organization_id = o.id AND c.active"
+        " JOIN meetings mt ON mt.cell_id = c.id"
+        " WHERE m.code = ?"
+    )
+
+    async def view(self, meeting_id: int) -> MeetingView | None:
+        """The meeting with its cell and organization, if both are still on the roster."""
+        row = await self.db.fetchone(
+            self._VIEW + " FROM meetings mt JOIN cells c ON c.id = mt.cell_id AND c.active"
+            " JOIN organizations o ON o.id = c.organization_id AND o.active WHERE mt.id = ?",
+            (meeting_id,),
+        )
+        return row and _meeting_view(row)
+
+    async def of_member_organizations(
+        self, member_code: str, first: datetime, last: datetime
+    ) -> list[AssignedMeeting]:
+        """Meetings starting in [FIRST, LAST] at cells of the member's organizations, by time.
+
+        One row per assignment: whether it is active on the meeting's local date is the
+        caller's to decide (assignment dates are local calendar days).
+        """
+        rows = await self.db.fetchall(
+            self._OF_MEMBER + " AND mt.starts_at >= ? AND mt.starts_at <= ?"
+            " ORDER BY mt.starts_at, c.code",
+            (member_code, to_db(first), to_db(last)),
+        )
+        return [_assigned_meeting(row) for row in rows]
+
+    async def of_member_organization(
+        self, member_code: str, meeting_id: int
+    ) -> list[AssignedMeeting]:
+        """The meeting, once per assignment of the member to its organization (none: not theirs)."""
+        rows = await self.db.fetchall(self._OF_MEMBER + " AND mt.id = ?", (member_code, meeting_id))
+        return [_assigned_meeting(row) for row in rows]
+
+    async def schedule(
+        self, cell_id: int, starts_at: datetime, venue: str | None, set_by: int, now: datetime
+    ) -> int | None:
+        """A regular meeting set by a secretary; None if the cell already meets at that time."""
+        changed = await self.db.execute(
+            "INSERT INTO meetings (cell_id, starts_at, venue, kind, created_at, set_by)"
+            " VALUES (?, ?, ?, 'regular', ?, ?) ON CONFLICT (cell_id, starts_at) DO NOTHING",
+            (cell_id, to_db(starts_at), venue, to_db(now), set_by),
+        )
+        if not changed:
+            return None
+        return await self.db.fetchval(
+            "SELECT id FROM meetings WHERE cell_id = ? AND starts_at = ?",
+            (cell_id, to_db(starts_at)),
+        )
+
+    async def members_yet_to_visit(
+        self, meeting_id: int, day: date, quarter_start: datetime, quarter_end: datetime
+    ) -> list[MemberToTell]:
+        """Members assigned on DAY to the meeting's organization with no confirmed visit to it
+        at a meeting starting in [QUARTER_START, QUARTER_END) (coverage's notion of covered)."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT m.person_id, m.code FROM meetings mt"
+            " JOIN cells c ON c.id = mt.cell_id"
+            " JOIN organizations o ON o.id = c.organization_id AND o.active"
+            " JOIN assignments a ON a.organization_id = o.id"
+            " JOIN members m ON m.id = a.member_id AND m.active"
+            " WHERE mt.id = ? AND a.start_date <= ? AND (a.end_date IS NULL OR a.end_date >= ?)"
+            " AND NOT EXISTS (SELECT 1 FROM checkins ch"
+            "   JOIN meetings visited ON visited.id = ch.meeting_id"
+            "   JOIN cells vc ON vc.id = visited.cell_id"
+            "   WHERE ch.member_id = m.id AND ch.status = 'confirmed'"
+            "   AND vc.organization_id = o.id"
+            "   AND visited.starts_at >= ? AND visited.starts_at < ?)"
+            " ORDER BY m.code",
+            (
+                meeting_id,
+                day.isoformat(),
+                day.isoformat(),
+                to_db(quarter_start),
+                to_db(quarter_end),
+            ),
+        )
+        return [MemberToTell(person_id, code) for person_id, code in rows]
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    """A meeting with what a member is shown of its cell and organization."""
+
+    id: int
+    starts_at: datetime
+    venue: str  # the meeting's own, else the cell's usual place
+    kind: str
+    cell_id: int
+    cell_code: str
+    cell_name: str
+    flagged: bool
+    secretary_id: int | None
+    organization_code: str
+    organization_name: str
+
+
+@dataclass(frozen=True)
+class AssignedMeeting:
+    """A meeting seen through one assignment of a member to the meeting's organization."""
+
+    meeting: MeetingView
+    assigned_from: date
+    assigned_until: date | None  # inclusive; None = open
+
+
+def _meeting_view(row: Sequence[Any]) -> MeetingView:
+    return MeetingView(
+        row[0], from_db(row[1]), row[2], row[3], row[4], row[5], row[6], bool(row[7]), *row[8:11]
+    )
+
+
+def _assigned_meeting(row: Sequence[Any]) -> AssignedMeeting:
+    until = row[12] and date.fromisoformat(row[12])
+    return AssignedMeeting(_meeting_view(row), date.fromisoformat(row[11]), until)
+
+
+@dataclass(frozen=True)
+class MemberToTell:
+    """A committee member to tell about a meeting."""
+
+    person_id: int
+    code: str

@@ -13,6 +13,7 @@ from storage.invites import InvitesRepository
 from storage.meetings import MeetingsRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
+from storage.plans import PlansRepository
 from storage.roster import RosterRepository
 
 
@@ -28,6 +29,7 @@ class Store:
         self.accounts = AccountsRepository(db)
         self.conversations = ConversationsRepository(db)
         self.outbox = OutboxRepository(db)
+        self.plans = PlansRepository(db)
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:

@@ -1,0 +1,89 @@
+"""Checking in at a meeting: when the window is open, and who may check in where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from bot.config import Config
+from bot.services.agenda import HORIZON, assigned_meeting, assigned_meetings
+from storage.checkins import MemberCheckin
+from storage.meetings import MeetingView
+from storage.store import Store
+
+
+@dataclass(frozen=True)
+class Window:
+    """When check-in at a meeting is possible, both ends inclusive."""
+
+    opens: datetime
+    closes: datetime
+
+    def is_open(self, now: datetime) -> bool:
+        return self.opens <= now <= self.closes
+
+
+def checkin_window(config: Config, starts_at: datetime) -> Window:
+    reminders = config.reminders
+    return Window(
+        starts_at - reminders.checkin_opens_before, starts_at + reminders.checkin_closes_after
+    )
+
+
+@dataclass(frozen=True)
+class OpenCheckins:
+    meetings: list[MeetingView]  # those whose window is open now
+    next_meeting: MeetingView | None  # when none is open: the next one within the horizon
+
+
+async def open_for_checkin(
+    store: Store, config: Config, member_code: str, now: datetime
+) -> OpenCheckins:
+    """The member's meetings open for check-in at NOW, or else the next one coming."""
+    reminders = config.reminders
+    open_now = await assigned_meetings(
+        store,
+        config,
+        member_code,
+        now - reminders.checkin_closes_after,
+        now + reminders.checkin_opens_before,
+    )
+    if open_now:
+        return OpenCheckins(open_now, None)
+    coming = await assigned_meetings(store, config, member_code, now, now + HORIZON)
+    return OpenCheckins([], next((m for m in coming if m.starts_at > now), None))
+
+
+CheckinOutcome = Literal["checked_in", "already", "not_found", "not_yours", "not_yet", "closed"]
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    outcome: CheckinOutcome
+    meeting: MeetingView | None = None
+    window: Window | None = None
+    checkin: MemberCheckin | None = None  # the new one, or the earlier one ("already")
+
+
+async def check_in(
+    store: Store, config: Config, member_code: str, meeting_id: int, now: datetime
+) -> CheckinResult:
+    """Check the member in at the meeting, if it is theirs and its window is open at NOW."""
+    if await store.meetings.view(meeting_id) is None:
+        return CheckinResult("not_found")
+    meeting = await assigned_meeting(store, config, member_code, meeting_id)
+    if meeting is None:
+        return CheckinResult("not_yours")
+    window = checkin_window(config, meeting.starts_at)
+    earlier = await store.checkins.of_member_at(member_code, meeting.id)
+    if earlier is not None:
+        return CheckinResult("already", meeting, window, earlier)
+    if not window.is_open(now):
+        return CheckinResult("not_yet" if now < window.opens else "closed", meeting, window)
+    if await store.checkins.add(meeting.id, member_code, now) is None:
+        # A second tap that raced the first one in: report the check-in that won.
+        earlier = await store.checkins.of_member_at(member_code, meeting.id)
+        return CheckinResult("already", meeting, window, earlier)
+    added = await store.checkins.of_member_at(member_code, meeting.id)
+    return CheckinResult("checked_in", meeting, window, added)

@@ -1,0 +1,117 @@
+"""/checkin: check in at a meeting whose window is open; the cell's secretary is asked to confirm."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.services.agenda import HORIZON
+from bot.services.checkins import CheckinResult, check_in, checkin_window, open_for_checkin
+from handlers.i18n import Translator
+from handlers.meetings import choice_id
+from handlers.notify import notify
+from handlers.port import Choice, Message
+from handlers.router import Context, Router
+from storage.meetings import MeetingView
+
+
+def _moment(t: Translator, instant: datetime) -> str:
+    """A window's edge, short: "07:30 05/12"."""
+    return f"{t.clock(instant)} {t.day(instant)[:5]}"
+
+
+def _open_line(t: Translator, meeting: MeetingView) -> str:
+    return t(
+        "checkin.open_line",
+        cell=meeting.cell_name,
+        cell_code=meeting.cell_code,
+        when=t.when(meeting.starts_at),
+        venue=meeting.venue or t("meetings.no_venue"),
+    )
+
+
+async def checkin(ctx: Context) -> None:
+    """Offer the meetings open for check-in now, or say when the next window opens."""
+    t = ctx.t
+    found = await open_for_checkin(ctx.store, ctx.config, ctx.me.member.code, ctx.now)
+    if found.meetings:
+        lines = [t("checkin.open_header"), *(_open_line(t, m) for m in found.meetings)]
+        choices = tuple(
+            Choice(t("checkin.button", cell_code=m.cell_code), f"checkin:{m.id}")
+            for m in found.meetings
+        )
+        await ctx.reply(Message("\n".join(lines), choices))
+        return
+    coming = found.next_meeting
+    if coming is None:
+        await ctx.say("checkin.none_coming", days=HORIZON.days)
+        return
+    opens = checkin_window(ctx.config, coming.starts_at).opens
+    await ctx.say(
+        "checkin.none_open",
+        cell=coming.cell_name,
+        when=t.when(coming.starts_at),
+        opens=_moment(t, opens),
+    )
+
+
+async def check_in_at(ctx: Context) -> None:
+    """A tap on "Check in": re-checked here, since the button may be old or forged."""
+    meeting_id = choice_id(ctx.inbound.choice)
+    if meeting_id is None:
+        await ctx.say("checkin.not_found")
+        return
+    result = await check_in(ctx.store, ctx.config, ctx.me.member.code, meeting_id, ctx.now)
+    if result.outcome in ("not_found", "not_yours"):
+        await ctx.say(f"checkin.{result.outcome}")
+    elif result.outcome in ("not_yet", "closed"):
+        await _outside_window(ctx, result)
+    else:
+        await _checked_in(ctx, result)
+
+
+async def _outside_window(ctx: Context, result: CheckinResult) -> None:
+    t, meeting, window = ctx.t, result.meeting, result.window
+    assert meeting is not None and window is not None
+    await ctx.say(
+        f"checkin.{result.outcome}",
+        cell=meeting.cell_name,
+        when=t.when(meeting.starts_at),
+        opens=_moment(t, window.opens),
+        closes=_moment(t, window.closes),
+    )
+
+
+async def _checked_in(ctx: Context, result: CheckinResult) -> None:
+    meeting, checkin = result.meeting, result.checkin
+    assert meeting is not None and checkin is not None
+    time = ctx.t.clock(checkin.checked_in_at)
+    # Also on a second tap while still pending: restores a request lost to a crash, and is
+    # otherwise a no-op thanks to the dedupe key.
+    if meeting.secretary_id is not None and checkin.status == "pending":
+        await notify(
+            ctx.store,
+            ctx.config,
+            meeting.secretary_id,
+            "checkin.secretary_request",
+            dedupe=f"confirm-request:checkin={checkin.id}",
+            now=ctx.now,
+            choices=(
+                ("checkin.secretary_confirm_label", f"confirm:{checkin.id}"),
+                ("checkin.secretary_absent_label", f"absent:{checkin.id}"),
+            ),
+            member=ctx.me.name,
+            cell=meeting.cell_name,
+            when=meeting.starts_at,
+            time=time,
+        )
+    if result.outcome == "already":
+        await ctx.say("checkin.already", cell=meeting.cell_name, time=time)
+    elif meeting.secretary_id is None:
+        await ctx.say("checkin.done_no_secretary", cell=meeting.cell_name, time=time)
+    else:
+        await ctx.say("checkin.done", cell=meeting.cell_name, time=time)
+
+
+def register(router: Router) -> None:
+    router.command("checkin", "diemdanh", role="member")(checkin)
+    router.choice("checkin", role="member")(check_in_at)

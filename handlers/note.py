@@ -1,0 +1,128 @@
+"""/note: the quality note on the member's latest meeting, step by step, written at the end."""
+
+from __future__ import annotations
+
+from bot.services.notes import (
+    FLOW,
+    MAX_TEXT,
+    RATINGS,
+    NoteDraft,
+    Step,
+    answer,
+    finish_note,
+    start_note,
+    text_too_long,
+)
+from handlers.i18n import Translator
+from handlers.port import Choice, Message
+from handlers.router import Context, Router
+
+# Choice data "note:<kind>:<value>" names the step it answers, so a stale button is recognised.
+KIND_OF_STEP: dict[Step, str] = {"rating": "rate", "steps": "steps", "difficulties": "diff"}
+STEP_OF_KIND = {kind: step for step, kind in KIND_OF_STEP.items()}
+
+
+def question(t: Translator, draft: NoteDraft) -> Message:
+    """The question of the draft's current step, with its buttons."""
+    if draft.step == "rating":
+        options = [(f"note.rating_{rating}", f"note:rate:{rating}") for rating in RATINGS]
+        return _ask(t, "note.ask_rating", options)
+    if draft.step == "text":
+        return _ask(t, "note.ask_text", [("note.skip", "note:skip")], limit=MAX_TEXT)
+    kind = KIND_OF_STEP[draft.step]
+    options = [("note.yes", f"note:{kind}:yes"), ("note.no", f"note:{kind}:no")]
+    return _ask(t, f"note.ask_{draft.step}", options)
+
+
+def _ask(t: Translator, key: str, options: list[tuple[str, str]], **values: object) -> Message:
+    return Message(t(key, **values), tuple(Choice(t(label), data) for label, data in options))
+
+
+async def _save(ctx: Context, draft: NoteDraft) -> None:
+    inbound = ctx.inbound
+    await ctx.store.conversations.put(
+        inbound.channel, inbound.user_id, FLOW, draft.state(), ctx.now
+    )
+
+
+async def _draft(ctx: Context) -> NoteDraft | None:
+    """The note in progress in this chat, if any."""
+    in_progress = await ctx.store.conversations.get(ctx.inbound.channel, ctx.inbound.user_id)
+    if in_progress is None or in_progress[0] != FLOW:
+        return None
+    return NoteDraft.from_state(in_progress[1])
+
+
+async def note(ctx: Context) -> None:
+    """Start the note on the latest check-in that was not denied."""
+    t = ctx.t
+    started = await start_note(ctx.store, ctx.me.member.code)
+    if started is None:
+        await ctx.say("note.none")
+        return
+    checkin, draft = started
+    await _save(ctx, draft)
+    intro = t("note.start", cell=checkin.cell_name, when=t.when(checkin.meeting_starts_at))
+    if draft.replaces:
+        intro += "\n" + t("note.replaces")
+    first = question(t, draft)
+    await ctx.reply(Message(intro + "\n" + first.text, first.choices))
+
+
+async def on_choice(ctx: Context) -> None:
+    """A button of the note: applied only if it answers the step the dialogue is at."""
+    draft = await _draft(ctx)
+    if draft is None:
+        await ctx.say("note.no_dialogue")
+        return
+    parts = (ctx.inbound.choice or "").split(":")
+    if parts == ["note", "skip"] and draft.step == "text":
+        await _finish(ctx, draft, "")
+        return
+    step = STEP_OF_KIND.get(parts[1]) if len(parts) == 3 else None
+    answered = answer(draft, step, parts[2]) if step is not None else None
+    if answered is None:
+        await ctx.say("note.stale")
+        await ctx.reply(question(ctx.t, draft))
+        return
+    await _save(ctx, answered)
+    await ctx.reply(question(ctx.t, answered))
+
+
+async def on_text(ctx: Context, state: dict) -> None:
+    """Typed text during the note: the comment at the last step, else a pointer to the buttons."""
+    draft = NoteDraft.from_state(state)
+    if draft is None or ctx.me.member is None:
+        await ctx.store.conversations.clear(ctx.inbound.channel, ctx.inbound.user_id)
+        await ctx.say("note.no_dialogue")
+        return
+    if draft.step != "text":
+        await ctx.say("note.use_buttons")
+        await ctx.reply(question(ctx.t, draft))
+        return
+    text = ctx.inbound.text or ""
+    if text_too_long(text):
+        await ctx.say("note.too_long", length=len(text), limit=MAX_TEXT)
+        return
+    await _finish(ctx, draft, text)
+
+
+async def _finish(ctx: Context, draft: NoteDraft, text: str) -> None:
+    result = await finish_note(ctx.store, ctx.me.member.code, draft, text, ctx.now)
+    await ctx.store.conversations.clear(ctx.inbound.channel, ctx.inbound.user_id)
+    if result.outcome == "gone" or result.checkin is None:
+        await ctx.say("note.gone")
+        return
+    cell = result.checkin.cell_name
+    lines = [
+        ctx.t(f"note.{result.outcome}", cell=cell, rating=ctx.t(f"note.rating_{draft.rating}"))
+    ]
+    if result.flagged_cell:
+        lines.append(ctx.t("note.flagged", cell=cell))
+    await ctx.reply(Message("\n".join(lines)))
+
+
+def register(router: Router) -> None:
+    router.command("note", "nhanxet", role="member")(note)
+    router.choice("note", role="member")(on_choice)
+    router.flow(FLOW)(on_text)

@@ -1,0 +1,70 @@
+"""Texts of /checkin and of the check-in itself."""
+
+TEXTS = {
+    "checkin.open_header": (
+        "Các buổi sinh hoạt đang mở điểm danh:",
+        "Meetings open for check-in now:",
+    ),
+    "checkin.open_line": (
+        "• {cell} ({cell_code}): {when}, {venue}",
+        "• {cell} ({cell_code}): {when}, {venue}",
+    ),
+    "checkin.button": ("Điểm danh: {cell_code}", "Check in: {cell_code}"),
+    "checkin.none_open": (
+        "Hiện không có buổi sinh hoạt nào đang mở điểm danh. Buổi gần nhất: {cell} {when};"
+        " điểm danh mở từ {opens}.",
+        "No meeting is open for check-in now. Next meeting: {cell} {when}; check-in opens at"
+        " {opens}.",
+    ),
+    "checkin.none_coming": (
+        "Hiện không có buổi sinh hoạt nào đang mở điểm danh, và chưa có lịch sinh hoạt nào trong"
+        " {days} ngày tới.",
+        "No meeting is open for check-in now, and none is scheduled in the next {days} days.",
+    ),
+    "checkin.done": (
+        "Đã điểm danh tại buổi sinh hoạt {cell} lúc {time}. Bí thư chi bộ sẽ xác nhận."
+        " Sau buổi họp, gõ /note (/nhanxet) để nhận xét chất lượng buổi sinh hoạt.",
+        "Checked in at the meeting of {cell} at {time}. The cell's secretary will confirm it."
+        " After the meeting, send /note to rate its quality.",
+    ),
+    "checkin.done_no_secretary": (
+        "Đã điểm danh tại buổi sinh hoạt {cell} lúc {time}. Chi bộ chưa có bí thư trong danh"
+        " sách; Văn phòng Quận ủy sẽ xác nhận. Sau buổi họp, gõ /note (/nhanxet) để nhận xét.",
+        "Checked in at the meeting of {cell} at {time}. The cell has no secretary on the roster;"
+        " the committee office will confirm it. After the meeting, send /note to rate it.",
+    ),
+    "checkin.already": (
+        "Đồng chí đã điểm danh lúc {time} tại buổi sinh hoạt {cell}; không cần điểm danh lại.",
+        "You already checked in at {time} at the meeting of {cell}.",
+    ),
+    "checkin.not_yet": (
+        "Chưa đến giờ điểm danh buổi sinh hoạt {cell} ({when}): điểm danh mở từ {opens} đến"
+        " {closes}.",
+        "Check-in for the meeting of {cell} ({when}) is not open yet: it opens at {opens} and"
+        " closes at {closes}.",
+    ),
+    "checkin.closed": (
+        "Đã hết giờ điểm danh buổi sinh hoạt {cell} ({when}): điểm danh chỉ mở từ {opens} đến"
+        " {closes}. Nếu đồng chí đã dự, hãy báo bí thư chi bộ.",
+        "Check-in for the meeting of {cell} ({when}) has closed: it was open from {opens} to"
+        " {closes}. If you attended, tell the cell's secretary.",
+    ),
+    "checkin.not_found": (
+        "Không tìm thấy buổi sinh hoạt này. Gõ /checkin để xem các buổi đang mở điểm danh.",
+        "That meeting does not exist. Send /checkin to see the meetings open for check-in.",
+    ),
+    "checkin.not_yours": (
+        "Buổi sinh hoạt này không thuộc cơ sở đồng chí được phân công, nên không điểm danh được."
+        " Gõ /checkin để xem các buổi của đồng chí.",
+        "That meeting is not one of your organizations', so you cannot check in there. Send"
+        " /checkin to see yours.",
+    ),
+    "checkin.secretary_request": (
+        "Đồng chí {member} (Quận ủy viên) vừa điểm danh lúc {time} tại buổi sinh hoạt của {cell}"
+        " ({when}). Đề nghị đồng chí xác nhận.",
+        "{member} (district committee member) checked in at {time} at the meeting of {cell}"
+        " ({when}). Please confirm.",
+    ),
+    "checkin.secretary_confirm_label": ("Xác nhận", "Confirm"),
+    "checkin.secretary_absent_label": ("Vắng", "Absent"),
+}

@@ -1,0 +1,69 @@
+"""Texts of /meetings (the upcoming meetings) and "Will attend"."""
+
+TEXTS = {
+    "meetings.none": (
+        "Trong {days} ngày tới chưa có lịch sinh hoạt nào của các chi bộ thuộc cơ sở đồng chí"
+        " được phân công. Khi bí thư chi bộ đặt lịch, bot sẽ báo đồng chí.",
+        "No meetings of your organizations' cells are scheduled in the next {days} days. You"
+        " will be told when a secretary sets one.",
+    ),
+    "meetings.header": (
+        "Lịch sinh hoạt {days} ngày tới. Chi bộ có khó khăn, vướng mắc và cơ sở đồng chí chưa"
+        " dự trong quý được xếp trước:",
+        "Meetings in the next {days} days. Cells with difficulties and organizations you have"
+        " not visited this quarter come first:",
+    ),
+    "meetings.line": (
+        "{number}. {cell} ({cell_code}), {organization}\n    {when}, {venue}{marks}",
+        "{number}. {cell} ({cell_code}), {organization}\n    {when}, {venue}{marks}",
+    ),
+    "meetings.line_base_cell": (
+        "{number}. {cell} ({cell_code})\n    {when}, {venue}{marks}",
+        "{number}. {cell} ({cell_code})\n    {when}, {venue}{marks}",
+    ),
+    "meetings.no_venue": ("chưa có địa điểm", "venue not set"),
+    "meetings.flagged_mark": (" ⚠️ khó khăn", " ⚠️ difficulties"),
+    "meetings.planned_mark": (" ✓ sẽ dự", " ✓ will attend"),
+    "meetings.more": (
+        "... và {count} buổi khác. Gõ lại /meetings sau khi dự để xem tiếp.",
+        "... and {count} more. Send /meetings again later to see them.",
+    ),
+    "meetings.pick": (
+        'Bấm "Sẽ dự" để báo trước cho bí thư chi bộ.',
+        'Press "Will attend" to let the cell\'s secretary know you are coming.',
+    ),
+    "meetings.attend_button": ("Sẽ dự: {cell_code} {day}", "Will attend: {cell_code} {day}"),
+    "meetings.planned": (
+        "Đã ghi nhận: đồng chí sẽ dự sinh hoạt {cell} lúc {when}. Bot đã báo bí thư chi bộ.",
+        "Noted: you will attend the meeting of {cell} on {when}. The cell's secretary has been"
+        " told.",
+    ),
+    "meetings.planned_no_secretary": (
+        "Đã ghi nhận: đồng chí sẽ dự sinh hoạt {cell} lúc {when}. Chi bộ chưa có bí thư trong"
+        " danh sách nên bot chưa báo được; hãy liên hệ Văn phòng Quận ủy.",
+        "Noted: you will attend the meeting of {cell} on {when}. The cell has no secretary on the"
+        " roster, so nobody could be told; please contact the committee office.",
+    ),
+    "meetings.already_planned": (
+        "Đồng chí đã báo sẽ dự buổi sinh hoạt {cell} lúc {when} rồi; không cần báo lại.",
+        "Already noted: you will attend the meeting of {cell} on {when}.",
+    ),
+    "meetings.not_found": (
+        "Không tìm thấy buổi sinh hoạt này. Gõ /meetings để xem lịch mới.",
+        "That meeting does not exist. Send /meetings for the current list.",
+    ),
+    "meetings.not_yours": (
+        "Buổi sinh hoạt này không thuộc cơ sở đồng chí được phân công. Gõ /meetings để xem lịch"
+        " của đồng chí.",
+        "That meeting is not one of your organizations'. Send /meetings to see yours.",
+    ),
+    "meetings.past": (
+        "Buổi sinh hoạt {cell} lúc {when} đã bắt đầu hoặc đã qua. Gõ /meetings để chọn buổi khác.",
+        "The meeting of {cell} on {when} has already started or passed. Send /meetings to pick"
+        " another.",
+    ),
+    "meetings.secretary_told": (
+        "Đồng chí {member} (Quận ủy viên) báo sẽ dự buổi sinh hoạt của {cell} lúc {when}.",
+        "{member} (district committee member) will attend the meeting of {cell} on {when}.",
+    ),
+}

@@ -1,0 +1,77 @@
+"""Texts of /note, the quality note on a meeting."""
+
+TEXTS = {
+    "note.none": (
+        "Đồng chí chưa có lần điểm danh nào để nhận xét. Hãy điểm danh tại buổi sinh hoạt"
+        " (/checkin), sau đó gõ /note.",
+        "You have no check-in to write a note on. Check in at a meeting (/checkin), then send"
+        " /note.",
+    ),
+    "note.start": (
+        "Nhận xét buổi sinh hoạt {cell} ({when}).",
+        "Note on the meeting of {cell} ({when}).",
+    ),
+    "note.replaces": (
+        "Đồng chí đã nhận xét buổi này; nhận xét mới sẽ thay thế nhận xét cũ.",
+        "You already wrote a note on this meeting; the new one will replace it.",
+    ),
+    "note.ask_rating": (
+        "Bước 1/4: Đồng chí đánh giá chất lượng buổi sinh hoạt thế nào?",
+        "Step 1/4: How good was the meeting?",
+    ),
+    "note.ask_steps": (
+        "Bước 2/4: Buổi sinh hoạt có thực hiện đúng, đủ các bước theo hướng dẫn không?",
+        "Step 2/4: Did the meeting keep the prescribed steps?",
+    ),
+    "note.ask_difficulties": (
+        "Bước 3/4: Chi bộ có nêu khó khăn, vướng mắc không?",
+        "Step 3/4: Did the cell raise difficulties or unresolved problems?",
+    ),
+    "note.ask_text": (
+        "Bước 4/4: Gửi một nhận xét ngắn (tối đa {limit} ký tự), hoặc bấm Bỏ qua.",
+        "Step 4/4: Send a short comment (at most {limit} characters), or press Skip.",
+    ),
+    "note.rating_good": ("Tốt", "Good"),
+    "note.rating_fair": ("Khá", "Fair"),
+    "note.rating_average": ("Trung bình", "Average"),
+    "note.rating_poor": ("Kém", "Poor"),
+    "note.yes": ("Có", "Yes"),
+    "note.no": ("Không", "No"),
+    "note.skip": ("Bỏ qua", "Skip"),
+    "note.too_long": (
+        "Nhận xét dài {length} ký tự, tối đa {limit}. Hãy rút gọn và gửi lại.",
+        "The comment is {length} characters long, at most {limit}. Please shorten it and send"
+        " it again.",
+    ),
+    "note.use_buttons": (
+        "Hãy trả lời bằng các nút bên dưới (hoặc gõ /note để bắt đầu lại).",
+        "Please answer with the buttons below (or send /note to start again).",
+    ),
+    "note.stale": (
+        "Lựa chọn này không thuộc bước hiện tại của nhận xét; không có gì thay đổi.",
+        "That choice is not for the current step of the note; nothing was changed.",
+    ),
+    "note.no_dialogue": (
+        "Không có nhận xét nào đang viết dở. Gõ /note để bắt đầu.",
+        "There is no note in progress. Send /note to start one.",
+    ),
+    "note.written": (
+        "Đã lưu nhận xét buổi sinh hoạt {cell}: {rating}. Cảm ơn đồng chí!",
+        "Your note on the meeting of {cell} is saved: {rating}. Thank you!",
+    ),
+    "note.replaced": (
+        "Đã cập nhật nhận xét buổi sinh hoạt {cell} (thay cho nhận xét trước): {rating}.",
+        "Your note on the meeting of {cell} is updated (it replaces the earlier one): {rating}.",
+    ),
+    "note.flagged": (
+        "Chi bộ {cell} được đánh dấu có khó khăn, vướng mắc để Văn phòng Quận ủy theo dõi.",
+        "The cell {cell} is now marked as having difficulties, for the committee office to"
+        " follow up.",
+    ),
+    "note.gone": (
+        "Lần điểm danh này không còn hiệu lực (bí thư chi bộ đã xác nhận vắng), nên nhận xét"
+        " không được lưu.",
+        "That check-in is no longer valid (the secretary marked you absent), so the note was not"
+        " saved.",
+    ),
+}

@@ -1,0 +1,33 @@
+"""Texts of /status, a member's progress in the quarter."""
+
+TEXTS = {
+    "status.header": (
+        "Tiến độ quý {number}/{year} (đến hết {end}, còn {days} ngày): đã dự {covered}/{required}"
+        " cơ sở.",
+        "Progress in Q{number} {year} (until {end}, {days} days left): {covered} of {required}"
+        " organizations visited.",
+    ),
+    "status.none": (
+        "Quý {number}/{year} đồng chí không có cơ sở nào phải dự sinh hoạt.",
+        "You have no organization to visit in Q{number} {year}.",
+    ),
+    "status.covered": ("✅ {organization}: đã dự", "✅ {organization}: visited"),
+    "status.pending": (
+        "⏳ {organization}: đã điểm danh, chờ bí thư chi bộ xác nhận",
+        "⏳ {organization}: checked in, awaiting the secretary's confirmation",
+    ),
+    "status.missed": ("❌ {organization}: chưa dự", "❌ {organization}: not visited yet"),
+    "status.next": (
+        "    Nên dự: {cell} ({cell_code}), {when}{flag}",
+        "    Attend next: {cell} ({cell_code}), {when}{flag}",
+    ),
+    "status.no_next": (
+        "    Chưa có lịch sinh hoạt nào còn lại trong quý; hãy liên hệ bí thư chi bộ.",
+        "    No meeting is scheduled for the rest of the quarter; contact the cells' secretaries.",
+    ),
+    "status.flagged_mark": (" ⚠️ khó khăn", " ⚠️ difficulties"),
+    "status.hint": (
+        "Gõ /meetings để xem lịch và báo sẽ dự.",
+        "Send /meetings to see the meetings and say which you will attend.",
+    ),
+}
