@@ -96,8 +96,8 @@ async def _checked_in(ctx: Context, result: CheckinResult) -> None:
             dedupe=f"confirm-request:checkin={checkin.id}",
             now=ctx.now,
             choices=(
-                ("checkin.secretary_confirm_label", f"confirm:{checkin.id}"),
-                ("checkin.secretary_absent_label", f"absent:{checkin.id}"),
+                ("confirm.button_confirm", f"confirm:{checkin.id}"),
+                ("confirm.button_absent", f"absent:{checkin.id}"),
             ),
             member=ctx.me.name,
             cell=meeting.cell_name,

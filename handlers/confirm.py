@@ -66,7 +66,7 @@ async def _decide(ctx: Context, status: Decision) -> None:
         await ctx.say("confirm.not_found")
         return
     # The decision and the message to the member commit together.
-    async with ctx.store.db.transaction():
+    async with ctx.store.transaction():
         outcome = await decide_checkin(ctx.store, ctx.me, checkin_id, status, ctx.now)
         if isinstance(outcome, Decided):
             await _tell_member(ctx, outcome)

@@ -81,7 +81,7 @@ def _waits_for(waiting: tuple[str, dict[str, Any]] | None, starts_at: datetime) 
 
 async def _schedule(ctx: Context, cell_id: int, starts_at: datetime, venue: str | None) -> None:
     # The meeting and the messages to the members are decided together, or not at all.
-    async with ctx.store.db.transaction():
+    async with ctx.store.transaction():
         outcome = await schedule_meeting(
             ctx.store, ctx.config, ctx.me, cell_id, starts_at, venue, ctx.now
         )

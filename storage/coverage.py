@@ -24,7 +24,8 @@ class CoverageQueries:
         """Every active organization with its number of cells and its flagged cells."""
         rows = await self.db.fetchall(
             "SELECT o.code, o.name, count(c.id),"
-            " group_concat(CASE WHEN c.flagged THEN c.code END, char(31))"
+            " group_concat(CASE WHEN c.flagged OR c.difficulties_reported_at IS NOT NULL"
+            " THEN c.code END, char(31))"
             " FROM organizations o LEFT JOIN cells c ON c.organization_id = o.id AND c.active"
             " WHERE o.active GROUP BY o.id"
         )

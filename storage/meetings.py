@@ -24,7 +24,8 @@ class MeetingsRepository:
 
     _VIEW = (
         "SELECT mt.id, mt.starts_at, coalesce(nullif(mt.venue, ''), c.venue, ''), mt.kind,"
-        " c.id, c.code, c.name, c.flagged, c.secretary_id, o.code, o.name"
+        " c.id, c.code, c.name, c.flagged OR c.difficulties_reported_at IS NOT NULL,"
+        " c.secretary_id, o.code, o.name"
     )
     _OF_MEMBER = (
         _VIEW + ", a.start_date, a.end_date FROM assignments a"

@@ -168,6 +168,9 @@ CREATE TABLE numbered_choices (
 );
 
 ALTER TABLE meetings ADD COLUMN set_by INTEGER REFERENCES people(id);
+-- A member's note said the meeting raised difficulties: the cell counts as flagged (with the
+-- roster's own flag) from then on.
+ALTER TABLE cells ADD COLUMN difficulties_reported_at TEXT;
 CREATE INDEX meetings_by_cell ON meetings (cell_id, starts_at);
 CREATE INDEX checkins_pending ON checkins (status, meeting_id)
 """

@@ -35,6 +35,10 @@ class Store:
     async def open(cls, path: str | Path) -> Store:
         return cls(await Database.open(path))
 
+    def transaction(self):
+        """Everything inside commits together: a decision and the messages it queues."""
+        return self.db.transaction()
+
     async def close(self) -> None:
         await self.db.close()
 

@@ -15,7 +15,11 @@ from conftest import dump
 from dialogue import CHANNEL, Person, World, make_world, texts
 
 from bot.app import build_app
+from bot.quarters import Quarter
 from bot.roster.parse import parse_local_time
+from bot.sample import SAMPLE_DIR
+from bot.services.coverage import quarter_coverage
+from bot.services.roster import import_roster
 from handlers.i18n import catalog
 
 
@@ -370,17 +374,25 @@ async def test_a_note_choice_with_no_dialogue_in_progress(world):
     assert await dump(world.store) == before
 
 
+async def flagged_cells_of_o01(world) -> list[str]:
+    coverage = await quarter_coverage(world.store, world.config, Quarter(2021, 4))
+    (o01,) = [org for org in coverage.organizations if org.code == "O01"]
+    return o01.flagged_cells
+
+
 async def test_difficulties_raised_flag_the_cell_for_the_office(world):
     thanh, checkin = await checked_in_at_c0106(world)
-    flagged = "SELECT flagged FROM cells WHERE code = 'C0106'"
-    assert await world.store.db.fetchval(flagged) == 0
+    assert await flagged_cells_of_o01(world) == ["C0103"]
     await thanh.send("/note")
     for data in ("note:rate:fair", "note:steps:yes", "note:diff:yes"):
         await thanh.tap(data)
     done = texts(await thanh.tap("note:skip"))
     assert "đánh dấu có khó khăn" in done
-    assert await world.store.db.fetchval(flagged) == 1
+    assert await flagged_cells_of_o01(world) == ["C0103", "C0106"]
     assert await notes_of(world, checkin) == [("fair", 1, 1, "")]
+    # Re-importing the unchanged roster (C0106 flagged "no" there) keeps what was reported.
+    await import_roster(world.store, world.config, SAMPLE_DIR, world.now())
+    assert await flagged_cells_of_o01(world) == ["C0103", "C0106"]
     # ... and flagged cells come first in the member's suggestions from now on.
     world.clock.set(at(world, "2021-12-01 08:00"))
     assert listed_cells((await thanh.send("/meetings"))[-1].text)[:2] == ["C0106", "C0103"]
@@ -407,7 +419,7 @@ async def test_a_check_in_denied_during_the_note_is_not_written_on(world):
     assert await world.store.checkins.decide(checkin, "denied", None, world.now())
     assert "không còn hiệu lực" in texts(await thanh.tap("note:skip"))
     assert await notes_of(world, checkin) == []
-    assert await world.store.db.fetchval("SELECT flagged FROM cells WHERE code = 'C0106'") == 0
+    assert await flagged_cells_of_o01(world) == ["C0103"]
 
 
 async def test_note_without_a_check_in_that_counts(world):

@@ -65,6 +65,4 @@ TEXTS = {
         "{member} (district committee member) checked in at {time} at the meeting of {cell}"
         " ({when}). Please confirm.",
     ),
-    "checkin.secretary_confirm_label": ("Xác nhận", "Confirm"),
-    "checkin.secretary_absent_label": ("Vắng", "Absent"),
 }
