@@ -181,5 +181,5 @@ def _organization_coverage(org: OrganizationInfo, visited: set[str]) -> Organiza
         cells=org.cells,
         cells_visited=len(visited),
         flagged_cells=sorted(org.flagged_cells),
-        flagged_visited=sorted(visited.intersection(org.flagged_cells)),
+        flagged_visited=sorted(cell for cell in org.flagged_cells if cell in visited),
     )

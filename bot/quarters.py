@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*Q([1-4])\s*$", re.IGNORECASE)
@@ -36,11 +37,11 @@ class Quarter:
         """The quarter that INSTANT falls in, on the committee's local calendar."""
         return cls.of(instant.astimezone(tz).date())
 
-    @property
+    @cached_property
     def start(self) -> date:
         return date(self.year, 3 * self.number - 2, 1)
 
-    @property
+    @cached_property
     def end(self) -> date:
         """The last day, inclusive."""
         return self.next().start - timedelta(days=1)

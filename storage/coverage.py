@@ -55,12 +55,15 @@ class CoverageQueries:
         rows = await self.db.fetchall(
             # A retired cell no longer counts among the organization's cells, so neither
             # among its visited ones; the member's visit still covers the organization.
+            # CROSS JOIN fixes the order: the quarter's meetings from the covering index, then
+            # only those with a check-in; SQLite's own choice looked up every meeting's cell
+            # first (5x slower at city scale).
             "SELECT m.code, o.code, CASE WHEN c.active THEN c.code END, mt.starts_at, ch.status"
             " FROM meetings mt"
-            " JOIN checkins ch ON ch.meeting_id = mt.id AND ch.status != 'denied'"
-            " JOIN members m ON m.id = ch.member_id"
-            " JOIN cells c ON c.id = mt.cell_id"
-            " JOIN organizations o ON o.id = c.organization_id"
+            " CROSS JOIN checkins ch ON ch.meeting_id = mt.id AND ch.status != 'denied'"
+            " CROSS JOIN cells c ON c.id = mt.cell_id"
+            " CROSS JOIN organizations o ON o.id = c.organization_id"
+            " CROSS JOIN members m ON m.id = ch.member_id"
             " WHERE mt.starts_at >= ? AND mt.starts_at < ?",
             (to_db(start), to_db(end)),
         )

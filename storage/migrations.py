@@ -75,7 +75,8 @@ CREATE TABLE meetings (
     created_at TEXT NOT NULL,
     UNIQUE (cell_id, starts_at)
 );
-CREATE INDEX meetings_by_time ON meetings (starts_at);
+-- Covers the coverage query's scan of a quarter's meetings (no table lookups).
+CREATE INDEX meetings_by_time ON meetings (starts_at, cell_id);
 
 CREATE TABLE checkins (
     id INTEGER PRIMARY KEY,
@@ -88,6 +89,8 @@ CREATE TABLE checkins (
     UNIQUE (meeting_id, member_id)
 );
 CREATE INDEX checkins_by_member ON checkins (member_id);
+-- Covers the coverage query's probe from each of a quarter's meetings (no table lookups).
+CREATE INDEX checkins_by_meeting ON checkins (meeting_id, status, member_id);
 
 CREATE TABLE notes (
     checkin_id INTEGER PRIMARY KEY REFERENCES checkins(id),
@@ -171,6 +174,10 @@ ALTER TABLE meetings ADD COLUMN set_by INTEGER REFERENCES people(id);
 -- A member's note said the meeting raised difficulties: the cell counts as flagged (with the
 -- roster's own flag) from then on.
 ALTER TABLE cells ADD COLUMN difficulties_reported_at TEXT;
+-- Covers counting each organization's cells and listing the flagged ones (coverage).
+DROP INDEX cells_by_organization;
+CREATE INDEX cells_by_organization ON cells
+    (organization_id, active, flagged, difficulties_reported_at, code);
 CREATE INDEX meetings_by_cell ON meetings (cell_id, starts_at);
 CREATE INDEX checkins_pending ON checkins (status, meeting_id)
 """

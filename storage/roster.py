@@ -136,8 +136,13 @@ class RosterRepository:
                 by_phone[member.phone] = old[0]
         phones = {m.phone for m in roster.members}
         phones |= {c.secretary_phone for c in roster.cells if c.secretary_phone}
-        for phone in sorted(phones - by_phone.keys()):
-            by_phone[phone] = await db.insert("INSERT INTO people (phone) VALUES (?)", (phone,))
+        new_phones = sorted(phones - by_phone.keys())
+        if new_phones:
+            await db.executemany(
+                "INSERT INTO people (phone) VALUES (?)", [(p,) for p in new_phones]
+            )
+            rows = await db.fetchall("SELECT id, phone FROM people")
+            by_phone = {r["phone"]: r["id"] for r in rows}
         return by_phone
 
     # -- one sync per table ------------------------------------------------------------

@@ -12,10 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
-
 
 @dataclass(frozen=True)
 class FileSpec:
@@ -143,6 +139,10 @@ def _read_csv(folder: Path, spec: FileSpec, label: str) -> Table:
 
 def _workbook_reader(path: Path):
     """Read the workbook's sheets up front (and close it); return a reader like _read_csv's."""
+    # openpyxl is imported here, not at the top: it costs every command ~0.1 s of start-up.
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
@@ -238,6 +238,9 @@ def write_tables(path: Path, tables: dict[str, tuple[list[str], list[list[str]]]
 
 
 def _write_workbook(path: Path, tables: dict[str, tuple[list[str], list[list[str]]]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     for name, (header, rows) in tables.items():

@@ -1,0 +1,1 @@
+"""Benchmarks of the bot at city scale; run with `make bench` (see bench/__main__.py)."""
