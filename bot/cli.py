@@ -10,11 +10,10 @@ import argparse
 import asyncio
 import logging
 import sys
-import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.clock import Clock, FakeClock, SystemClock
+from bot.clock import Clock, SystemClock
 from bot.config import Config, ConfigError, config_path, load_config
 from bot.quarters import Quarter
 from bot.reports import coverage_csv, coverage_json, coverage_text
@@ -111,17 +110,18 @@ async def cmd_invite(args: argparse.Namespace, config: Config, clock: Clock) -> 
 
 
 async def cmd_demo(args: argparse.Namespace, config: Config, clock: Clock) -> int:
-    from bot.sample import demo_start, load_sample
+    from bot.channels.terminal import StdinLines, interactive, run_demo, utf8_output
 
-    demo_clock = FakeClock(demo_start(config))
-    with tempfile.TemporaryDirectory(prefix="checkin-bot-demo-") as folder:
-        async with await Store.open(Path(folder) / "demo.sqlite3") as store:
-            await load_sample(store, config, demo_clock.now())
-            quarter = Quarter.at(demo_clock.now(), config.committee.tz)
-            coverage = await quarter_coverage(store, config, quarter)
-    now_local = demo_clock.now().astimezone(config.committee.tz)
-    print(f"Sample district loaded; the demo clock reads {now_local:%d/%m/%Y %H:%M}.\n")
-    print(coverage_text(coverage))
+    utf8_output(sys.stdout)
+    utf8_output(sys.stderr)
+    await run_demo(config, StdinLines(sys.stdin), sys.stdout, echo=not interactive(sys.stdin))
+    return EXIT_OK
+
+
+async def cmd_run(args: argparse.Namespace, config: Config, clock: Clock) -> int:
+    from bot.runner import run  # loads python-telegram-bot, which the other commands do not need
+
+    await run(config, clock)
     return EXIT_OK
 
 
@@ -155,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.set_defaults(handler=handler)
         return command
 
+    add("run", cmd_run, "run the bot: the enabled channels and the outbox, until SIGINT/SIGTERM")
     add("demo", cmd_demo, "the sample district in a fresh database: no token, no network")
     add(
         "import", cmd_import, "load a roster: a folder of CSV files or one .xlsx workbook"

@@ -64,6 +64,12 @@ class Delivery:
         self.clock = clock
         self.senders = senders
         self._wake = asyncio.Event()
+        self._stopping = False
+
+    def stop(self) -> None:
+        """Make run() return after the row in hand: never between sending a row and marking it."""
+        self._stopping = True
+        self._wake.set()
 
     def wake(self) -> None:
         """Something was queued: drain soon rather than at the next tick."""
@@ -71,7 +77,7 @@ class Delivery:
 
     async def run(self, idle: float = 1.0) -> None:
         """Drain forever; woken by wake() or every IDLE seconds."""
-        while True:
+        while not self._stopping:
             await self.drain()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), idle)
@@ -80,13 +86,18 @@ class Delivery:
     async def drain(self, limit: int = 100) -> int:
         """Send what is due now; return how many rows were handled."""
         handled = 0
-        while True:
+        while not self._stopping:
             items = await self.store.outbox.claim_due(self.clock.now(), limit)
             if not items:
-                return handled
-            for item in items:
+                break
+            for index, item in enumerate(items):
+                if self._stopping:  # hand the rest back unsent, as they were
+                    for left in items[index:]:
+                        await self.store.outbox.retry_later(left.id, left.due_at, "stopped")
+                    return handled
                 await self._deliver(item)
-            handled += len(items)
+                handled += 1
+        return handled
 
     async def _deliver(self, item: OutboxItem) -> None:
         outbox = self.store.outbox
@@ -110,6 +121,10 @@ class Delivery:
             else:
                 due = self.clock.now() + RETRY_BACKOFF[item.attempts - 1]
                 await outbox.retry_later(item.id, due, str(exc))
+        except Exception as exc:
+            # One bad row (a bug, a malformed payload) must not stop everyone's messages.
+            log.exception("outbox row %s could not be sent", item.key)
+            await outbox.give_up(item.id, "failed", f"error: {exc!r}")
         else:
             await outbox.mark_sent(item.id, self.clock.now())
 

@@ -19,7 +19,7 @@ def choice_id(data: str | None) -> int | None:
     return int(tail) if tail.isascii() and tail.isdigit() and len(tail) <= 18 else None
 
 
-def _line(t: Translator, number: int, item: Upcoming) -> str:
+def _line(t: Translator, item: Upcoming) -> str:
     meeting = item.meeting
     marks = t("meetings.flagged_mark") if meeting.flagged else ""
     marks += t("meetings.planned_mark") if item.planned else ""
@@ -31,7 +31,6 @@ def _line(t: Translator, number: int, item: Upcoming) -> str:
     )
     return t(
         key,
-        number=number,
         cell=meeting.cell_name,
         cell_code=meeting.cell_code,
         organization=meeting.organization_name,
@@ -58,7 +57,9 @@ async def meetings(ctx: Context) -> None:
         return
     shown = upcoming[:SHOWN]
     lines = [t("meetings.header", days=days)]
-    lines += [_line(t, number, item) for number, item in enumerate(shown, 1)]
+    # Bullets, not numbers: where choices are a numbered list (Zalo, the terminal), the
+    # choices' numbers are the only ones on screen, so no one answers a line's number.
+    lines += [_line(t, item) for item in shown]
     if len(upcoming) > SHOWN:
         lines.append(t("meetings.more", count=len(upcoming) - SHOWN))
     choices = tuple(_attend_choice(t, item) for item in shown if not item.planned)

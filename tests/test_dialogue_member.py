@@ -42,7 +42,7 @@ async def meeting_id(world: World, cell: str, local: str) -> int:
 
 def listed_cells(text: str) -> list[str]:
     """The cell codes of a /meetings list, in the order shown."""
-    return re.findall(r"^\d+\. .*\((\w+)\)", text, flags=re.MULTILINE)
+    return re.findall(r"^• .*\((\w+)\)", text, flags=re.MULTILINE)
 
 
 async def rows(world: World, sql: str, *params) -> list[tuple]:

@@ -14,12 +14,12 @@ TEXTS = {
         " not visited this quarter come first:",
     ),
     "meetings.line": (
-        "{number}. {cell} ({cell_code}), {organization}\n    {when}, {venue}{marks}",
-        "{number}. {cell} ({cell_code}), {organization}\n    {when}, {venue}{marks}",
+        "• {cell} ({cell_code}), {organization}\n    {when}, {venue}{marks}",
+        "• {cell} ({cell_code}), {organization}\n    {when}, {venue}{marks}",
     ),
     "meetings.line_base_cell": (
-        "{number}. {cell} ({cell_code})\n    {when}, {venue}{marks}",
-        "{number}. {cell} ({cell_code})\n    {when}, {venue}{marks}",
+        "• {cell} ({cell_code})\n    {when}, {venue}{marks}",
+        "• {cell} ({cell_code})\n    {when}, {venue}{marks}",
     ),
     "meetings.no_venue": ("chưa có địa điểm", "venue not set"),
     "meetings.flagged_mark": (" ⚠️ khó khăn", " ⚠️ difficulties"),

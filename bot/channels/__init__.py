@@ -1,0 +1,90 @@
+"""The chat channels: each turns its platform's updates into Inbound events for App.handle.
+
+telegram (python-telegram-bot; the only module that imports it), terminal (the demo) and
+numbered (choices as numbered lists, for channels without buttons). `checkin-bot run` starts
+the networked ones enabled in the config; adding a platform is one entry in CHANNELS.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Protocol
+
+from bot.app import App
+from bot.config import Channel as ChannelSettings
+from bot.config import Config
+
+
+class Channel(Protocol):
+    name: str
+
+    async def start(self) -> None:
+        """Register the channel's outbox sender with the app and start taking updates."""
+
+    async def stop(self) -> None:
+        """Stop taking updates; let the handlers already running finish."""
+
+    async def close(self) -> None:
+        """Release connections; the outbox no longer sends through this channel."""
+
+
+def _telegram(app: App) -> Channel:
+    # Imported here so that the CLI's other commands do not load python-telegram-bot.
+    from bot.channels.telegram import TelegramChannel
+
+    return TelegramChannel(app, app.config.telegram)
+
+
+CHANNELS: dict[str, Callable[[App], Channel]] = {"telegram": _telegram}
+# Section names in the config that describe a channel, built or not.
+CONFIGURED = ("telegram", "zalo")
+# What Telegram accepts as a webhook secret token.
+SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+def enabled(config: Config) -> list[str]:
+    return [name for name in CONFIGURED if _settings(config, name).enabled]
+
+
+def problems(config: Config) -> list[str]:
+    """What stops the enabled channels from starting, one line per problem with its key."""
+    names = enabled(config)
+    if not names:
+        return [
+            "no channel enabled: set telegram.enabled = true and telegram.token in the config"
+            " (or CHECKIN_BOT_TELEGRAM_TOKEN); `checkin-bot demo` runs without one"
+        ]
+    found: list[str] = []
+    for name in names:
+        settings = _settings(config, name)
+        if name not in CHANNELS:
+            found.append(f"{name}.enabled: this version has no {name} channel yet")
+            continue
+        if not settings.token.strip():
+            variable = f"CHECKIN_BOT_{name.upper()}_TOKEN"
+            found.append(f"{name}.token: required when {name}.enabled = true (or set {variable})")
+        if settings.mode == "webhook":
+            found.extend(_webhook_problems(name, settings))
+    return found
+
+
+def build(app: App) -> list[Channel]:
+    """The enabled channels, not started yet."""
+    return [CHANNELS[name](app) for name in enabled(app.config)]
+
+
+def _webhook_problems(name: str, settings: ChannelSettings) -> list[str]:
+    found = []
+    if not settings.webhook_url.startswith(("https://", "http://")):
+        found.append(f"{name}.webhook_url: required in webhook mode (the public https:// address)")
+    if not SECRET_SHAPE.match(settings.webhook_secret):
+        found.append(
+            f"{name}.webhook_secret: required in webhook mode: 1-256 letters, digits, _ or -"
+            " (requests without it are refused)"
+        )
+    return found
+
+
+def _settings(config: Config, name: str) -> ChannelSettings:
+    return getattr(config, name)

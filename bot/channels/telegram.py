@@ -1,0 +1,413 @@
+"""Telegram through python-telegram-bot 22: updates become Inbound events, Messages keyboards.
+
+The only module that imports ``telegram``. It keeps nothing that matters (no user_data or
+chat_data): every update goes to App.handle, and the store is the truth.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Awaitable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
+from telegram.error import RetryAfter as TelegramRetryAfter
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.app import App
+from bot.config import ConfigError, Telegram
+from bot.delivery import RetryAfter, TransientError, Unreachable
+from bot.services.identity import identify
+from handlers.account import menu_entries
+from handlers.i18n import Translator
+from handlers.port import Inbound, Message
+
+log = logging.getLogger(__name__)
+# Time periods as timedelta, PTB's coming default: without it, PTB 22 warns that its integer
+# seconds are deprecated on every 429 it sees. Read by PTB at each use, not at import.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+CHANNEL = "telegram"
+CALLBACK_DATA_LIMIT = 64  # bytes: Telegram refuses longer button data
+TEXT_LIMIT = 4096  # characters in one message
+# A reply is awaited by the person who asked, so a 429 is waited out this many times. The
+# outbox gets no such retries: it reschedules the row itself (bot.delivery.RetryAfter).
+REPLY_RETRIES = 3
+MAX_CONCURRENT_UPDATES = 64
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+
+class TelegramChannel:
+    """Runs the bot on Telegram: polling or webhook, and the outbox's sender."""
+
+    name = CHANNEL
+
+    def __init__(self, app: App, settings: Telegram):
+        self.app = app
+        self.settings = settings
+        self.application = build_application(settings)
+        # Every message (commands included) goes to one handler; the router does the rest.
+        self.application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
+        self.application.add_handler(CallbackQueryHandler(self._on_button))
+        self.application.add_error_handler(self._on_error)
+
+    async def start(self) -> None:
+        """Register the outbox sender, set the strangers' menus, start taking updates."""
+        # httpx logs every request at INFO: a line per long poll says nothing worth keeping.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        application = self.application
+        try:
+            await application.initialize()  # getMe
+        except InvalidToken as exc:
+            where = self.settings.api_base_url
+            raise ConfigError([f"telegram.token: refused by {where}: {exc.message}"]) from None
+        self.app.add_channel(CHANNEL, TelegramSender(application.bot))
+        await set_default_menus(application.bot, self.app.config.committee.tz)
+        await application.start()
+        updater = application.updater
+        assert updater is not None
+        if self.settings.mode == "webhook":
+            host, _, port = self.settings.webhook_listen.rpartition(":")
+            await updater.start_webhook(
+                listen=host.strip("[]"),
+                port=int(port),
+                url_path=urlsplit(self.settings.webhook_url).path,
+                webhook_url=self.settings.webhook_url,
+                # PTB refuses (403) requests without this X-Telegram-Bot-Api-Secret-Token.
+                secret_token=self.settings.webhook_secret or None,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+
+    async def stop(self) -> None:
+        """Stop taking updates; the ones already taken are handled to the end."""
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+
+    async def close(self) -> None:
+        """Release the HTTP connections (the outbox must not send through us any more)."""
+        await self.stop()
+        await self.application.shutdown()
+
+    async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, user, chat = update.message, update.effective_user, update.effective_chat
+        if message is None or user is None or chat is None:
+            return
+        private = chat.type == ChatType.PRIVATE
+        port = TelegramPort(context.bot, chat.id, after_contact=message.contact is not None)
+        if message.text is not None:
+            if _addressed_elsewhere(message.text, context.bot.username):
+                return
+            inbound = Inbound.typed(
+                CHANNEL,
+                str(user.id),
+                str(chat.id),
+                message.text,
+                private=private,
+                display_name=user.full_name,
+            )
+        elif message.contact is not None:
+            owner = message.contact.user_id
+            inbound = Inbound(
+                CHANNEL,
+                str(user.id),
+                str(chat.id),
+                private,
+                contact_phone=message.contact.phone_number,
+                contact_user_id=None if owner is None else str(owner),
+                display_name=user.full_name,
+            )
+        else:
+            if private:  # in a group, other people's stickers are none of our business
+                await self._unsupported(user.id, port)
+            return
+        await self.app.handle(inbound, port)
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query, user, chat = update.callback_query, update.effective_user, update.effective_chat
+        if query is None or user is None:
+            return
+        try:
+            await query.answer()  # stops the button's spinner whatever happens next
+        except TelegramError as exc:
+            log.warning("answering callback query %s failed: %s", query.id, exc)
+        if query.data is None:
+            return
+        chat_id = chat.id if chat is not None else user.id
+        private = chat is None or chat.type == ChatType.PRIVATE
+        inbound = Inbound(
+            CHANNEL,
+            str(user.id),
+            str(chat_id),
+            private,
+            choice=query.data,
+            display_name=user.full_name,
+        )
+        await self.app.handle(inbound, TelegramPort(context.bot, chat_id))
+
+    async def _unsupported(self, user_id: int, port: TelegramPort) -> None:
+        config = self.app.config
+        who = await identify(self.app.store, config, CHANNEL, str(user_id))
+        t = Translator(who.language if who else "vi", config.committee.tz)
+        await port.reply(Message(t("error.unsupported_message")))
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("telegram update %s failed", update_id, exc_info=context.error)
+
+
+class TelegramPort:
+    """One Telegram chat as the handlers see it (handlers.port.Port)."""
+
+    shares_contacts = True
+
+    def __init__(self, bot: Bot, chat_id: int | str, *, after_contact: bool = False):
+        self.bot = bot
+        self.chat_id = chat_id
+        # The contact button has done its job: the answer to a shared contact removes it.
+        self._remove_keyboard = after_contact
+
+    async def reply(self, message: Message) -> None:
+        remove, self._remove_keyboard = self._remove_keyboard, False
+        await send_message(
+            self.bot, self.chat_id, message, retries=REPLY_RETRIES, remove_keyboard=remove
+        )
+
+    async def send_file(self, path: Path, caption: str = "") -> None:
+        await send_document(self.bot, self.chat_id, path, caption, retries=REPLY_RETRIES)
+
+    async def set_menu(self, commands: list[tuple[str, str]]) -> None:
+        await self.bot.set_my_commands(
+            [BotCommand(command, description) for command, description in commands],
+            scope=BotCommandScopeChat(self.chat_id),
+            rate_limit_args=REPLY_RETRIES,
+        )
+
+
+class TelegramSender:
+    """The outbox's way out through Telegram (bot.delivery.ChannelSender)."""
+
+    def __init__(self, bot: Bot):
+        self.bot = bot
+
+    async def send(self, chat_id: str, message: Message) -> None:
+        with delivery_faults():
+            await send_message(self.bot, chat_id, message)
+
+    async def send_file(self, chat_id: str, path: Path, caption: str = "") -> None:
+        with delivery_faults():
+            await send_document(self.bot, chat_id, path, caption)
+
+
+class PerSenderUpdateProcessor(BaseUpdateProcessor):
+    """Different people's updates run concurrently; one person's run one at a time, in order.
+
+    PTB starts a task per update in arrival order, and asyncio locks are first come, first
+    served, so a person's second message waits for the first to be answered.
+    """
+
+    def __init__(self, max_concurrent_updates: int):
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}  # updates holding or awaiting each lock
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        sender = _sender_of(update)
+        if sender is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(sender, asyncio.Lock())
+        self._waiting[sender] = self._waiting.get(sender, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._waiting[sender] -= 1
+            if not self._waiting[sender]:  # forget idle people, or the dict grows forever
+                del self._waiting[sender], self._locks[sender]
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+
+def build_application(settings: Telegram) -> Application:
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_base_url)
+        .rate_limiter(AIORateLimiter(max_retries=0))
+        .concurrent_updates(PerSenderUpdateProcessor(MAX_CONCURRENT_UPDATES))
+        .job_queue(None)  # our scheduler runs due work; PTB's job queue stays off
+    )
+    file_url = _file_url(settings.api_base_url)
+    if file_url:
+        builder = builder.base_file_url(file_url)
+    return builder.build()
+
+
+async def set_default_menus(bot: Bot, tz: ZoneInfo) -> None:
+    """What strangers see in the menu: Vietnamese by default, English for English clients."""
+    for language, language_code in (("vi", None), ("en", "en")):
+        entries = menu_entries(Translator(language, tz), None)
+        await bot.set_my_commands(
+            [BotCommand(command, description) for command, description in entries],
+            scope=BotCommandScopeDefault(),
+            language_code=language_code,
+        )
+
+
+async def send_message(
+    bot: Bot,
+    chat_id: int | str,
+    message: Message,
+    *,
+    retries: int | None = None,
+    remove_keyboard: bool = False,
+) -> None:
+    """Send MESSAGE, split at line ends when too long; its buttons go under the last part."""
+    markup = reply_markup(message, remove_keyboard=remove_keyboard)
+    parts = split_text(message.text)
+    for number, part in enumerate(parts, start=1):
+        await bot.send_message(
+            chat_id,
+            part,
+            reply_markup=markup if number == len(parts) else None,
+            rate_limit_args=retries,
+        )
+
+
+async def send_document(
+    bot: Bot, chat_id: int | str, path: Path, caption: str = "", *, retries: int | None = None
+) -> None:
+    with path.open("rb") as file:
+        await bot.send_document(
+            chat_id,
+            document=file,
+            filename=path.name,
+            caption=caption or None,
+            rate_limit_args=retries,
+        )
+
+
+def reply_markup(
+    message: Message, *, remove_keyboard: bool = False
+) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
+    """Choices as inline buttons, one a row; else the contact button; else maybe no keyboard."""
+    if message.choices:
+        if message.contact_button:
+            log.warning("a message with choices cannot also carry the contact button; dropped")
+        for choice in message.choices:
+            if len(choice.data.encode()) > CALLBACK_DATA_LIMIT:
+                raise ValueError(
+                    f"button data {choice.data!r} is longer than {CALLBACK_DATA_LIMIT} bytes"
+                )
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(c.label, callback_data=c.data)] for c in message.choices]
+        )
+    if message.contact_button:
+        return ReplyKeyboardMarkup(
+            [[KeyboardButton(message.contact_button, request_contact=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+    return ReplyKeyboardRemove() if remove_keyboard else None
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """TEXT in parts of at most LIMIT characters, cut at line ends where there are any."""
+    parts: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit + 1)
+        if cut <= 0:
+            cut = limit
+        parts.append(text[:cut])
+        text = text[cut:].removeprefix("\n")
+    parts.append(text)
+    return parts
+
+
+@contextlib.contextmanager
+def delivery_faults() -> Iterator[None]:
+    """Telegram's errors as the outbox understands them."""
+    try:
+        yield
+    except Forbidden as exc:  # blocked by the user, kicked from the group, account deleted
+        raise Unreachable(exc.message) from exc
+    except TelegramRetryAfter as exc:
+        raise RetryAfter(retry_seconds(exc)) from exc
+    except BadRequest as exc:
+        if "chat not found" in exc.message.lower():
+            raise Unreachable(exc.message) from exc
+        # Anything else is our fault, not the user's: retried a few times, then given up
+        # with Telegram's words in the outbox row, instead of marking the person unreachable.
+        raise TransientError(exc.message) from exc
+    except TelegramError as exc:  # NetworkError, TimedOut, a migrated group, ...
+        raise TransientError(exc.message) from exc
+    except (ValueError, OSError) as exc:
+        # A row that cannot be sent as it is (button data too long, a file gone) must not stop
+        # the delivery loop: it is retried a few times, then given up with this reason.
+        log.error("outbox message cannot be sent: %s", exc)
+        raise TransientError(str(exc)) from exc
+
+
+def retry_seconds(exc: TelegramRetryAfter) -> float:
+    value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _sender_of(update: object) -> int | None:
+    if not isinstance(update, Update):
+        return None
+    who = update.effective_user or update.effective_chat
+    return who.id if who is not None else None
+
+
+def _addressed_elsewhere(text: str, username: str | None) -> bool:
+    """A group command meant for another bot: "/help@OtherBot"."""
+    if not text.startswith("/"):
+        return False
+    _, at, target = text.split(maxsplit=1)[0].partition("@")
+    return bool(at) and username is not None and target.lower() != username.lower()
+
+
+def _file_url(api_base_url: str) -> str | None:
+    """A self-hosted Bot API server serves files next to its API: .../bot -> .../file/bot."""
+    if api_base_url.endswith("/bot"):
+        return api_base_url.removesuffix("/bot") + "/file/bot"
+    return None

@@ -1,0 +1,64 @@
+"""Texts of the terminal demo's own lines (checkin-bot demo); the bot's replies are elsewhere."""
+
+TEXTS = {
+    "demo.banner": (
+        "Bản chạy thử checkin-bot: một cuộc trò chuyện trong cửa sổ dòng lệnh với quận mẫu Long"
+        " Biên,\ntrên một cơ sở dữ liệu tạm mới tạo; không cần token, không dùng mạng, không gửi gì"
+        " ra ngoài.",
+        "checkin-bot demo: a terminal chat with the sample Long Biên district, on a fresh"
+        " throwaway\ndatabase; no token, no network, nothing leaves this window.",
+    ),
+    "demo.clock": ("Đồng hồ thử: {now}", "Demo clock: {now}"),
+    "demo.who_title": ("Đồng chí là ai?", "Who are you?"),
+    "demo.who_prompt": ("Gõ số thứ tự hoặc mã (M01, C0102...)", "Type a number or a code"),
+    "demo.who_unknown": (
+        '"{text}" không có trong danh sách. Gõ số thứ tự (1-{count}) hoặc mã, ví dụ M01.',
+        '"{text}" is not on the list. Type a number (1-{count}) or a code, e.g. M01.',
+    ),
+    "demo.position_standing": ("Ủy viên Ban Thường vụ", "standing committee member"),
+    "demo.position_member": ("Quận ủy viên", "committee member"),
+    "demo.secretary": ("Bí thư {cell}", "secretary of {cell}"),
+    "demo.office_label": ("Văn phòng (admin)", "Office (admin)"),
+    "demo.office": (
+        "nhóm chat của Văn phòng Quận ủy: nhận bản tổng hợp quý, {name} ({code}) gõ /report",
+        "the committee office's group chat: gets the quarterly digest, {name} ({code}) types"
+        " /report",
+    ),
+    "demo.you_are": (
+        "Bây giờ đồng chí là {who}. Gõ /help để xem lệnh của bot, :help để xem lệnh của bản"
+        " chạy thử.",
+        "You are now {who}. Type /help for the bot's commands, :help for the demo's.",
+    ),
+    "demo.help": (
+        "Lệnh của bản chạy thử:\n"
+        "  :who        đổi người (chọn người khác trong danh sách)\n"
+        "  :time +2d   tua đồng hồ thử tới trước (+30m, +3h, +2d, +1w) để thấy nhắc việc đến\n"
+        "  :help       trợ giúp này\n"
+        "  :quit       thoát (hoặc Ctrl-D, Ctrl-C)\n"
+        "  1, 2, ...   chọn mục đánh số trong danh sách vừa hiện (thay cho nút bấm)\n"
+        "Mọi dòng khác được gửi tới bot như tin nhắn; /help: các lệnh của bot.",
+        "Demo commands:\n"
+        "  :who        be someone else (pick from the list)\n"
+        "  :time +2d   move the demo clock forward (+30m, +3h, +2d, +1w) to see reminders arrive\n"
+        "  :help       this help\n"
+        "  :quit       leave (or Ctrl-D, Ctrl-C)\n"
+        "  1, 2, ...   pick a numbered choice from the last list (instead of a button)\n"
+        "Any other line goes to the bot as a message; /help: the bot's commands.",
+    ),
+    "demo.unknown_command": (
+        "Không có lệnh {command} trong bản chạy thử. Gõ :help để xem các lệnh.",
+        "The demo has no {command} command. Type :help to see its commands.",
+    ),
+    "demo.time_usage": (
+        "Cách dùng: :time +2d (hoặc +30m, +3h, +1w). Đồng hồ thử đang ở {now}.",
+        "Usage: :time +2d (or +30m, +3h, +1w). The demo clock reads {now}.",
+    ),
+    "demo.time_backwards": (
+        "Đồng hồ thử chỉ đi tới, không lùi lại. Dùng dấu +, ví dụ :time +2d.",
+        "The demo clock only moves forward. Use +, e.g. :time +2d.",
+    ),
+    "demo.time_moved": ("Đồng hồ thử tua tới {now}.", "The demo clock moves to {now}."),
+    "demo.to": ("[tin nhắn tới {name}]", "[message to {name}]"),
+    "demo.file": ("[tệp đính kèm: {path}]", "[file attached: {path}]"),
+    "demo.bye": ("Tạm biệt! Cơ sở dữ liệu thử đã được xóa.", "Goodbye! The demo database is gone."),
+}

@@ -1,0 +1,483 @@
+"""A fake Telegram Bot API server: real HTTP on 127.0.0.1, the real URL layout, recorded calls.
+
+    fake = await FakeTelegram.start()
+    config = Telegram(enabled=True, token=fake.token, api_base_url=fake.api_base_url)
+    fake.push_text(1001, "/start")
+    [answer] = await fake.wait_for_messages(1001, 1)
+
+It answers the methods python-telegram-bot uses (``/bot<token>/<method>``, JSON, form or
+multipart bodies) the way Telegram does, keeps updates until a ``getUpdates`` offset confirms
+them, and lets a test make sends fail (429, 403) or hang. Waiting is on an asyncio.Condition
+that every call and every pushed update notifies, never on sleeps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+# Parameters whose form value is JSON text (python-telegram-bot dumps non-string values).
+JSON_PARAMETERS = {
+    "reply_markup",
+    "commands",
+    "scope",
+    "allowed_updates",
+    "entities",
+    "caption_entities",
+    "link_preview_options",
+    "reply_parameters",
+    "drop_pending_updates",
+    "show_alert",
+}
+INT_PARAMETERS = {"chat_id", "message_id", "offset", "limit", "user_id", "max_connections"}
+NUMBER_PARAMETERS = {"timeout", "cache_time"}
+# Epoch seconds of the fake's messages; PTB needs a date, tests never read it.
+DATE = 1637370000
+
+
+@dataclass
+class ApiCall:
+    method: str
+    params: dict[str, Any]
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # field -> (name, content)
+
+
+@dataclass
+class Failure:
+    """What the next calls of a method answer instead of success."""
+
+    status: int
+    description: str
+    remaining: int
+    parameters: dict[str, Any] | None = None
+
+
+class FakeTelegram:
+    def __init__(self, token: str = "424242:fake-token", username: str = "checkin_test_bot"):
+        self.token = token
+        self.bot_user = {
+            "id": int(token.split(":", 1)[0]),
+            "is_bot": True,
+            "first_name": "Checkin Test Bot",
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.calls: list[ApiCall] = []
+        self.updates: list[dict[str, Any]] = []  # not yet confirmed by a getUpdates offset
+        # What the bot sent, by message_id, with whatever reply_markup it asked for.
+        self.messages: dict[int, dict[str, Any]] = {}
+        self.menus: dict[tuple[str, str], list[dict[str, str]]] = {}  # (scope, language) -> list
+        self.webhook: dict[str, Any] = {"url": ""}
+        self.blocked: set[int] = set()  # chats that answer 403 (the user blocked the bot)
+        self.failures: dict[str, Failure] = {}
+        self.sends_paused = False
+        self.chats: dict[int, dict[str, Any]] = {}
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._notifying: set[asyncio.Task[None]] = set()
+        self._closing = False
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    @classmethod
+    async def start(cls, **kwargs: Any) -> FakeTelegram:
+        fake = cls(**kwargs)
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", fake._endpoint)
+        fake._runner = web.AppRunner(app, access_log=None)
+        await fake._runner.setup()
+        await web.TCPSite(fake._runner, "127.0.0.1", 0).start()
+        fake.port = fake._runner.addresses[0][1]
+        return fake
+
+    async def close(self) -> None:
+        """Release long polls and paused sends, then stop serving."""
+        self._closing = True
+        await self._notify()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    # -- what tests push (updates from users) -----------------------------------------------
+
+    def user(self, user_id: int) -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
+
+    def chat(self, chat_id: int, chat_type: str = "private") -> dict[str, Any]:
+        if chat_id not in self.chats:
+            chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
+            if chat_type == "private":
+                chat["first_name"] = f"User {chat_id}"
+            else:
+                chat["title"] = f"Group {chat_id}"
+            self.chats[chat_id] = chat
+        return self.chats[chat_id]
+
+    def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        update = {"update_id": next(self._update_ids), kind: payload}
+        self.updates.append(update)
+        self._notify_soon()
+        return update
+
+    def push_message(
+        self,
+        user_id: int,
+        content: dict[str, Any],
+        *,
+        chat_type: str = "private",
+        chat_id: int | None = None,
+    ) -> dict[str, Any]:
+        """A message from USER_ID in their private chat (or in CHAT_ID of CHAT_TYPE)."""
+        chat = self.chat(user_id if chat_id is None else chat_id, chat_type)
+        message = {
+            "message_id": next(self._message_ids),
+            "date": DATE,
+            "chat": chat,
+            "from": self.user(user_id),
+            **content,
+        }
+        return self.push_update("message", message)
+
+    def push_text(
+        self, user_id: int, text: str, chat_type: str = "private", chat_id: int | None = None
+    ) -> dict[str, Any]:
+        content: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            length = len(text.split()[0])
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if chat_type != "private" and chat_id is None:
+            chat_id = -1000 - user_id
+        return self.push_message(user_id, content, chat_type=chat_type, chat_id=chat_id)
+
+    def push_contact(
+        self, user_id: int, phone: str, contact_user_id: int | None = None
+    ) -> dict[str, Any]:
+        contact: dict[str, Any] = {"phone_number": phone, "first_name": "Contact"}
+        if contact_user_id is not None:
+            contact["user_id"] = contact_user_id
+        return self.push_message(user_id, {"contact": contact})
+
+    def push_sticker(self, user_id: int, **where: Any) -> dict[str, Any]:
+        sticker = {
+            "file_id": "sticker-1",
+            "file_unique_id": "s1",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
+        }
+        return self.push_message(user_id, {"sticker": sticker}, **where)
+
+    def push_photo(self, user_id: int, caption: str = "") -> dict[str, Any]:
+        photo = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 90, "height": 90}]
+        content: dict[str, Any] = {"photo": photo}
+        if caption:
+            content["caption"] = caption
+        return self.push_message(user_id, content)
+
+    def push_callback(self, user_id: int, data: str, message_id: int) -> dict[str, Any]:
+        """USER_ID presses a button with DATA under the bot's message MESSAGE_ID."""
+        message = _as_telegram_shows(self.messages.get(message_id)) or {
+            "message_id": message_id,
+            "date": DATE,
+            "chat": self.chat(user_id),
+            "from": self.bot_user,
+            "text": "",
+        }
+        query = {
+            "id": str(next(self._callback_ids)),
+            "from": self.user(user_id),
+            "chat_instance": f"instance-{message['chat']['id']}",
+            "message": message,
+            "data": data,
+        }
+        return self.push_update("callback_query", query)
+
+    # -- what tests read --------------------------------------------------------------------
+
+    def calls_of(self, method: str) -> list[ApiCall]:
+        return [call for call in self.calls if call.method == method]
+
+    def sent_to(self, chat_id: int) -> list[dict[str, Any]]:
+        """The messages (text and documents) the bot sent to CHAT_ID, oldest first."""
+        return [m for m in self.messages.values() if m["chat"]["id"] == chat_id]
+
+    def menu(self, scope: dict[str, Any] | None = None, language: str = "") -> list[str]:
+        """The commands of a menu, e.g. menu({"type": "chat", "chat_id": 1001})."""
+        return [entry["command"] for entry in self.menu_entries(scope, language)]
+
+    def menu_entries(
+        self, scope: dict[str, Any] | None = None, language: str = ""
+    ) -> list[dict[str, str]]:
+        return self.menus.get((_scope_key(scope), language), [])
+
+    # A timeout argument (ASYNC109) because every wait in a test should state its bound.
+    async def wait_for_messages(
+        self,
+        chat_id: int,
+        n: int,
+        timeout: float = 5,  # noqa: ASYNC109
+    ) -> list[dict[str, Any]]:
+        """The first N messages sent to CHAT_ID, once there are that many."""
+        await self.wait_until(lambda: len(self.sent_to(chat_id)) >= n, timeout, f"{n} to {chat_id}")
+        return self.sent_to(chat_id)[:n]
+
+    async def wait_for_calls(
+        self,
+        method: str,
+        n: int = 1,
+        timeout: float = 5,  # noqa: ASYNC109
+    ) -> list[ApiCall]:
+        await self.wait_until(lambda: len(self.calls_of(method)) >= n, timeout, f"{n} {method}")
+        return self.calls_of(method)[:n]
+
+    async def wait_until(
+        self,
+        done: Callable[[], bool],
+        timeout: float = 5,  # noqa: ASYNC109
+        what: str = "",
+    ) -> None:
+        try:
+            async with self._changed:
+                await asyncio.wait_for(self._changed.wait_for(done), timeout)
+        except TimeoutError:
+            seen = [(c.method, c.params.get("chat_id"), c.params.get("text")) for c in self.calls]
+            raise AssertionError(f"waited {timeout}s for {what or done}; calls: {seen}") from None
+
+    # -- knobs ------------------------------------------------------------------------------
+
+    def fail(
+        self,
+        method: str,
+        times: int,
+        status: int = 429,
+        retry_after: int = 7,
+        description: str = "",
+    ) -> None:
+        """The next TIMES calls of METHOD answer STATUS (429 carries retry_after)."""
+        parameters = {"retry_after": retry_after} if status == 429 else None
+        text = description or (
+            f"Too Many Requests: retry after {retry_after}" if status == 429 else "Bad Request"
+        )
+        self.failures[method] = Failure(status, text, times, parameters)
+
+    def block(self, chat_id: int) -> None:
+        """The user of CHAT_ID blocked the bot: sends to it answer 403."""
+        self.blocked.add(chat_id)
+
+    def pause_sends(self) -> None:
+        """sendMessage calls hang (recorded, unanswered) until resume_sends()."""
+        self.sends_paused = True
+
+    def resume_sends(self) -> None:
+        self.sends_paused = False
+        self._notify_soon()
+
+    # -- the server -------------------------------------------------------------------------
+
+    async def _endpoint(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method = request.match_info["method"]
+        params, files = await _read_body(request)
+        call = ApiCall(method, params, files)
+        self.calls.append(call)
+        await self._notify()
+        answer = getattr(self, f"_api_{method}", None)
+        if answer is None:
+            return _error(404, "Not Found: method not found")
+        failure = self.failures.get(method)
+        if failure is not None and failure.remaining > 0:
+            failure.remaining -= 1
+            return _error(failure.status, failure.description, failure.parameters)
+        if params.get("chat_id") in self.blocked:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        result = await answer(call)
+        await self._notify()
+        if isinstance(result, web.Response):
+            return result
+        return web.json_response({"ok": True, "result": result})
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    def _notify_soon(self) -> None:
+        # Pushes are plain calls from tests; the waiters hear of them on the next loop turn.
+        task = asyncio.get_running_loop().create_task(self._notify())
+        self._notifying.add(task)
+        task.add_done_callback(self._notifying.discard)
+
+    def _record_message(self, chat_id: int, content: dict[str, Any]) -> dict[str, Any]:
+        message = {
+            "message_id": next(self._message_ids),
+            "date": DATE,
+            "chat": self.chat(chat_id, "private" if chat_id > 0 else "group"),
+            "from": self.bot_user,
+            **content,
+        }
+        self.messages[message["message_id"]] = message
+        return _as_telegram_shows(message)
+
+    async def _api_getMe(self, call: ApiCall) -> Any:
+        return self.bot_user
+
+    async def _api_getUpdates(self, call: ApiCall) -> Any:
+        offset = call.params.get("offset") or 0
+        self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        limit = call.params.get("limit") or 100
+        timeout = float(call.params.get("timeout") or 0)
+        with contextlib.suppress(TimeoutError):
+            async with self._changed:
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: bool(self.updates) or self._closing), timeout
+                )
+        return self.updates[:limit]
+
+    async def _api_sendMessage(self, call: ApiCall) -> Any:
+        async with self._changed:
+            await self._changed.wait_for(lambda: not self.sends_paused or self._closing)
+        content: dict[str, Any] = {"text": call.params["text"]}
+        markup = call.params.get("reply_markup")
+        if markup is not None:
+            content["reply_markup"] = markup
+        return self._record_message(call.params["chat_id"], content)
+
+    async def _send_file(self, call: ApiCall, kind: str) -> Any:
+        # A file is uploaded under the parameter's name, or under the one "attach://name" gives.
+        field = str(call.params.get(kind, "")).removeprefix("attach://") or kind
+        name, _content = call.files.get(field, (str(call.params.get(kind, "")), b""))
+        content: dict[str, Any] = {
+            "document": {"file_id": f"file-{name}", "file_unique_id": name, "file_name": name}
+        }
+        if call.params.get("caption"):
+            content["caption"] = call.params["caption"]
+        return self._record_message(call.params["chat_id"], content)
+
+    async def _api_sendDocument(self, call: ApiCall) -> Any:
+        return await self._send_file(call, "document")
+
+    async def _api_sendPhoto(self, call: ApiCall) -> Any:
+        return await self._send_file(call, "photo")
+
+    async def _api_answerCallbackQuery(self, call: ApiCall) -> Any:
+        return True
+
+    async def _edit(self, call: ApiCall, change: dict[str, Any]) -> Any:
+        message = self.messages.get(call.params.get("message_id", 0))
+        if message is None:
+            return _error(400, "Bad Request: message to edit not found")
+        message.update(change)
+        if change.get("reply_markup") is None:
+            message.pop("reply_markup", None)
+        return _as_telegram_shows(message)
+
+    async def _api_editMessageText(self, call: ApiCall) -> Any:
+        change = {"text": call.params["text"], "reply_markup": call.params.get("reply_markup")}
+        return await self._edit(call, change)
+
+    async def _api_editMessageReplyMarkup(self, call: ApiCall) -> Any:
+        return await self._edit(call, {"reply_markup": call.params.get("reply_markup")})
+
+    async def _api_setMyCommands(self, call: ApiCall) -> Any:
+        key = (_scope_key(call.params.get("scope")), call.params.get("language_code") or "")
+        self.menus[key] = list(call.params["commands"])
+        return True
+
+    async def _api_deleteMyCommands(self, call: ApiCall) -> Any:
+        key = (_scope_key(call.params.get("scope")), call.params.get("language_code") or "")
+        self.menus.pop(key, None)
+        return True
+
+    async def _api_getMyCommands(self, call: ApiCall) -> Any:
+        key = (_scope_key(call.params.get("scope")), call.params.get("language_code") or "")
+        return self.menus.get(key, [])
+
+    async def _api_setWebhook(self, call: ApiCall) -> Any:
+        self.webhook = {"url": call.params["url"], "secret_token": call.params.get("secret_token")}
+        if call.params.get("drop_pending_updates"):
+            self.updates.clear()
+        return True
+
+    async def _api_deleteWebhook(self, call: ApiCall) -> Any:
+        self.webhook = {"url": ""}
+        if call.params.get("drop_pending_updates"):
+            self.updates.clear()
+        return True
+
+    async def _api_getWebhookInfo(self, call: ApiCall) -> Any:
+        return {
+            "url": self.webhook["url"],
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.updates),
+        }
+
+    async def _api_close(self, call: ApiCall) -> Any:
+        return True
+
+    async def _api_logOut(self, call: ApiCall) -> Any:
+        return True
+
+
+def _as_telegram_shows(message: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A sent message as the API returns it: only inline keyboards belong to a message."""
+    if message is None or "inline_keyboard" in message.get("reply_markup", {}):
+        return message
+    return {key: value for key, value in message.items() if key != "reply_markup"}
+
+
+def _scope_key(scope: dict[str, Any] | None) -> str:
+    return json.dumps(scope or {"type": "default"}, sort_keys=True)
+
+
+def _error(status: int, description: str, parameters: dict[str, Any] | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return web.json_response(body, status=status)
+
+
+async def _read_body(request: web.Request) -> tuple[dict[str, Any], dict[str, tuple[str, bytes]]]:
+    """The call's parameters, typed as Telegram reads them, and its uploaded files."""
+    params: dict[str, Any] = dict(request.query)
+    files: dict[str, tuple[str, bytes]] = {}
+    if request.content_type == "application/json":
+        params.update(await request.json())
+        return params, files
+    if request.can_read_body:
+        form = await request.post()
+        for name, value in form.items():
+            if isinstance(value, web.FileField):
+                files[name] = (value.filename, value.file.read())
+            else:
+                params[name] = _typed(name, str(value))
+    return params, files
+
+
+def _typed(name: str, value: str) -> Any:
+    if name in JSON_PARAMETERS:
+        return json.loads(value)
+    if name in INT_PARAMETERS:
+        with contextlib.suppress(ValueError):
+            return int(value)
+    if name in NUMBER_PARAMETERS:
+        with contextlib.suppress(ValueError):
+            return float(value)
+    return value
