@@ -41,3 +41,26 @@ def test_every_config_key_is_in_the_example():
         assert f"[{section}]" in text, section
         for key in model.annotation.model_fields:
             assert re.search(rf"^{key} = ", text, re.MULTILINE), f"{section}.{key}"
+
+
+def chat_commands() -> dict[str, str]:
+    from bot.app import build_router
+
+    return {name: route.role for name, route in build_router().commands.items()}
+
+
+def test_every_chat_command_is_in_the_readme():
+    missing = [name for name in chat_commands() if f"/{name}" not in README]
+    assert missing == []
+
+
+def test_every_command_of_the_contract_is_served():
+    contract = ROOT.parent / "shared" / "docs" / "contract.md"
+    if not contract.exists():
+        import pytest
+
+        pytest.skip("../shared/docs/contract.md is not beside this checkout")
+    table = contract.read_text(encoding="utf-8").split("## Chat commands", 1)[1].split("##", 1)[0]
+    promised = set(re.findall(r"`/([a-z]+)", table))
+    assert len(promised) >= 17  # the table still parses
+    assert sorted(promised - set(chat_commands())) == []
