@@ -60,7 +60,11 @@ async def check_in_at(ctx: Context) -> None:
     if meeting_id is None:
         await ctx.say("checkin.not_found")
         return
-    result = await check_in(ctx.store, ctx.config, ctx.me.member.code, meeting_id, ctx.now)
+    # The check-in and the secretary's request commit together: a crash keeps both or neither.
+    async with ctx.store.transaction():
+        result = await check_in(ctx.store, ctx.config, ctx.me.member.code, meeting_id, ctx.now)
+        if result.outcome == "checked_in":
+            await _ask_secretary(ctx, result)
     if result.outcome in ("not_found", "not_yours"):
         await ctx.say(f"checkin.{result.outcome}")
     elif result.outcome in ("not_yet", "closed"):
@@ -81,12 +85,11 @@ async def _outside_window(ctx: Context, result: CheckinResult) -> None:
     )
 
 
-async def _checked_in(ctx: Context, result: CheckinResult) -> None:
+async def _ask_secretary(ctx: Context, result: CheckinResult) -> None:
+    """Queue the secretary's Confirm / Absent request (once: the dedupe key)."""
     meeting, checkin = result.meeting, result.checkin
     assert meeting is not None and checkin is not None
     time = ctx.t.clock(checkin.checked_in_at)
-    # Also on a second tap while still pending: restores a request lost to a crash, and is
-    # otherwise a no-op thanks to the dedupe key.
     if meeting.secretary_id is not None and checkin.status == "pending":
         await notify(
             ctx.store,
@@ -104,6 +107,12 @@ async def _checked_in(ctx: Context, result: CheckinResult) -> None:
             when=meeting.starts_at,
             time=time,
         )
+
+
+async def _checked_in(ctx: Context, result: CheckinResult) -> None:
+    meeting, checkin = result.meeting, result.checkin
+    assert meeting is not None and checkin is not None
+    time = ctx.t.clock(checkin.checked_in_at)
     if result.outcome == "already":
         await ctx.say("checkin.already", cell=meeting.cell_name, time=time)
     elif meeting.secretary_id is None:

@@ -75,8 +75,22 @@ async def attend(ctx: Context) -> None:
     if meeting_id is None:
         await ctx.say("meetings.not_found")
         return
-    result = await plan_attendance(ctx.store, ctx.config, member.code, meeting_id, ctx.now)
-    meeting = result.meeting
+    # The plan and the secretary's message commit together: a crash keeps both or neither.
+    async with ctx.store.transaction():
+        result = await plan_attendance(ctx.store, ctx.config, member.code, meeting_id, ctx.now)
+        meeting = result.meeting
+        if meeting is not None and meeting.secretary_id is not None and result.outcome == "planned":
+            await notify(
+                ctx.store,
+                ctx.config,
+                meeting.secretary_id,
+                "meetings.secretary_told",
+                dedupe=f"plan:meeting={meeting.id}:member={member.code}",
+                now=ctx.now,
+                member=member.name,
+                cell=meeting.cell_name,
+                when=meeting.starts_at,
+            )
     if meeting is None or result.outcome in ("not_found", "not_yours"):
         await ctx.say(f"meetings.{result.outcome}")
         return
@@ -84,20 +98,6 @@ async def attend(ctx: Context) -> None:
     if result.outcome == "past":
         await ctx.say("meetings.past", **values)
         return
-    if meeting.secretary_id is not None:
-        # Also on "already": if the first tap's message was lost to a crash, this restores it;
-        # otherwise the dedupe key makes it a no-op.
-        await notify(
-            ctx.store,
-            ctx.config,
-            meeting.secretary_id,
-            "meetings.secretary_told",
-            dedupe=f"plan:meeting={meeting.id}:member={member.code}",
-            now=ctx.now,
-            member=member.name,
-            cell=meeting.cell_name,
-            when=meeting.starts_at,
-        )
     if result.outcome == "already":
         await ctx.say("meetings.already_planned", **values)
     elif meeting.secretary_id is None:
