@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -779,7 +778,7 @@ def test_the_order_of_visits_and_assignments_does_not_matter(
             roster,
             visits=visits,
             assignments=assignments,
-            organizations=[replace(o, flagged_cells=o.flagged_cells[::-1]) for o in organizations],
+            organizations=[o._replace(flagged_cells=o.flagged_cells[::-1]) for o in organizations],
         )
         assert shuffled.to_json() == before
 
@@ -790,7 +789,7 @@ def test_visits_outside_the_quarter_change_nothing(data: st.DataObject) -> None:
     outside = data.draw(
         st.lists(
             st.builds(
-                lambda v, at: replace(v, meeting_at=at),
+                lambda v, at: v._replace(meeting_at=at),
                 roster["visit"](),
                 instants(outside_only=True),
             ),
@@ -807,7 +806,7 @@ def test_visits_outside_the_quarter_change_nothing(data: st.DataObject) -> None:
 @given(rosters())
 def test_the_result_is_the_same_whatever_zone_the_instants_are_written_in(roster: dict) -> None:
     before = run(roster).to_json()
-    in_utc = [replace(v, meeting_at=v.meeting_at.astimezone(UTC)) for v in roster["visits"]]
-    in_local = [replace(v, meeting_at=v.meeting_at.astimezone(TZ)) for v in roster["visits"]]
+    in_utc = [v._replace(meeting_at=v.meeting_at.astimezone(UTC)) for v in roster["visits"]]
+    in_local = [v._replace(meeting_at=v.meeting_at.astimezone(TZ)) for v in roster["visits"]]
     assert run(roster, visits=in_utc).to_json() == before
     assert run(roster, visits=in_local).to_json() == before
