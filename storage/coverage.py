@@ -55,16 +55,13 @@ class CoverageQueries:
         rows = await self.db.fetchall(
             # A retired cell no longer counts among the organization's cells, so neither
             # among its visited ones; the member's visit still covers the organization.
-            # CROSS JOIN fixes the order: the quarter's meetings from the covering index, then
-            # only those with a check-in; SQLite's own choice looked up every meeting's cell
-            # first (5x slower at city scale).
-            "SELECT m.code, o.code, CASE WHEN c.active THEN c.code END, mt.starts_at, ch.status"
-            " FROM meetings mt"
-            " CROSS JOIN checkins ch ON ch.meeting_id = mt.id AND ch.status != 'denied'"
-            " CROSS JOIN cells c ON c.id = mt.cell_id"
-            " CROSS JOIN organizations o ON o.id = c.organization_id"
-            " CROSS JOIN members m ON m.id = ch.member_id"
-            " WHERE mt.starts_at >= ? AND mt.starts_at < ?",
+            "SELECT m.code, o.code, CASE WHEN c.active THEN c.code END, ch.meeting_starts_at,"
+            " ch.status FROM checkins ch"
+            " JOIN cells c ON c.id = ch.cell_id"
+            " JOIN organizations o ON o.id = c.organization_id"
+            " JOIN members m ON m.id = ch.member_id"
+            " WHERE ch.meeting_starts_at >= ? AND ch.meeting_starts_at < ?"
+            " AND ch.status != 'denied'",
             (to_db(start), to_db(end)),
         )
         return [
