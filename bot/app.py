@@ -25,7 +25,6 @@ class App:
     async def handle(self, inbound: Inbound, port: Port) -> None:
         """Answer one inbound event; what it queued for others goes out right after."""
         await self.router.dispatch(inbound, port, self.store, self.config, self.clock.now())
-        self.delivery.wake()
 
     def add_channel(self, name: str, sender: ChannelSender) -> None:
         self.senders[name] = sender

@@ -65,6 +65,7 @@ class Delivery:
         self.senders = senders
         self._wake = asyncio.Event()
         self._stopping = False
+        store.outbox.on_queued = self.wake
 
     def stop(self) -> None:
         """Make run() return after the row in hand: never between sending a row and marking it."""
@@ -88,8 +89,6 @@ class Delivery:
         handled = 0
         while not self._stopping:
             items = await self.store.outbox.claim_due(self.clock.now(), limit)
-            if not items:
-                break
             for index, item in enumerate(items):
                 if self._stopping:  # hand the rest back unsent, as they were
                     for left in items[index:]:
@@ -97,6 +96,8 @@ class Delivery:
                     return handled
                 await self._deliver(item)
                 handled += 1
+            if len(items) < limit:  # that was all that is due: no need to ask again
+                break
         return handled
 
     async def _deliver(self, item: OutboxItem) -> None:

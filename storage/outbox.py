@@ -9,6 +9,7 @@ most the in-flight rows to resend.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,6 +32,8 @@ class OutboxItem:
 class OutboxRepository:
     def __init__(self, db: Database):
         self.db = db
+        # Called after a row is queued, so that a sender can drain now instead of at its tick.
+        self.on_queued: Callable[[], None] | None = None
 
     async def enqueue(
         self,
@@ -55,6 +58,8 @@ class OutboxRepository:
                 to_db(now),
             ),
         )
+        if changed and self.on_queued is not None:
+            self.on_queued()
         return changed == 1
 
     async def claim_due(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
