@@ -59,11 +59,16 @@ async def assigned_meetings(
 
 async def assigned_meeting(
     store: Store, config: Config, member_code: str, meeting_id: int
-) -> MeetingView | None:
-    """The meeting if the member is assigned to its organization on its day, else None."""
+) -> MeetingView | Literal["not_found", "not_yours"]:
+    """The meeting, if the member is assigned to its organization on its day; else why not.
+
+    Button data can be forged, so every action on a meeting starts here.
+    """
+    if await store.meetings.view(meeting_id) is None:
+        return "not_found"
     rows = await store.meetings.of_member_organization(member_code, meeting_id)
     found = meetings_while_assigned(rows, config.committee.tz)
-    return found[0] if found else None
+    return found[0] if found else "not_yours"
 
 
 async def covered_organizations(
@@ -112,11 +117,9 @@ async def plan_attendance(
     store: Store, config: Config, member_code: str, meeting_id: int, now: datetime
 ) -> PlanResult:
     """Record "Will attend" for an upcoming meeting of one of the member's organizations."""
-    if await store.meetings.view(meeting_id) is None:
-        return PlanResult("not_found")
     meeting = await assigned_meeting(store, config, member_code, meeting_id)
-    if meeting is None:
-        return PlanResult("not_yours")
+    if isinstance(meeting, str):
+        return PlanResult(meeting)
     if meeting.starts_at <= now:
         return PlanResult("past", meeting)
     added = await store.plans.add(meeting.id, member_code, now)

@@ -70,11 +70,9 @@ async def check_in(
     store: Store, config: Config, member_code: str, meeting_id: int, now: datetime
 ) -> CheckinResult:
     """Check the member in at the meeting, if it is theirs and its window is open at NOW."""
-    if await store.meetings.view(meeting_id) is None:
-        return CheckinResult("not_found")
     meeting = await assigned_meeting(store, config, member_code, meeting_id)
-    if meeting is None:
-        return CheckinResult("not_yours")
+    if isinstance(meeting, str):
+        return CheckinResult(meeting)
     window = checkin_window(config, meeting.starts_at)
     earlier = await store.checkins.of_member_at(member_code, meeting.id)
     if earlier is not None:
