@@ -19,13 +19,14 @@ class PeopleRepository:
     def __init__(self, db: Database):
         self.db = db
 
-    _SELECT = (
-        "SELECT p.id, p.phone,"
+    _PERSON = (
+        "p.id, p.phone,"
         " coalesce(m.full_name, (SELECT c.secretary_name FROM cells c"
         "   WHERE c.secretary_id = p.id AND c.active ORDER BY c.code LIMIT 1), p.phone) AS name,"
         " m.code AS member_code"
-        " FROM people p LEFT JOIN members m ON m.person_id = p.id AND m.active"
     )
+    _FROM = " FROM people p LEFT JOIN members m ON m.person_id = p.id AND m.active"
+    _SELECT = "SELECT " + _PERSON + _FROM
 
     async def by_member_code(self, code: str) -> Person | None:
         row = await self.db.fetchone(self._SELECT + " WHERE m.code = ?", (code,))
@@ -79,24 +80,34 @@ class Roles:
 
 
 async def roles_of(db: Database, person_id: int) -> Roles | None:
-    """What the person with PERSON_ID is on the roster today (active rows only)."""
-    person_row = await db.fetchone(PeopleRepository._SELECT + " WHERE p.id = ?", (person_id,))
-    if person_row is None:
-        return None
-    language = await db.fetchval("SELECT language FROM people WHERE id = ?", (person_id,))
-    member_row = await db.fetchone(
-        "SELECT id, code, full_name, language FROM members WHERE person_id = ? AND active",
+    """What the person with PERSON_ID is on the roster today (active rows only).
+
+    Two queries: this runs on every chat update, so the person, their language and their
+    membership come in one row.
+    """
+    row = await db.fetchone(
+        "SELECT p.language, m.id, m.full_name, m.language, "
+        + PeopleRepository._PERSON
+        + PeopleRepository._FROM
+        + " WHERE p.id = ?",
         (person_id,),
     )
+    if row is None:
+        return None
+    language, member_id, member_name, member_language, *person = row
     cell_rows = await db.fetchall(
         "SELECT c.id, c.code, c.name, o.code FROM cells c"
         " JOIN organizations o ON o.id = c.organization_id AND o.active"
         " WHERE c.secretary_id = ? AND c.active ORDER BY c.code",
         (person_id,),
     )
+    person = Person(*person)
+    member = None
+    if member_id is not None:
+        member = MemberRef(member_id, person.member_code, member_name, member_language)
     return Roles(
-        person=Person(*person_row),
+        person=person,
         language=language,
-        member=member_row and MemberRef(*member_row),
-        cells=tuple(CellRef(*row) for row in cell_rows),
+        member=member,
+        cells=tuple(CellRef(*cell) for cell in cell_rows),
     )
