@@ -157,15 +157,23 @@ class TelegramChannel:
         await self.app.handle(inbound, port)
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query, user, chat = update.callback_query, update.effective_user, update.effective_chat
+        query, user = update.callback_query, update.effective_user
         if query is None or user is None:
             return
+        # Stops the button's spinner whatever happens next; sent alongside the handling rather
+        # than before it, so the reply does not wait for one more HTTP round trip.
+        answering = asyncio.create_task(_answer(query))
         try:
-            await query.answer()  # stops the button's spinner whatever happens next
-        except TelegramError as exc:
-            log.warning("answering callback query %s failed: %s", query.id, exc)
-        if query.data is None:
-            return
+            if query.data is not None:
+                await self._handle_button(update, context, query.data)
+        finally:
+            await answering
+
+    async def _handle_button(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, data: str
+    ) -> None:
+        user, chat = update.effective_user, update.effective_chat
+        assert user is not None
         chat_id = chat.id if chat is not None else user.id
         private = chat is None or chat.type == ChatType.PRIVATE
         inbound = Inbound(
@@ -173,7 +181,7 @@ class TelegramChannel:
             str(user.id),
             str(chat_id),
             private,
-            choice=query.data,
+            choice=data,
             display_name=user.full_name,
         )
         await self.app.handle(inbound, TelegramPort(context.bot, chat_id))
@@ -411,3 +419,10 @@ def _file_url(api_base_url: str) -> str | None:
     if api_base_url.endswith("/bot"):
         return api_base_url.removesuffix("/bot") + "/file/bot"
     return None
+
+
+async def _answer(query: Any) -> None:
+    try:
+        await query.answer()
+    except TelegramError as exc:
+        log.warning("answering callback query %s failed: %s", query.id, exc)
