@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from bot.clock import Clock
 from bot.config import Config
 from bot.delivery import ChannelSender, Delivery
-from handlers import register_all
+from handlers import account, checkin, confirm, meetings, note, report, schedule, status
 from handlers.port import Inbound, Port
 from handlers.router import Router
 from storage.store import Store
@@ -31,8 +31,12 @@ class App:
 
 
 def build_router() -> Router:
+    """Every command, button and dialogue the bot answers, in one visible list."""
     router = Router()
-    register_all(router)
+    # account first: it owns /start and the fallbacks (shared contacts, text outside a dialogue).
+    # The others register distinct commands and choice prefixes; the router refuses clashes.
+    for feature in (account, meetings, checkin, note, status, schedule, confirm, report):
+        feature.register(router)
     return router
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from storage.db import Database
-from storage.timefmt import from_db, to_db
+from storage.timefmt import from_db, maybe_from_db, to_db
 
 Rating = Literal["good", "fair", "average", "poor"]
 
@@ -176,7 +176,7 @@ def _checkin_at_cell(row: Sequence[Any]) -> CheckinAtCell:
         row[0],
         row[1],
         from_db(row[2]),
-        row[3] and from_db(row[3]),
+        maybe_from_db(row[3]),
         *row[4:7],
         from_db(row[7]),
         *row[8:11],

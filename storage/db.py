@@ -118,10 +118,6 @@ class Database:
         async with self._statement() as conn:
             await conn.executemany(sql, rows)
 
-    async def total_changes(self) -> int:
-        async with self._statement() as conn:
-            return conn.total_changes
-
     async def backup_to(self, target: str | Path) -> None:
         """Write a consistent copy of the live database to TARGET (SQLite online backup)."""
         async with self._statement() as conn:

@@ -100,6 +100,3 @@ class OutboxRepository:
             "UPDATE outbox SET state = 'queued' WHERE state = 'sending' AND claimed_at < ?",
             (to_db(older_than),),
         )
-
-    async def count(self, state: str) -> int:
-        return await self.db.fetchval("SELECT count(*) FROM outbox WHERE state = ?", (state,))

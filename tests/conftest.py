@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from dialogue import World, make_world
 
 from bot.config import Config, Storage
 from bot.sample import SAMPLE_DIR
@@ -26,6 +27,16 @@ def db_path(tmp_path: Path) -> Path:
 def config(db_path: Path) -> Config:
     """All defaults, except that storage.path points into the test's tmp_path."""
     return Config(storage=Storage(path=str(db_path)))
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    """The sample district behind a bot at the demo's clock (see tests/dialogue.py)."""
+    opened = await make_world(tmp_path)
+    try:
+        yield opened
+    finally:
+        await opened.store.close()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 from conftest import dump
-from dialogue import CHANNEL, Person, World, make_world, texts
+from dialogue import CHANNEL, Person, World, texts
 
 from bot.app import build_app
 from bot.quarters import Quarter
@@ -21,13 +21,6 @@ from bot.sample import SAMPLE_DIR
 from bot.services.coverage import quarter_coverage
 from bot.services.roster import import_roster
 from handlers.i18n import catalog
-
-
-@pytest.fixture
-async def world(tmp_path):
-    world = await make_world(tmp_path)
-    yield world
-    await world.store.close()
 
 
 def at(world: World, local: str):

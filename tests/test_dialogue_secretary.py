@@ -26,13 +26,6 @@ Q4 = Quarter(2021, 4)
 
 
 @pytest.fixture
-async def world(tmp_path):
-    world = await make_world(tmp_path)
-    yield world
-    await world.store.close()
-
-
-@pytest.fixture
 async def office(tmp_path):
     """M01 is an admin; chat -100500 is a digest chat."""
     config = Config(access=Access(admins=["M01"], digest_chats=["-100500"]))

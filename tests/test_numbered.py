@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import dump
-from dialogue import CHANNEL, World, make_world
+from dialogue import CHANNEL, World
 
 from bot.channels.numbered import NumberedChoices, render
 from handlers.port import Choice, Inbound, Message
@@ -22,13 +22,6 @@ ATTEND = Message(
 RATING = Message(
     "Buổi sinh hoạt thế nào?", (Choice("Tốt", "note:good"), Choice("Khá", "note:fair"))
 )
-
-
-@pytest.fixture
-async def world(tmp_path):
-    world = await make_world(tmp_path)
-    yield world
-    await world.store.close()
 
 
 @pytest.fixture
