@@ -1,4 +1,4 @@
-"""The one place that wires the application: store, clock, router, delivery and channels."""
+"""The one place that wires the application: store, clock, router, scheduler, delivery, channels."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from bot.clock import Clock
 from bot.config import Config
 from bot.delivery import ChannelSender, Delivery
+from bot.quiet_hours import QuietHours
+from bot.scheduler import Scheduler
 from handlers import account, checkin, confirm, meetings, note, report, schedule, status
 from handlers.port import Inbound, Port
 from handlers.router import Router
@@ -20,6 +22,7 @@ class App:
     clock: Clock
     router: Router
     delivery: Delivery
+    scheduler: Scheduler
     senders: dict[str, ChannelSender] = field(default_factory=dict)
 
     async def handle(self, inbound: Inbound, port: Port) -> None:
@@ -43,4 +46,5 @@ def build_router() -> Router:
 def build_app(config: Config, store: Store, clock: Clock) -> App:
     senders: dict[str, ChannelSender] = {}
     # Delivery shares the senders dict, so channels added later are used too.
-    return App(config, store, clock, build_router(), Delivery(store, clock, senders), senders)
+    delivery = Delivery(store, clock, senders, QuietHours.of(config))
+    return App(config, store, clock, build_router(), delivery, Scheduler(config, store), senders)

@@ -73,6 +73,34 @@ async def cmd_coverage(args: argparse.Namespace, config: Config, clock: Clock) -
     return EXIT_OK
 
 
+async def cmd_digest(args: argparse.Namespace, config: Config, clock: Clock) -> int:
+    from bot.digest import render_digest  # loads openpyxl and matplotlib: only when asked
+    from bot.digest_outbox import DIGEST_LANGUAGE, queue_digest
+
+    quarter = _quarter(args.quarter, config, clock)
+    out = Path(args.out or f"digest-{quarter}")
+    if out.exists() and not out.is_dir():
+        raise BadInput(f"--out {out}: exists and is not a folder")
+    if args.send and not config.access.digest_chats:
+        raise BadInput("--send: access.digest_chats is empty: no chat to send the digest to")
+    async with await Store.open(config.storage.path) as store:
+        now = clock.now()
+        rendered = await render_digest(store, config, quarter, now, out, DIGEST_LANGUAGE)
+        text = out / f"digest-{quarter}.txt"
+        text.write_text(rendered.text + "\n", encoding="utf-8")
+        print(
+            f"Digest {quarter} written to {out}:", text.name, rendered.xlsx.name, rendered.png.name
+        )
+        if args.send:
+            chats = await queue_digest(store, config, quarter, now)
+            already = sorted(set(config.access.digest_targets) - set(chats))
+            if chats:
+                print(f"Queued for {', '.join(chats)}: `run` sends it.")
+            if already:
+                print(f"Not queued again for {', '.join(already)}: it was queued before.")
+    return EXIT_OK
+
+
 async def cmd_backup(args: argparse.Namespace, config: Config, clock: Clock) -> int:
     target = Path(args.path)
     if target.exists():
@@ -155,7 +183,11 @@ def build_parser() -> argparse.ArgumentParser:
         command.set_defaults(handler=handler)
         return command
 
-    add("run", cmd_run, "run the bot: the enabled channels and the outbox, until SIGINT/SIGTERM")
+    add(
+        "run",
+        cmd_run,
+        "run the bot: the enabled channels, the scheduler and the outbox, until SIGINT/SIGTERM",
+    )
     add("demo", cmd_demo, "the sample district in a fresh database: no token, no network")
     add(
         "import", cmd_import, "load a roster: a folder of CSV files or one .xlsx workbook"
@@ -168,6 +200,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--quarter", metavar="YYYYQN", help="e.g. 2021Q4 (default: the current one)"
     )
     coverage.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    digest = add("digest", cmd_digest, "the quarterly digest: text, .xlsx and .png chart")
+    digest.add_argument(
+        "--quarter", metavar="YYYYQN", help="e.g. 2021Q4 (default: the current one, to date)"
+    )
+    digest.add_argument("--out", metavar="DIR", help="where to write it (default: ./digest-YYYYQN)")
+    digest.add_argument(
+        "--send",
+        action="store_true",
+        help="also queue it for the digest chats, as the scheduler does (never twice)",
+    )
     add(
         "backup", cmd_backup, "a consistent copy of the database, also while the bot runs"
     ).add_argument("path", metavar="PATH")

@@ -113,6 +113,17 @@ class Channel(_Section):
 class Telegram(Channel):
     api_base_url: str = "https://api.telegram.org/bot"
     bot_username: str = ""  # for invite links (t.me/<bot_username>?start=...)
+    # Telegram's limit for a bot; paid broadcasts or a self-hosted Bot API server allow more.
+    messages_per_second: int = 30
+
+    @field_validator("messages_per_second")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value <= 0:
+            raise PydanticCustomError(
+                "positive", "must be more than 0, not {value}", {"value": value}
+            )
+        return value
 
 
 class Zalo(Channel):
@@ -130,6 +141,11 @@ class Access(_Section):
         if isinstance(value, list):
             return [str(item) if isinstance(item, int) else item for item in value]
         return value
+
+    @property
+    def digest_targets(self) -> list[str]:
+        """Each digest chat as "channel:chat_id": a bare id is a Telegram chat."""
+        return [chat if ":" in chat else f"telegram:{chat}" for chat in self.digest_chats]
 
 
 class Reminders(_Section):

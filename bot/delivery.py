@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.clock import Clock
+from bot.quiet_hours import QuietHours
 from handlers.port import Choice, Message
 from storage.outbox import OutboxItem
 from storage.store import Store
@@ -52,6 +53,10 @@ def message_payload(message: Message) -> dict:
     return {"text": message.text, "choices": [[c.label, c.data] for c in message.choices]}
 
 
+def file_payload(path: Path, caption: str = "") -> dict:
+    return {"file": str(path), "caption": caption}
+
+
 def payload_message(payload: dict) -> Message:
     return Message(
         payload["text"], tuple(Choice(label, data) for label, data in payload.get("choices", ()))
@@ -59,10 +64,17 @@ def payload_message(payload: dict) -> Message:
 
 
 class Delivery:
-    def __init__(self, store: Store, clock: Clock, senders: dict[str, ChannelSender]):
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        senders: dict[str, ChannelSender],
+        quiet: QuietHours | None = None,
+    ):
         self.store = store
         self.clock = clock
         self.senders = senders
+        self.quiet = quiet
         self._wake = asyncio.Event()
         self._stopping = False
         store.outbox.on_queued = self.wake
@@ -88,7 +100,12 @@ class Delivery:
         """Send what is due now; return how many rows were handled."""
         handled = 0
         while not self._stopping:
-            items = await self.store.outbox.claim_due(self.clock.now(), limit)
+            now = self.clock.now()
+            if self.quiet is not None and self.quiet.contains(now):
+                break  # what is due waits for the morning; the loop looks again every tick
+            for key in await self.store.outbox.drop_expired(now):
+                log.info("outbox row %s dropped: it no longer made sense when it could go", key)
+            items = await self.store.outbox.claim_due(now, limit)
             for index, item in enumerate(items):
                 if self._stopping:  # hand the rest back unsent, as they were
                     for left in items[index:]:
@@ -104,16 +121,17 @@ class Delivery:
         outbox = self.store.outbox
         target = await self._target(item)
         if target is None:
-            await outbox.give_up(item.id, "failed", "not linked on any channel")
+            await outbox.give_up(item.id, "failed", "no chat on any channel the bot can reach")
             return
         channel, chat_id, account_id = target
         try:
-            await self.senders[channel].send(chat_id, payload_message(item.payload))
+            await self._send(self.senders[channel], chat_id, item.payload)
         except Unreachable as exc:
             if account_id is not None:
                 await self.store.accounts.mark_unreachable(account_id, self.clock.now())
             await outbox.give_up(item.id, "failed", f"unreachable: {exc}")
         except RetryAfter as exc:
+            log.info("outbox row %s: %s asks to wait %gs", item.key, channel, exc.seconds)
             due = self.clock.now() + timedelta(seconds=exc.seconds)
             await outbox.retry_later(item.id, due, str(exc))
         except TransientError as exc:
@@ -128,6 +146,13 @@ class Delivery:
             await outbox.give_up(item.id, "failed", f"error: {exc!r}")
         else:
             await outbox.mark_sent(item.id, self.clock.now())
+
+    @staticmethod
+    async def _send(sender: ChannelSender, chat_id: str, payload: dict) -> None:
+        if "file" in payload:
+            await sender.send_file(chat_id, Path(payload["file"]), payload.get("caption", ""))
+        else:
+            await sender.send(chat_id, payload_message(payload))
 
     async def _target(self, item: OutboxItem) -> tuple[str, str, int | None] | None:
         if item.chat:

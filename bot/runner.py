@@ -1,8 +1,10 @@
-"""`checkin-bot run`: the enabled channels and the outbox delivery, until SIGINT or SIGTERM.
+"""`checkin-bot run`: the enabled channels, the scheduler's tick and the outbox delivery,
+until SIGINT or SIGTERM.
 
 Shutdown goes in the order that loses nothing: stop taking updates and let the handlers in
-hand finish (what they queue still goes out), then stop delivery between two rows, then close
-the channels' connections and the store. A second signal is not caught: it ends the process.
+hand finish (what they queue still goes out), stop the tick (one in progress finishes), then
+stop delivery between two rows, then close the channels' connections and the store. A second
+signal is not caught: it ends the process.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from bot.app import App, build_app
 from bot.channels import Channel
 from bot.clock import Clock
 from bot.config import Config, ConfigError
+from bot.scheduler import Ticker
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -51,8 +54,10 @@ async def run(config: Config, clock: Clock, *, stop: asyncio.Event | None = None
 
 async def _serve(app: App, started: list[Channel], stop: asyncio.Event) -> None:
     delivery = asyncio.create_task(app.delivery.run(), name="outbox delivery")
+    ticker = Ticker(app.scheduler, app.clock, app.config.reminders.tick)
     try:
         with _stop_on_signals(stop):
+            await ticker.start()
             log.info(
                 "running on %s; stop with Ctrl+C or SIGTERM", ", ".join(c.name for c in started)
             )
@@ -61,6 +66,7 @@ async def _serve(app: App, started: list[Channel], stop: asyncio.Event) -> None:
         for channel in reversed(started):
             await channel.stop()
     finally:
+        await ticker.stop()  # a tick in progress queues all it decided, or nothing
         # After the channels: what their last handlers queued still goes out in this drain.
         app.delivery.stop()
         await delivery  # re-raises what made delivery fail, if it did

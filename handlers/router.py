@@ -155,7 +155,8 @@ class Router:
     async def _allowed(self, ctx: Context, route: Route) -> bool:
         inbound, who = ctx.inbound, ctx.who
         if not inbound.private and not (
-            route.group_ok and inbound.chat_id in ctx.config.access.digest_chats
+            route.group_ok
+            and f"{inbound.channel}:{inbound.chat_id}" in ctx.config.access.digest_targets
         ):
             await ctx.say("error.private_only")
             return False

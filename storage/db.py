@@ -114,9 +114,10 @@ class Database:
         async with self._statement() as conn, conn.execute(sql, params) as cursor:
             return cursor.lastrowid
 
-    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        async with self._statement() as conn:
-            await conn.executemany(sql, rows)
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
+        """Run one statement per row; return how many rows they changed in all."""
+        async with self._statement() as conn, await conn.executemany(sql, rows) as cursor:
+            return cursor.rowcount
 
     async def backup_to(self, target: str | Path) -> None:
         """Write a consistent copy of the live database to TARGET (SQLite online backup)."""

@@ -194,10 +194,17 @@ CREATE INDEX meetings_by_cell ON meetings (cell_id, starts_at);
 CREATE INDEX checkins_pending ON checkins (status, meeting_id)
 """
 
+SCHEDULER = """
+-- Until when a queued message still makes sense (a reminder: until its meeting begins); a row
+-- still queued then (quiet hours, a stopped bot) is dropped instead of sent late. NULL: always.
+ALTER TABLE outbox ADD COLUMN expires_at TEXT
+"""
+
 # (name, SQL) in the order they apply.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_roster_activity_outbox", ROSTER),
     ("0002_chat", CHAT),
+    ("0003_scheduler", SCHEDULER),
 ]
 
 

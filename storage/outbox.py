@@ -9,13 +9,16 @@ most the in-flight rows to resend.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from storage.db import Database
 from storage.timefmt import from_db, to_db
+
+# Well under SQLite's limit on bound parameters.
+_KEYS_PER_QUERY = 500
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,18 @@ class OutboxItem:
     payload: dict[str, Any]
     due_at: datetime
     attempts: int
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A message to queue: see OutboxRepository.enqueue."""
+
+    key: str
+    payload: dict[str, Any]
+    due_at: datetime
+    expires_at: datetime | None = None
+    person_id: int | None = None
+    chat: str | None = None
 
 
 class OutboxRepository:
@@ -46,21 +61,53 @@ class OutboxRepository:
         chat: str | None = None,
     ) -> bool:
         """Queue a message once per KEY; False if that key was queued before."""
-        changed = await self.db.execute(
-            "INSERT INTO outbox (key, person_id, chat, payload, due_at, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-            (
-                key,
-                person_id,
-                chat,
-                json.dumps(payload, ensure_ascii=False),
-                to_db(due_at),
-                to_db(now),
-            ),
+        queued = Queued(key, payload, due_at, person_id=person_id, chat=chat)
+        return await self.enqueue_all([queued], now) == 1
+
+    async def enqueue_all(self, messages: Sequence[Queued], now: datetime) -> int:
+        """Queue each message once per key, in one statement; return how many were new.
+
+        The caller's transaction, if any, makes them part of the decision that queued them.
+        """
+        added = await self.db.executemany(
+            "INSERT INTO outbox (key, person_id, chat, payload, due_at, expires_at, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+            [
+                (
+                    m.key,
+                    m.person_id,
+                    m.chat,
+                    json.dumps(m.payload, ensure_ascii=False),
+                    to_db(m.due_at),
+                    m.expires_at and to_db(m.expires_at),
+                    to_db(now),
+                )
+                for m in messages
+            ],
         )
-        if changed and self.on_queued is not None:
+        if added and self.on_queued is not None:
             self.on_queued()
-        return changed == 1
+        return added
+
+    async def queued_keys(self, keys: Sequence[str]) -> set[str]:
+        """Those of KEYS that are in the outbox, whatever their state."""
+        found: set[str] = set()
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            chunk = keys[start : start + _KEYS_PER_QUERY]
+            rows = await self.db.fetchall(
+                f"SELECT key FROM outbox WHERE key IN ({', '.join('?' * len(chunk))})", chunk
+            )
+            found.update(row[0] for row in rows)
+        return found
+
+    async def drop_expired(self, now: datetime) -> list[str]:
+        """End the queued rows that no longer make sense at NOW; return their keys."""
+        rows = await self.db.fetchall(
+            "UPDATE outbox SET state = 'dropped', error = 'no longer useful when it could go'"
+            " WHERE state = 'queued' AND expires_at <= ? RETURNING key",
+            (to_db(now),),
+        )
+        return [row[0] for row in rows]
 
     async def claim_due(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
         """Mark up to LIMIT due rows as being sent and return them, oldest due first."""
@@ -96,7 +143,9 @@ class OutboxRepository:
 
     async def release_stale_claims(self, older_than: datetime) -> int:
         """Requeue rows claimed by a sender that died before marking them (they may repeat)."""
+        # At or before: times are stored to the second, and a bot restarted within the second
+        # of its crash must still get back the rows it had in hand.
         return await self.db.execute(
-            "UPDATE outbox SET state = 'queued' WHERE state = 'sending' AND claimed_at < ?",
+            "UPDATE outbox SET state = 'queued' WHERE state = 'sending' AND claimed_at <= ?",
             (to_db(older_than),),
         )

@@ -9,11 +9,13 @@ from storage.checkins import CheckinsRepository
 from storage.conversations import ConversationsRepository
 from storage.coverage import CoverageQueries
 from storage.db import Database
+from storage.digest import DigestQueries
 from storage.invites import InvitesRepository
 from storage.meetings import MeetingsRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
 from storage.plans import PlansRepository
+from storage.reminders import ReminderQueries
 from storage.roster import RosterRepository
 
 
@@ -22,6 +24,7 @@ class Store:
         self.db = db
         self.roster = RosterRepository(db)
         self.coverage = CoverageQueries(db)
+        self.digest = DigestQueries(db)
         self.people = PeopleRepository(db)
         self.invites = InvitesRepository(db)
         self.meetings = MeetingsRepository(db)
@@ -30,6 +33,7 @@ class Store:
         self.conversations = ConversationsRepository(db)
         self.outbox = OutboxRepository(db)
         self.plans = PlansRepository(db)
+        self.reminders = ReminderQueries(db)
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:

@@ -18,7 +18,7 @@ from bot.quarters import Quarter
 from bot.services.coverage import quarter_coverage
 from handlers.i18n import catalog
 from handlers.texts import confirm as confirm_texts
-from handlers.texts import report as report_texts
+from handlers.texts import digest as digest_texts
 from handlers.texts import schedule as schedule_texts
 from storage.timefmt import from_db
 
@@ -27,8 +27,8 @@ Q4 = Quarter(2021, 4)
 
 @pytest.fixture
 async def office(tmp_path):
-    """M01 is an admin; chat -100500 is a digest chat."""
-    config = Config(access=Access(admins=["M01"], digest_chats=["-100500"]))
+    """M01 is an admin; chat -100500 of the test channel is a digest chat."""
+    config = Config(access=Access(admins=["M01"], digest_chats=["test:-100500"]))
     world = await make_world(tmp_path, config)
     yield world
     await world.store.close()
@@ -405,6 +405,11 @@ async def test_report_shows_the_quarter_to_date(office):
     replies = await admin.send("/baocao")
     assert len(replies) == 1
     text = replies[0].text
+    # The digest's workbook and chart follow the text (tests/test_digest.py checks them).
+    assert [path.name for path, _ in admin.port.files] == [
+        "digest-2021Q4.xlsx",
+        "digest-2021Q4.png",
+    ]
     coverage = await quarter_coverage(office.store, office.config, Q4)
     totals = coverage.totals
     percent = round(100 * totals["covered"] / totals["required"])
@@ -418,7 +423,6 @@ async def test_report_shows_the_quarter_to_date(office):
     assert "Nguyễn Văn Thành: O11\n" in text  # M01 covered O01 and O10
     missing = [m for m in coverage.members if any(p.status == "missed" for p in m.organizations)]
     assert f"còn cơ sở chưa dự ({len(missing)})" in text
-    assert ".xlsx" in text and "cuối quý" in text
     assert len(text) < 3000  # one phone message
 
 
@@ -452,7 +456,8 @@ async def test_report_in_english(office):
     admin = await office.linked("M01")
     await admin.send("/lang en")
     text = (await admin.send("/report"))[-1].text
-    assert "quarter IV/2021 (to 20/11/2021)" in text and "digest" in text
+    assert "quarter IV/2021 (to 20/11/2021)" in text and "Required: 41" in text
+    assert [caption for _, caption in admin.port.files][-1] == "Chart of Quarter IV/2021"
 
 
 # texts --------------------------------------------------------------------------------------
@@ -464,7 +469,7 @@ def test_texts_have_both_languages_with_the_same_placeholders():
     def placeholders(text: str) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
-    for module in (schedule_texts, confirm_texts, report_texts):
+    for module in (schedule_texts, confirm_texts, digest_texts):
         for key, (vi, en) in module.TEXTS.items():
             assert key.split(".")[0] == module.__name__.rsplit(".", 1)[1], key
             assert vi and en and vi != en, key

@@ -7,6 +7,7 @@ sample district in a real SQLite file. Users are Telegram ids: 1001 is M01 once 
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -25,10 +26,10 @@ from bot.channels.telegram import (
     TelegramChannel,
     TelegramPort,
     TelegramSender,
-    split_text,
 )
 from bot.config import Config, Telegram
 from bot.delivery import RetryAfter, TransientError, Unreachable, queue_message
+from bot.message_parts import split_text
 from bot.services.invites import create_invite
 from handlers.port import Choice
 from handlers.port import Message as BotMessage
@@ -236,7 +237,7 @@ async def test_a_long_reply_is_split_at_line_ends_with_the_buttons_under_the_las
     assert second["reply_markup"] == {
         "inline_keyboard": [[{"text": "OK", "callback_data": "ok:1"}]]
     }
-    assert split_text("short") == ["short"]
+    assert split_text("short", 4096) == ["short"]
     assert split_text("a" * 10, limit=4) == ["aaaa", "aaaa", "aa"]
 
 
@@ -278,6 +279,15 @@ async def test_the_sender_maps_telegrams_refusals_to_what_the_outbox_understands
         await sender.send("1001", message)
     await sender.send("1001", message)
     assert [m["text"] for m in bot.fake.sent_to(1001)] == ["Nhắc lịch sinh hoạt"]
+
+
+async def test_a_429_on_an_outbox_send_is_logged_once_as_information_not_as_an_error(bot, caplog):
+    sender = bot.world.app.senders["telegram"]
+    bot.fake.fail("sendMessage", 1, status=429, retry_after=7)
+    with caplog.at_level(logging.INFO), pytest.raises(RetryAfter):
+        await sender.send("1001", BotMessage("Nhắc lịch"))
+    # PTB's own traceback for it is filtered: the outbox re-queues the row and says so.
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 async def test_a_blocked_user_is_marked_unreachable_and_a_429_is_retried_later(undelivered):

@@ -93,10 +93,17 @@ async def test_a_whole_session_as_a_member_then_a_secretary():
     # Depends on handlers/meetings.py: flagged C0103 comes first, and its secretary is told.
     attend = answer(transcript, "1", nth=1)
     assert attend.startswith("Đã ghi nhận: đồng chí sẽ dự sinh hoạt Chi bộ Tổ dân phố số 5")
-    assert "\n[tin nhắn tới C0103 Bùi Quang Tùng] Đồng chí Nguyễn Văn Thành" in attend
+    assert "\n[20/11 08:00 tin nhắn tới C0103 Bùi Quang Tùng] Đồng chí Nguyễn Văn Thành" in attend
     assert "Không có danh sách lựa chọn nào đang chờ" in answer(transcript, "2")
 
-    assert answer(transcript, ":time +2d") == "Đồng hồ thử tua tới Thứ Hai 22/11/2021 08:00.\n"
+    # What fell due in those two days arrives as the clock passes it: in full for the person
+    # played, a line each for the others.
+    moved = answer(transcript, ":time +2d")
+    assert moved.endswith("\nĐồng hồ thử tua tới Thứ Hai 22/11/2021 08:00.\n")
+    assert "[20/11 08:30 tin nhắn tới M01 Nguyễn Văn Thành] 📅 Gợi ý tuần này" in moved
+    assert "\n  1. Sẽ dự: " in moved  # M01's suggestion, whole, with its choices
+    assert "[20/11 08:30 tin nhắn tới M02 Trần Thị Minh Nguyệt] 📅 Gợi ý tuần này" in moved
+    assert moved.count("tin nhắn tới M01 Nguyễn Văn Thành] 📅") == 2  # weeks 46 and 47
     assert answer(transcript, ":who").startswith("Đồng chí là ai? / Who are you?\n")
     assert answer(transcript, "C0103").startswith("Bây giờ đồng chí là C0103 Bùi Quang Tùng.")
     assert prompts(transcript)[1:] == [M01_PROMPT] * 5 + [
@@ -125,7 +132,9 @@ async def test_an_english_member_sees_english_and_so_does_the_demo():
     assert answer(transcript, "M04").startswith("You are now M04 Phạm Hồng Sơn.")
     assert "/meetings - Upcoming meetings" in answer(transcript, "/help")
     assert "  :time +2d   move the demo clock forward" in answer(transcript, ":help")
-    assert answer(transcript, ":time +3h") == "The demo clock moves to Sat 20/11/2021 11:00.\n"
+    moved = answer(transcript, ":time +3h")
+    assert moved.endswith("\nThe demo clock moves to Sat 20/11/2021 11:00.\n")
+    assert "[20/11 08:30 message to M04 Phạm Hồng Sơn] 📅 This week: you have not" in moved
     assert transcript.endswith(  # the end of input ends the demo
         "[20/11/2021 11:00 | M04 Phạm Hồng Sơn] > \nGoodbye! The demo database is gone.\n"
     )
@@ -140,7 +149,9 @@ async def test_the_clock_only_moves_forward_by_a_duration():
     )
     for typed in (":time 2d", ":time +2x", ":time"):
         assert answer(transcript, typed) == usage + "\n"
-    assert answer(transcript, ":time +30m") == "Đồng hồ thử tua tới Thứ Bảy 20/11/2021 08:30.\n"
+    assert answer(transcript, ":time +30m").endswith(
+        "\nĐồng hồ thử tua tới Thứ Bảy 20/11/2021 08:30.\n"
+    )
     assert prompts(transcript)[1:] == [M01_PROMPT] * 5 + [
         "[20/11/2021 08:30 | M01 Nguyễn Văn Thành]"
     ]
@@ -168,6 +179,23 @@ async def test_the_office_group_gets_the_report_and_refuses_member_commands():
     assert "Hãy nhắn riêng cho bot" not in report and "dành cho Văn phòng" not in report
     assert "41" in report  # pairs required in 2021Q4, as the sample's coverage says
     assert answer(transcript, "/meetings") == "Hãy nhắn riêng cho bot để dùng lệnh này.\n"
+
+
+async def test_moving_to_the_quarters_end_brings_nudges_and_the_digest_to_the_office():
+    transcript = await session("24", ":time +42d")
+
+    moved = answer(transcript, ":time +42d")
+    assert moved.endswith("\nĐồng hồ thử tua tới Thứ Bảy 01/01/2022 08:00.\n")
+    # Nudges 14 and 3 days before the quarter ends, to members with missed organizations.
+    assert re.search(r"\[18/12 08:00 tin nhắn tới M\d\d [^\]]+\] ⏳ Còn 14 ngày", moved)
+    assert re.search(r"\[29/12 08:00 tin nhắn tới M\d\d [^\]]+\] ⏳ Còn 3 ngày", moved)
+    # The digest, whole (the office is being played), then its two files.
+    office = "[31/12 17:00 tin nhắn tới Văn phòng (admin)] "
+    digest = moved[moved.index(office) :]
+    assert "QUÝ IV/2021" in "\n".join(digest.splitlines()[:3]).upper()
+    assert re.search(r"\[tệp đính kèm: [^\]]+digest-2021Q4\.xlsx\]", digest)
+    assert re.search(r"\[tệp đính kèm: [^\]]+digest-2021Q4\.png\]", digest)
+    assert digest.count(office) >= 3
 
 
 async def test_ctrl_c_ends_the_session_like_quit():

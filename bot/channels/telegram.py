@@ -46,6 +46,7 @@ from telegram.ext import (
 from bot.app import App
 from bot.config import ConfigError, Telegram
 from bot.delivery import RetryAfter, TransientError, Unreachable
+from bot.message_parts import TEXT_LIMITS, split_text
 from bot.services.identity import identify
 from handlers.account import menu_entries
 from handlers.i18n import Translator
@@ -58,7 +59,6 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 CHANNEL = "telegram"
 CALLBACK_DATA_LIMIT = 64  # bytes: Telegram refuses longer button data
-TEXT_LIMIT = 4096  # characters in one message
 # A reply is awaited by the person who asked, so a 429 is waited out this many times. The
 # outbox gets no such retries: it reschedules the row itself (bot.delivery.RetryAfter).
 REPLY_RETRIES = 3
@@ -274,12 +274,27 @@ class PerSenderUpdateProcessor(BaseUpdateProcessor):
         pass
 
 
+class _OutboxWaitsItOut(logging.Filter):
+    """Drop PTB's ERROR-with-traceback for a 429 passed on without retries: those are the
+    outbox's sends, and the outbox re-queues the row for the retry_after (and logs it)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.msg == _PASSED_ON_429 and record.args == (0,))
+
+
+_PASSED_ON_429 = "Rate limit hit after maximum of %d retries"
+_RATE_LIMITER_LOG = logging.getLogger("telegram.ext.AIORateLimiter")
+
+
 def build_application(settings: Telegram) -> Application:
+    if not any(isinstance(f, _OutboxWaitsItOut) for f in _RATE_LIMITER_LOG.filters):
+        _RATE_LIMITER_LOG.addFilter(_OutboxWaitsItOut())
     builder = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.api_base_url)
-        .rate_limiter(AIORateLimiter(max_retries=0))
+        # The outbox waits out a 429 itself (bot.delivery.RetryAfter): no retries in here.
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.messages_per_second, max_retries=0))
         .concurrent_updates(PerSenderUpdateProcessor(MAX_CONCURRENT_UPDATES))
         .job_queue(None)  # our scheduler runs due work; PTB's job queue stays off
     )
@@ -310,7 +325,7 @@ async def send_message(
 ) -> None:
     """Send MESSAGE, split at line ends when too long; its buttons go under the last part."""
     markup = reply_markup(message, remove_keyboard=remove_keyboard)
-    parts = split_text(message.text)
+    parts = split_text(message.text, TEXT_LIMITS["telegram"])
     for number, part in enumerate(parts, start=1):
         await bot.send_message(
             chat_id,
@@ -355,19 +370,6 @@ def reply_markup(
             one_time_keyboard=True,
         )
     return ReplyKeyboardRemove() if remove_keyboard else None
-
-
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """TEXT in parts of at most LIMIT characters, cut at line ends where there are any."""
-    parts: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit + 1)
-        if cut <= 0:
-            cut = limit
-        parts.append(text[:cut])
-        text = text[cut:].removeprefix("\n")
-    parts.append(text)
-    return parts
 
 
 @contextlib.contextmanager

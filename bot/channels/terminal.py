@@ -15,7 +15,7 @@ import tempfile
 import threading
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -41,6 +41,11 @@ DEMO_ADMIN = "M01"
 # confirm), C0103 is flagged, O10 is an organization that is its own only cell.
 DEMO_SECRETARIES = ("C0102", "C0103", "O10")
 OFFICE_CHAT = "demo-office"
+# Characters of a message to someone else than the person being played.
+SUMMARY_WIDTH = 90
+# How far the demo clock moves between two looks for due work: reminders arrive within this
+# much of their time, and a month's jump stays quick.
+DEMO_TICK = timedelta(minutes=30)
 OFFICE_CODE = "office"
 
 # The next typed line, or None at the end of input.
@@ -85,22 +90,47 @@ class TerminalPort:
 
 
 class TerminalSender:
-    """Proactive messages (the outbox) to any chat of the demo, labelled with whom they are for."""
+    """Proactive messages (the outbox) to any chat of the demo, labelled with whom they are for.
 
-    def __init__(self, screen: Screen, chats: NumberedChoices, name_of: Callable[[str], str]):
+    Messages to the person being played are shown whole; to the others, their first line, so
+    that a fan-out of reminders reads as a list and not as pages.
+    """
+
+    def __init__(
+        self,
+        screen: Screen,
+        chats: NumberedChoices,
+        name_of: Callable[[str], str],
+        watching: Callable[[str], bool],
+        clock: FakeClock,
+    ):
         self.screen = screen
         self.chats = chats
         self.name_of = name_of
+        self.watching = watching
+        self.clock = clock  # messages are stamped with the demo time they arrive at
 
     async def send(self, chat_id: str, message: Message) -> None:
+        # Offered to every chat, so that whoever is played later can answer with a number.
         text = await self.chats.offer(chat_id, message)
-        self.screen.show(f"{self._to(chat_id)} {text}")
+        self.screen.show(f"{self._to(chat_id)} {self._shown(chat_id, text)}")
 
     async def send_file(self, chat_id: str, path: Path, caption: str = "") -> None:
-        self.screen.show(f"{self._to(chat_id)} {_file_line(self.screen.t, path, caption)}")
+        line = _file_line(self.screen.t, path, caption)
+        self.screen.show(f"{self._to(chat_id)} {self._shown(chat_id, line)}")
+
+    def _shown(self, chat_id: str, text: str) -> str:
+        if self.watching(chat_id):
+            return text
+        first = text.split("\n", 1)[0]
+        if len(first) > SUMMARY_WIDTH or first != text:
+            first = first[: SUMMARY_WIDTH - 1].rstrip() + "…"
+        return first
 
     def _to(self, chat_id: str) -> str:
-        return self.screen.t("demo.to", name=self.name_of(chat_id))
+        t = self.screen.t
+        at = f"{t.day(self.clock.now())[:5]} {t.clock(self.clock.now())}"
+        return t("demo.to", name=self.name_of(chat_id), at=at)
 
 
 class _Silent:
@@ -181,7 +211,7 @@ def demo_config(config: Config, folder: Path) -> Config:
     return config.model_copy(
         update={
             "storage": Storage(path=str(folder / "demo.sqlite3")),
-            "access": Access(admins=[DEMO_ADMIN], digest_chats=[OFFICE_CHAT]),
+            "access": Access(admins=[DEMO_ADMIN], digest_chats=[f"{CHANNEL}:{OFFICE_CHAT}"]),
         }
     )
 
@@ -208,7 +238,8 @@ class Demo:
         self.chats = NumberedChoices(app.store, app.config, clock, CHANNEL)
         self.persona: Persona | None = None
         self.choosing = True
-        app.add_channel(CHANNEL, TerminalSender(screen, self.chats, self._name_of_chat))
+        sender = TerminalSender(screen, self.chats, self._name_of_chat, self._watching, clock)
+        app.add_channel(CHANNEL, sender)
 
     @property
     def t(self) -> Translator:
@@ -319,9 +350,16 @@ class Demo:
         if not text.startswith("+") or delta is None:
             self.screen.show(self.t("demo.time_usage", now=self.t.when(self.clock.now())))
             return
-        self.clock.advance(delta)
+        await self._live_until(self.clock.now() + delta)
         self.screen.show(self.t("demo.time_moved", now=self.t.when(self.clock.now())))
-        await self.app.delivery.drain()
+
+    async def _live_until(self, target: datetime) -> None:
+        """Move the clock to TARGET a step at a time, running what falls due on the way, as
+        `run` would at its ticks: reminders, nudges and the digest arrive in order."""
+        while self.clock.now() < target:
+            self.clock.set(min(self.clock.now() + DEMO_TICK, target))
+            await self.app.scheduler.run_due(self.clock.now())
+            await self.app.delivery.drain()
 
     async def _follow_language(self) -> None:
         who = None
@@ -348,6 +386,16 @@ class Demo:
     def _both(self, key: str) -> str:
         """A line in both languages, for choosing who to be (the choice sets the language)."""
         return " / ".join(Translator(language, self.t.tz)(key) for language in LANGUAGES)
+
+    def _watching(self, chat_id: str) -> bool:
+        """Whether CHAT_ID is the chat of the person being played (the admin's includes the
+        office's group, where the digest arrives)."""
+        persona = self.persona
+        if persona is None:
+            return False
+        if chat_id == OFFICE_CHAT:
+            return persona.kind == "office" or persona.code == DEMO_ADMIN
+        return chat_id == persona.chat_id
 
     def _name_of_chat(self, chat_id: str) -> str:
         if chat_id == OFFICE_CHAT:

@@ -58,7 +58,7 @@ TEXTS = {
         "The demo clock only moves forward. Use +, e.g. :time +2d.",
     ),
     "demo.time_moved": ("Đồng hồ thử tua tới {now}.", "The demo clock moves to {now}."),
-    "demo.to": ("[tin nhắn tới {name}]", "[message to {name}]"),
+    "demo.to": ("[{at} tin nhắn tới {name}]", "[{at} message to {name}]"),
     "demo.file": ("[tệp đính kèm: {path}]", "[file attached: {path}]"),
     "demo.bye": ("Tạm biệt! Cơ sở dữ liệu thử đã được xóa.", "Goodbye! The demo database is gone."),
 }

@@ -9,6 +9,10 @@ It answers the methods python-telegram-bot uses (``/bot<token>/<method>``, JSON,
 multipart bodies) the way Telegram does, keeps updates until a ``getUpdates`` offset confirms
 them, and lets a test make sends fail (429, 403) or hang. Waiting is on an asyncio.Condition
 that every call and every pushed update notifies, never on sleeps.
+
+Opt-in, for delivery tests and benches: ``limits()`` enforces Telegram's flood limits on sends
+(429 with retry_after beyond them, counted in ``throttled``), and ``kill_on_send(n, pid)``
+SIGKILLs a bot process while its Nth send is on the wire, before the message is recorded.
 """
 
 from __future__ import annotations
@@ -17,6 +21,10 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
+import os
+import signal
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +48,11 @@ INT_PARAMETERS = {"chat_id", "message_id", "offset", "limit", "user_id", "max_co
 NUMBER_PARAMETERS = {"timeout", "cache_time"}
 # Epoch seconds of the fake's messages; PTB needs a date, tests never read it.
 DATE = 1637370000
+# The methods that send a message to a chat: what the flood limits and kill_on_send count.
+SEND_METHODS = {"sendMessage", "sendDocument", "sendPhoto"}
+# Telegram's flood limits for a bot: messages a second in all, and to any one chat.
+MESSAGES_PER_SECOND = 30
+MESSAGES_PER_SECOND_PER_CHAT = 1
 
 
 @dataclass
@@ -57,6 +70,48 @@ class Failure:
     description: str
     remaining: int
     parameters: dict[str, Any] | None = None
+
+
+@dataclass
+class TokenBucket:
+    """RATE tokens a second, up to a second's worth; a send takes one."""
+
+    rate: float
+    tokens: float
+    at: float  # when TOKENS was last brought up to date
+
+    @classmethod
+    def full(cls, rate: float, now: float) -> TokenBucket:
+        return cls(rate, rate, now)
+
+    def wait(self, now: float) -> float:
+        """Seconds until a token is there (0: there is one now)."""
+        self.tokens = min(self.rate, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        return max(0.0, (1 - self.tokens) / self.rate)
+
+
+@dataclass
+class FloodLimits:
+    """Telegram's limits on sends: a bucket for the bot, and one per chat."""
+
+    per_second: float
+    per_chat: float
+    clock: Callable[[], float]
+    overall: TokenBucket
+    chats: dict[int, TokenBucket] = field(default_factory=dict)
+
+    def retry_after(self, chat_id: int) -> int:
+        """0 if a send to CHAT_ID may go now (it takes its tokens); else whole seconds to wait,
+        as Telegram says them (at least 1)."""
+        now = self.clock()
+        chat = self.chats.setdefault(chat_id, TokenBucket.full(self.per_chat, now))
+        wait = max(self.overall.wait(now), chat.wait(now))
+        if wait > 0:
+            return max(1, math.ceil(wait))
+        self.overall.tokens -= 1
+        chat.tokens -= 1
+        return 0
 
 
 class FakeTelegram:
@@ -81,6 +136,10 @@ class FakeTelegram:
         self.failures: dict[str, Failure] = {}
         self.sends_paused = False
         self.chats: dict[int, dict[str, Any]] = {}
+        self.flood_limits: FloodLimits | None = None
+        self.throttled = 0  # 429s answered because a send was beyond the flood limits
+        self._kill: tuple[int, int] | None = None  # (sends to go, pid)
+        self.killed: int | None = None  # the pid kill_on_send killed
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
@@ -93,13 +152,14 @@ class FakeTelegram:
     # -- lifecycle ------------------------------------------------------------------------
 
     @classmethod
-    async def start(cls, **kwargs: Any) -> FakeTelegram:
+    async def start(cls, *, port: int = 0, **kwargs: Any) -> FakeTelegram:
+        """Serve on PORT (0: any free one; a closed fake's port: the server is back)."""
         fake = cls(**kwargs)
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", fake._endpoint)
         fake._runner = web.AppRunner(app, access_log=None)
         await fake._runner.setup()
-        await web.TCPSite(fake._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(fake._runner, "127.0.0.1", port).start()
         fake.port = fake._runner.addresses[0][1]
         return fake
 
@@ -290,6 +350,27 @@ class FakeTelegram:
         self.sends_paused = False
         self._notify_soon()
 
+    def limits(
+        self,
+        per_second: float = MESSAGES_PER_SECOND,
+        per_chat: float = MESSAGES_PER_SECOND_PER_CHAT,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """From now on, enforce Telegram's flood limits on sends: PER_SECOND messages a second
+        in all and PER_CHAT to any one chat, each with a second's worth of burst. A send beyond
+        them answers 429 with retry_after (whole seconds) and counts in ``throttled``. CLOCK
+        (seconds) is real time, or a test's fake clock so that waits are moved, not slept."""
+        now = clock()
+        self.flood_limits = FloodLimits(
+            per_second, per_chat, clock, TokenBucket.full(per_second, now)
+        )
+
+    def kill_on_send(self, n: int, pid: int) -> None:
+        """SIGKILL process PID when the Nth send request from now arrives, before the message
+        is recorded: the bot died while that request was on the wire, so Telegram never got
+        it. The request is in ``calls``; the message is not in ``messages``."""
+        self._kill = (n, pid)
+
     # -- the server -------------------------------------------------------------------------
 
     async def _endpoint(self, request: web.Request) -> web.Response:
@@ -303,10 +384,18 @@ class FakeTelegram:
         answer = getattr(self, f"_api_{method}", None)
         if answer is None:
             return _error(404, "Not Found: method not found")
+        if method in SEND_METHODS and self._killed_on_this_send():
+            return _error(500, "Internal Server Error: the sender was killed")
         failure = self.failures.get(method)
         if failure is not None and failure.remaining > 0:
             failure.remaining -= 1
             return _error(failure.status, failure.description, failure.parameters)
+        if method in SEND_METHODS and self.flood_limits is not None:
+            wait = self.flood_limits.retry_after(params.get("chat_id", 0))
+            if wait:
+                self.throttled += 1
+                description = f"Too Many Requests: retry after {wait}"
+                return _error(429, description, {"retry_after": wait})
         if params.get("chat_id") in self.blocked:
             return _error(403, "Forbidden: bot was blocked by the user")
         result = await answer(call)
@@ -314,6 +403,18 @@ class FakeTelegram:
         if isinstance(result, web.Response):
             return result
         return web.json_response({"ok": True, "result": result})
+
+    def _killed_on_this_send(self) -> bool:
+        if self._kill is None:
+            return False
+        to_go, pid = self._kill
+        if to_go > 1:
+            self._kill = (to_go - 1, pid)
+            return False
+        self._kill = None
+        os.kill(pid, signal.SIGKILL)
+        self.killed = pid
+        return True
 
     async def _notify(self) -> None:
         async with self._changed:

@@ -1,0 +1,419 @@
+"""The digest's files: an Excel workbook the office can filter, and a chart it can forward.
+
+The chart is drawn on a bare ``matplotlib.figure.Figure`` with the Agg canvas (no pyplot: no
+global figures, no GUI backend), in DejaVu Sans, which ships with matplotlib and has every
+Vietnamese letter. matplotlib is imported when a chart is drawn, not with this module: every
+command of the CLI imports the handlers, and only the digest needs it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import zipfile
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+from xml.sax.saxutils import escape
+
+from bot.services.notes import RATINGS
+from handlers.i18n import Translator
+
+if TYPE_CHECKING:  # bot.digest imports this module to render its files
+    from bot.digest import Digest
+
+SHEETS = ("members", "organizations", "visits", "notes", "unreachable")
+FONT_FAMILY = "DejaVu Sans"
+DATE_FORMAT = "dd/mm/yyyy hh:mm"
+# Status colours people read at a glance: green done, amber waiting, red not done.
+GREEN, AMBER, RED, GREY = "#2e7d32", "#f9a825", "#c62828", "#9e9e9e"
+# matplotlib is not thread-safe; renderings run in worker threads (asyncio.to_thread).
+_DRAWING = threading.Lock()
+
+
+def _replaced(path: Path, write) -> None:
+    """Write through a temporary name, so PATH is whole or absent, never half written."""
+    partial = path.with_name(path.name + ".part")
+    try:
+        write(partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+# -- the workbook ---------------------------------------------------------------------------
+
+
+def write_workbook(digest: Digest, path: Path, t: Translator) -> None:
+    """Sheets members, organizations, visits, notes and unreachable (everyone the bot cannot
+    write to: the chat text lists only the first of them); headers in T's language."""
+    sheets = [
+        ("members", _MEMBER_COLUMNS, _member_rows(digest, t)),
+        ("organizations", _ORGANIZATION_COLUMNS, _organization_rows(digest, t)),
+        ("visits", _VISIT_COLUMNS, _visit_rows(digest, t)),
+        ("notes", _NOTE_COLUMNS, _note_rows(digest, t)),
+        ("unreachable", _UNREACHABLE_COLUMNS, _unreachable_rows(digest, t)),
+    ]
+    _replaced(path, lambda target: _write_xlsx(target, sheets, t))
+
+
+# (header key, column width)
+_MEMBER_COLUMNS = [
+    ("digest.col_code", 10),
+    ("digest.col_name", 28),
+    ("digest.col_position", 22),
+    ("digest.col_required", 9),
+    ("digest.col_covered", 9),
+    ("digest.col_pending", 12),
+    ("digest.col_missed", 9),
+    ("digest.col_missed_organizations", 28),
+    ("digest.col_reachable", 16),
+]
+_ORGANIZATION_COLUMNS = [
+    ("digest.col_code", 10),
+    ("digest.col_organization_name", 40),
+    ("digest.col_kind", 16),
+    ("digest.col_cells", 10),
+    ("digest.col_cells_visited", 12),
+    ("digest.col_flagged", 12),
+    ("digest.col_flagged_visited", 14),
+    ("digest.col_flagged_not_visited", 28),
+]
+_VISIT_COLUMNS = [
+    ("digest.col_meeting", 17),
+    ("digest.col_member", 10),
+    ("digest.col_member_name", 28),
+    ("digest.col_organization", 10),
+    ("digest.col_organization_name", 36),
+    ("digest.col_cell", 10),
+    ("digest.col_cell_name", 30),
+    ("digest.col_status", 16),
+    ("digest.col_has_note", 10),
+]
+_NOTE_COLUMNS = [
+    ("digest.col_meeting", 17),
+    ("digest.col_member", 10),
+    ("digest.col_member_name", 28),
+    ("digest.col_organization", 10),
+    ("digest.col_cell", 10),
+    ("digest.col_cell_name", 30),
+    ("digest.col_rating", 12),
+    ("digest.col_steps_kept", 10),
+    ("digest.col_difficulties_raised", 12),
+    ("digest.col_note", 60),
+]
+
+_UNREACHABLE_COLUMNS = [
+    ("digest.col_name", 28),
+    ("digest.col_member", 10),
+    ("digest.col_secretary_of", 24),
+    ("digest.col_reason", 30),
+]
+
+
+def _member_rows(digest: Digest, t: Translator) -> Iterator[list[Cell]]:
+    unreachable = digest.unreachable_members
+    positions = {p: t(f"digest.position_{p}") for p in ("standing", "member")}
+    reachability = {r: t(f"digest.reachable_{r}") for r in ("yes", "not_linked", "blocked")}
+    for member in digest.coverage.members:
+        counts = dict.fromkeys(("covered", "pending", "missed"), 0)
+        for pair in member.organizations:
+            counts[pair.status] += 1
+        person = unreachable.get(member.code)
+        yield [
+            member.code,
+            member.name,
+            positions.get(digest.member_positions.get(member.code, ""), ""),
+            len(member.organizations),
+            counts["covered"],
+            counts["pending"],
+            counts["missed"],
+            ", ".join(p.organization for p in member.organizations if p.status == "missed"),
+            reachability["yes" if person is None else person.reason],
+        ]
+
+
+def _organization_rows(digest: Digest, t: Translator) -> Iterator[list[Cell]]:
+    kinds = {k: t(f"digest.kind_{k}") for k in ("committee", "cell")}
+    for org in digest.coverage.organizations:
+        yield [
+            org.code,
+            org.name,
+            kinds.get(digest.organization_kinds.get(org.code, ""), ""),
+            org.cells,
+            org.cells_visited,
+            len(org.flagged_cells),
+            len(org.flagged_visited),
+            ", ".join(c for c in org.flagged_cells if c not in org.flagged_visited),
+        ]
+
+
+def _visit_rows(digest: Digest, t: Translator) -> Iterator[list[Cell]]:
+    tz = t.tz
+    statuses = {s: t(f"digest.status_{s}") for s in ("confirmed", "pending", "denied")}
+    yes, no = t("note.yes"), t("note.no")
+    for v in digest.visits:
+        yield [
+            v.meeting_at.astimezone(tz),  # shown as the local time it was
+            v.member_code,
+            v.member_name,
+            v.organization_code,
+            v.organization_name,
+            v.cell_code,
+            v.cell_name,
+            statuses[v.status],
+            yes if v.rating is not None else no,
+        ]
+
+
+def _note_rows(digest: Digest, t: Translator) -> Iterator[list[Cell]]:
+    tz = t.tz
+    ratings = {r: t(f"note.rating_{r}") for r in RATINGS}
+    yes, no = t("note.yes"), t("note.no")
+    for v in digest.notes:
+        yield [
+            v.meeting_at.astimezone(tz),  # shown as the local time it was
+            v.member_code,
+            v.member_name,
+            v.organization_code,
+            v.cell_code,
+            v.cell_name,
+            ratings[v.rating],
+            yes if v.steps_kept else no,
+            yes if v.difficulties_raised else no,
+            v.note or "",
+        ]
+
+
+def _unreachable_rows(digest: Digest, t: Translator) -> Iterator[list[Cell]]:
+    from bot.digest import why_unreachable  # bot.digest imports this module
+
+    for person in digest.unreachable:
+        yield [
+            person.name,
+            person.member_code or "",
+            ", ".join(person.cells),
+            why_unreachable(person, t),
+        ]
+
+
+# -- the .xlsx package ------------------------------------------------------------------------
+# Written directly (SpreadsheetML in a zip, inline strings): openpyxl, even in write-only mode
+# with lxml, spends about 15 µs a cell, which is over 5 s for a city's quarter of visits and
+# notes; these few strings do the same rows in a tenth of that. openpyxl reads them back in
+# the tests.
+
+Cell = str | int | float | datetime | None
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_STYLES = (
+    f'{_XML}<styleSheet xmlns="{_MAIN}">'
+    f'<numFmts count="1"><numFmt numFmtId="164" formatCode="{DATE_FORMAT}"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+_DATE_STYLE, _HEADER_STYLE = 1, 2  # positions in cellXfs above
+# Day 0 of Excel's 1900 date system. Excel has no time zones: a cell holds the wall-clock
+# time it shows, so times are compared here as if both were UTC.
+_EXCEL_EPOCH = datetime(1899, 12, 30, tzinfo=UTC)
+_DAY = timedelta(days=1)
+# Characters XML 1.0 cannot carry at all (a note typed in chat could hold one).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ROWS_PER_WRITE = 1000
+
+
+def _write_xlsx(
+    path: Path, sheets: list[tuple[str, list[tuple[str, int]], Iterable[list[Cell]]]], t
+) -> None:
+    """A workbook of SHEETS: (name, [(header key, column width)], rows), header row frozen."""
+    types = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for n in range(1, len(sheets) + 1)
+    )
+    listed = "".join(
+        f'<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>'
+        for n, (name, _, _) in enumerate(sheets, 1)
+    )
+    links = "".join(
+        f'<Relationship Id="rId{n}" Target="worksheets/sheet{n}.xml"'
+        f' Type="{_RELATIONSHIPS}/worksheet"/>'
+        for n in range(1, len(sheets) + 1)
+    )
+    links += f'<Relationship Id="rId0" Target="styles.xml" Type="{_RELATIONSHIPS}/styles"/>'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
+        package.writestr(
+            "[Content_Types].xml",
+            f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels"'
+            ' ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            f"{types}</Types>",
+        )
+        package.writestr(
+            "_rels/.rels",
+            f'{_XML}<Relationships xmlns="{_PACKAGE_RELATIONSHIPS}"><Relationship Id="rId1"'
+            f' Type="{_RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        package.writestr(
+            "xl/workbook.xml",
+            f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_RELATIONSHIPS}">'
+            f"<sheets>{listed}</sheets></workbook>",
+        )
+        package.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'{_XML}<Relationships xmlns="{_PACKAGE_RELATIONSHIPS}">{links}</Relationships>',
+        )
+        package.writestr("xl/styles.xml", _STYLES)
+        for n, (_, columns, rows) in enumerate(sheets, 1):
+            with package.open(f"xl/worksheets/sheet{n}.xml", "w") as part:
+                _write_sheet(part, columns, rows, t)
+
+
+def _write_sheet(part: IO[bytes], columns: list[tuple[str, int]], rows, t) -> None:
+    letters = [_column_letter(n) for n in range(len(columns))]
+    widths = "".join(
+        f'<col min="{n}" max="{n}" width="{width}" customWidth="1"/>'
+        for n, (_, width) in enumerate(columns, 1)
+    )
+    batch = [
+        f'{_XML}<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0">'
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        '<selection pane="bottomLeft"/></sheetView></sheetViews>'
+        f'<sheetFormatPr defaultRowHeight="15"/><cols>{widths}</cols><sheetData>',
+        _row(1, letters, [t(key) for key, _ in columns], _HEADER_STYLE),
+    ]
+    for number, row in enumerate(rows, 2):
+        batch.append(_row(number, letters, row))
+        if len(batch) >= _ROWS_PER_WRITE:
+            part.write("".join(batch).encode())
+            batch.clear()
+    batch.append("</sheetData></worksheet>")
+    part.write("".join(batch).encode())
+
+
+def _row(number: int, letters: list[str], values: list[Cell], style: int = 0) -> str:
+    cells = "".join(
+        _cell(f"{letter}{number}", value, style)
+        for letter, value in zip(letters, values, strict=True)
+        if value is not None and value != ""
+    )
+    return f'<row r="{number}">{cells}</row>'
+
+
+def _cell(ref: str, value: Cell, style: int) -> str:
+    styled = f' s="{style}"' if style else ""
+    if isinstance(value, str):
+        # An inline string is never read as a formula: a note typed as "=HYPERLINK(...)" stays
+        # text, which no string cell of openpyxl or a CSV would guarantee.
+        text = _NOT_XML.sub("", escape(value))
+        return f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    if isinstance(value, datetime):
+        days = (value.replace(tzinfo=UTC) - _EXCEL_EPOCH) / _DAY
+        return f'<c r="{ref}" s="{_DATE_STYLE}"><v>{days:.8f}</v></c>'
+    if isinstance(value, bool | int | float):
+        return f'<c r="{ref}"{styled}><v>{int(value) if isinstance(value, bool) else value}</v></c>'
+    raise TypeError(f"no cell for {value!r}")
+
+
+def _column_letter(index: int) -> str:
+    """A, B, ... Z, AA, ...: the column's name for 0-based INDEX."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
+
+
+# -- the chart ------------------------------------------------------------------------------
+
+
+def write_chart(digest: Digest, path: Path, t: Translator) -> None:
+    """A PNG: required visits by status, organizations and flagged cells visited, ratings."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
+    font = FontProperties(family=FONT_FAMILY)
+    with _DRAWING:
+        figure = Figure(figsize=(13, 4.8), dpi=100, layout="constrained")
+        canvas = FigureCanvasAgg(figure)
+        coverage_axes, visits_axes, ratings_axes = figure.subplots(1, 3)
+        _draw_coverage(coverage_axes, digest, t, font)
+        _draw_visits(visits_axes, digest, t, font)
+        _draw_ratings(ratings_axes, digest, t, font)
+        figure.suptitle(
+            t("digest.chart_title", committee=digest.committee, quarter=digest.quarter_title(t))
+            + "\n"
+            + t("digest.chart_subtitle", day=f"{digest.as_of_day:%d/%m/%Y}"),
+            fontproperties=FontProperties(family=FONT_FAMILY, size=14, weight="bold"),
+        )
+        _replaced(path, lambda target: canvas.print_png(str(target)))
+
+
+def _draw_coverage(axes, digest: Digest, t: Translator, font) -> None:
+    totals = digest.coverage.totals
+    statuses = ("covered", "pending", "missed")
+    labels = [t(f"digest.chart_{s}") for s in statuses]
+    bars = axes.bar(labels, [totals[s] for s in statuses], color=[GREEN, AMBER, RED])
+    axes.bar_label(bars, fontproperties=font)
+    axes.set_title(
+        t("digest.chart_coverage", percent=digest.percent, **totals), fontproperties=font
+    )
+    _finish(axes, axes.yaxis, font)
+
+
+def _draw_visits(axes, digest: Digest, t: Translator, font) -> None:
+    labels = [t("digest.chart_organizations"), t("digest.chart_flagged")]
+    visited = [digest.organizations_visited, digest.flagged_visited]
+    missing = [len(digest.unvisited_organizations), len(digest.unvisited_flagged)]
+    done = axes.barh(labels, visited, color=GREEN, label=t("digest.chart_visited"))
+    not_done = axes.barh(
+        labels, missing, left=visited, color=GREY, label=t("digest.chart_not_visited")
+    )
+    for bars, values, colour in ((done, visited, "white"), (not_done, missing, "black")):
+        labels = [str(value) if value else "" for value in values]  # no "0" on an empty bar
+        axes.bar_label(bars, labels, label_type="center", fontproperties=font, color=colour)
+    axes.invert_yaxis()
+    axes.set_title(t("digest.chart_visits"), fontproperties=font)
+    axes.legend(prop=font, loc="lower right")
+    _finish(axes, axes.xaxis, font)
+
+
+def _draw_ratings(axes, digest: Digest, t: Translator, font) -> None:
+    labels = [t(f"note.rating_{r}") for r in RATINGS]
+    bars = axes.bar(
+        labels, [digest.ratings[r] for r in RATINGS], color=[GREEN, "#7cb342", AMBER, RED]
+    )
+    axes.bar_label(bars, fontproperties=font)
+    axes.set_title(t("digest.chart_ratings", count=len(digest.notes)), fontproperties=font)
+    _finish(axes, axes.yaxis, font)
+
+
+def _finish(axes, counts_axis, font) -> None:
+    """Whole-number ticks on COUNTS_AXIS, category labels in the font with Vietnamese letters,
+    no frame lines on top and right."""
+    from matplotlib.ticker import MaxNLocator
+
+    counts_axis.set_major_locator(MaxNLocator(integer=True))
+    for label in (*axes.get_xticklabels(), *axes.get_yticklabels()):
+        label.set_fontproperties(font)
+    axes.spines[["top", "right"]].set_visible(False)

@@ -1,0 +1,242 @@
+"""The scheduler: one tick job (`reminders.tick`) that queues whatever the rules say is due.
+
+`run_due(now)` reads a snapshot of the store, asks the pure rules of bot.reminders what is due
+at NOW, and queues in the outbox, in one transaction, each decision whose key is not there yet.
+The outbox's unique keys make it idempotent: a restart, a re-computation or two ticks at once
+queue nothing twice. Delivery (bot.delivery) sends what is queued.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime, time, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.delivery import message_payload
+from bot.digest_outbox import queue_digest
+from bot.quarters import Quarter
+from bot.reminders import (
+    CHASE_CATCH_UP,
+    CONFIRMATION_WAIT,
+    SCHEDULE_BY_DAY,
+    Due,
+    MeetingInfo,
+    MemberGap,
+    at_local,
+    confirmation_chases,
+    digests,
+    is_due,
+    meeting_reminders,
+    next_month,
+    nudge_moments,
+    quarter_nudges,
+    scheduling_chases,
+    suggestion_week,
+    weekly_suggestions,
+)
+from bot.services.coverage import quarter_coverage
+from handlers.i18n import Translator
+from handlers.reminders import render
+from storage.outbox import Queued
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+TICK_JOB = "reminders.tick"
+
+
+class Scheduler:
+    def __init__(self, config: Config, store: Store):
+        self.config = config
+        self.store = store
+        self._running = asyncio.Lock()
+        # Campaigns (a week's suggestions, one nudge, a month's date chase) already worked out
+        # in this process: their keys are queued, so the coverage they need is not re-read at
+        # every tick. Only a saving: the outbox keys stay the guarantee.
+        self._worked_out: set[str] = set()
+
+    async def run_due(self, now: datetime) -> int:
+        """Queue every message due at NOW that is not queued yet; return how many decisions
+        that was (a digest counts once per chat, whatever its parts)."""
+        async with self._running:  # ticks never overlap in one process; keys cover the rest
+            campaigns: set[str] = set()
+            decisions = [d for d in await self._decisions(now, campaigns) if is_due(d, now)]
+            queued = await self._queue(decisions, now)
+            self._worked_out |= campaigns
+            for quarter in sorted({d.subject.quarter for d in decisions if d.kind == "digest"}):
+                chats = [
+                    d.chat for d in decisions if d.kind == "digest" and d.subject.quarter == quarter
+                ]
+                queued += len(await queue_digest(self.store, self.config, quarter, now, chats))
+            return queued
+
+    async def wait_idle(self) -> None:
+        """Return once no tick is running (shutdown: the store is about to close)."""
+        async with self._running:
+            pass
+
+    async def _decisions(self, now: datetime, campaigns: set[str]) -> list[Due]:
+        """Every decision the rules make at NOW, due or not; adds the campaigns it worked out
+        to CAMPAIGNS."""
+        config, queries = self.config, self.store.reminders
+        settings, tz = config.reminders, config.committee.tz
+        horizon = max([*settings.before_meeting, settings.checkin_opens_before])
+        plans = await queries.planned_meetings(now - settings.checkin_closes_after, now + horizon)
+        decisions = list(
+            meeting_reminders(
+                plans,
+                settings.before_meeting,
+                settings.checkin_opens_before,
+                settings.checkin_closes_after,
+            )
+        )
+        waited = now - CONFIRMATION_WAIT
+        pending = await queries.pending_checkins(waited - CHASE_CATCH_UP, waited)
+        decisions += confirmation_chases(pending)
+        decisions += await self._scheduling_chases(now, campaigns)
+        decisions += await self._member_campaigns(now, campaigns)
+        decisions += digests(config.access.digest_targets, config.digest.send_at, now, tz)
+        return decisions
+
+    async def _scheduling_chases(self, now: datetime, campaigns: set[str]) -> list[Due]:
+        tz = self.config.committee.tz
+        month = next_month(now, tz)
+        campaign = f"schedule-chase:{month:%Y-%m}"
+        if now.astimezone(tz).day < SCHEDULE_BY_DAY or campaign in self._worked_out:
+            return []
+        campaigns.add(campaign)
+        following = next_month(at_local(month, time(0), tz), tz)
+        cells = await self.store.reminders.cells_without_meeting(
+            at_local(month, time(0), tz), at_local(following, time(0), tz)
+        )
+        return list(scheduling_chases(cells, month, tz))
+
+    async def _member_campaigns(self, now: datetime, campaigns: set[str]) -> list[Due]:
+        """This week's suggestions and the quarter's nudges, when one of them is open."""
+        settings, tz = self.config.reminders, self.config.committee.tz
+        quarter = Quarter.at(now, tz)
+        open_now = []
+        if settings.weekly_suggestion:
+            week, due, until = suggestion_week(now, tz)
+            if due <= now < until:
+                open_now.append(f"suggest:{week}")
+        for due, until, before in nudge_moments(quarter, settings.nudge_before_quarter_end, tz):
+            if due <= now < until:
+                open_now.append(f"nudge:{quarter}:{before}")
+        open_now = [c for c in open_now if c not in self._worked_out]
+        if not open_now:
+            return []
+        campaigns.update(open_now)
+        gaps, upcoming = await self._gaps(quarter, now)
+        decisions: list[Due] = []
+        if any(c.startswith("suggest:") for c in open_now):
+            decisions += weekly_suggestions(gaps, upcoming, now, tz)
+        if any(c.startswith("nudge:") for c in open_now):
+            decisions += quarter_nudges(
+                gaps, upcoming, quarter, settings.nudge_before_quarter_end, tz
+            )
+        return decisions
+
+    async def _gaps(
+        self, quarter: Quarter, now: datetime
+    ) -> tuple[list[MemberGap], dict[str, list[MeetingInfo]]]:
+        """Members' organizations with no visit yet, less those they plan to visit; and the
+        meetings left in the quarter, by organization."""
+        config, queries = self.config, self.store.reminders
+        _, quarter_end = quarter.utc_bounds(config.committee.tz)
+        coverage = await quarter_coverage(self.store, config, quarter)
+        names = {o.code: o.name for o in coverage.organizations}
+        upcoming: dict[str, list[MeetingInfo]] = defaultdict(list)
+        for meeting in await queries.meetings_between(now, quarter_end):
+            upcoming[meeting.organization_code].append(meeting)
+        planned = {
+            (plan.member_code, plan.meeting.organization_code)
+            for plan in await queries.planned_meetings(now, quarter_end)
+        }
+        people = await queries.member_people()
+        gaps = []
+        for member in coverage.members:
+            missed = tuple(
+                (pair.organization, names.get(pair.organization, pair.organization))
+                for pair in member.organizations
+                if pair.status == "missed" and (member.code, pair.organization) not in planned
+            )
+            if missed and member.code in people:
+                gaps.append(MemberGap(people[member.code], member.code, missed))
+        return gaps, upcoming
+
+    async def _queue(self, decisions: Iterable[Due], now: datetime) -> int:
+        """Render and queue the person-addressed DECISIONS that are new, in one transaction."""
+        reachable = await self.store.reminders.reachable_languages()
+        # Only those the bot can write to: the others show in the digest, not as failed rows.
+        wanted = [d for d in decisions if d.person_id is not None and d.person_id in reachable]
+        done = await self.store.outbox.queued_keys([d.key for d in wanted])
+        translators: dict[str, Translator] = {}
+        messages = []
+        for decision in wanted:
+            if decision.key in done:
+                continue
+            language = reachable[decision.person_id]
+            t = translators.setdefault(language, Translator(language, self.config.committee.tz))
+            payload = message_payload(render(decision, t))
+            messages.append(
+                Queued(
+                    decision.key,
+                    payload,
+                    decision.due_at,
+                    decision.expires_at,
+                    person_id=decision.person_id,
+                )
+            )
+        if not messages:
+            return 0
+        async with self.store.transaction():
+            return await self.store.outbox.enqueue_all(messages, now)
+
+
+class Ticker:
+    """The APScheduler side: calls Scheduler.run_due with the clock's time at every tick."""
+
+    def __init__(self, scheduler: Scheduler, clock: Clock, every: timedelta):
+        self.scheduler = scheduler
+        self.clock = clock
+        # An interval job has no wall-clock times; UTC spares APScheduler guessing a local zone.
+        self.aps = AsyncIOScheduler(timezone=UTC)
+        # One instance at a time, and a tick missed while the loop was busy is not made up
+        # twice: the next one looks at everything due anyway.
+        self.aps.add_job(
+            self.tick,
+            "interval",
+            seconds=every.total_seconds(),
+            id=TICK_JOB,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+
+    async def tick(self) -> None:
+        try:
+            queued = await self.scheduler.run_due(self.clock.now())
+        except Exception:  # a bad tick must not stop the next one
+            log.exception("%s failed", TICK_JOB)
+        else:
+            if queued:
+                log.info("%s queued %d messages", TICK_JOB, queued)
+
+    async def start(self) -> None:
+        """Tick once now (what fell due while the bot was down goes out), then on schedule."""
+        await self.tick()
+        self.aps.start()
+
+    async def stop(self) -> None:
+        """No new ticks; wait for the one running, if any."""
+        if self.aps.running:
+            self.aps.shutdown(wait=False)
+            await asyncio.sleep(0)  # AsyncIOScheduler shuts down in a callback of the loop
+        await self.scheduler.wait_idle()

@@ -1,0 +1,144 @@
+"""What the scheduler's messages say: each decision of bot.reminders as text and choices."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from bot.reminders import (
+    Due,
+    GapOption,
+    MeetingInfo,
+    MissingDate,
+    Nudge,
+    PendingCheckin,
+    Reminder,
+    Suggestion,
+)
+from handlers.i18n import Translator
+from handlers.port import Choice, Message
+
+# Buttons under a suggestion or a nudge: one per organization, its first option.
+MAX_ATTEND_BUTTONS = 5
+
+
+def render(decision: Due, t: Translator) -> Message:
+    """DECISION as a message in T's language."""
+    return _RENDERERS[decision.kind](decision.subject, t)
+
+
+def _meeting_values(t: Translator, meeting: MeetingInfo) -> dict[str, str]:
+    return {
+        "cell": meeting.cell_name,
+        "organization": meeting.organization_name,
+        "when": t.when(meeting.starts_at),
+        "venue": meeting.venue or t("meetings.no_venue"),
+    }
+
+
+def _left(t: Translator, before: timedelta) -> str:
+    minutes = int(before.total_seconds() // 60)
+    if minutes % (24 * 60) == 0:
+        return t("reminders.left_days", n=minutes // (24 * 60))
+    if minutes % 60 == 0:
+        return t("reminders.left_hours", n=minutes // 60)
+    return t("reminders.left_minutes", n=minutes)
+
+
+def _reminder(subject: Reminder, t: Translator) -> Message:
+    values = _meeting_values(t, subject.meeting)
+    return Message(t("reminders.before_meeting", left=_left(t, subject.before), **values))
+
+
+def _checkin_open(meeting: MeetingInfo, t: Translator) -> Message:
+    button = Choice(t("checkin.button", cell_code=meeting.cell_code), f"checkin:{meeting.id}")
+    return Message(t("reminders.checkin_open", **_meeting_values(t, meeting)), (button,))
+
+
+def _options(t: Translator, options: tuple[GapOption, ...]) -> tuple[str, tuple[Choice, ...]]:
+    """The organizations to visit, each with its next meetings; "Will attend" for the first."""
+    lines, choices = [], []
+    for option in options:
+        lines.append(
+            t(
+                "reminders.option_organization",
+                organization=option.organization_name,
+                code=option.organization_code,
+            )
+        )
+        for meeting in option.meetings:
+            marks = t("meetings.flagged_mark") if meeting.flagged else ""
+            lines.append(
+                t(
+                    "reminders.option_meeting",
+                    when=t.when(meeting.starts_at),
+                    cell=meeting.cell_name,
+                    marks=marks,
+                )
+            )
+        if not option.meetings:
+            lines.append(t("reminders.option_no_meeting"))
+        elif len(choices) < MAX_ATTEND_BUTTONS:
+            first = option.meetings[0]
+            day = t.day(first.starts_at)[:5]
+            label = t("meetings.attend_button", cell_code=first.cell_code, day=day)
+            choices.append(Choice(label, f"attend:{first.id}"))
+    if choices:
+        lines.append(t("reminders.pick"))
+    return "\n".join(lines), tuple(choices)
+
+
+def _suggestion(subject: Suggestion, t: Translator) -> Message:
+    text, choices = _options(t, subject.options)
+    return Message(t("reminders.suggestion", count=len(subject.options), options=text), choices)
+
+
+def _nudge(subject: Nudge, t: Translator) -> Message:
+    text, choices = _options(t, subject.options)
+    quarter = f"{subject.quarter.number}/{subject.quarter.year}"
+    return Message(
+        t(
+            "reminders.nudge",
+            days=subject.days_left,
+            quarter=quarter,
+            count=len(subject.options),
+            options=text,
+        ),
+        choices,
+    )
+
+
+def _confirm_chase(subject: PendingCheckin, t: Translator) -> Message:
+    meeting = subject.meeting
+    text = t(
+        "reminders.confirm_chase",
+        member=subject.member_name,
+        cell=meeting.cell_name,
+        when=t.when(meeting.starts_at),
+    )
+    choices = (
+        Choice(t("confirm.button_confirm"), f"confirm:{subject.checkin_id}"),
+        Choice(t("confirm.button_absent"), f"absent:{subject.checkin_id}"),
+    )
+    return Message(text, choices)
+
+
+def _schedule_chase(subject: MissingDate, t: Translator) -> Message:
+    return Message(
+        t(
+            "reminders.schedule_chase",
+            cell=subject.cell_name,
+            month=f"{subject.month:%m/%Y}",
+            example=f"{subject.month:%Y-%m}-05 08:00",
+        )
+    )
+
+
+_RENDERERS: dict[str, Callable[..., Message]] = {
+    "reminder": _reminder,
+    "checkin_open": _checkin_open,
+    "suggestion": _suggestion,
+    "nudge": _nudge,
+    "confirm_chase": _confirm_chase,
+    "schedule_chase": _schedule_chase,
+}

@@ -1,0 +1,162 @@
+"""Texts of the quarterly digest: its message (full, and /report's short one), workbook, chart."""
+
+TEXTS = {
+    # -- the message ---------------------------------------------------------------------------
+    "digest.quarter": ("Quý {roman}/{year}", "Quarter {roman}/{year}"),
+    "digest.title": (
+        "{committee}\nBÁO CÁO TỔNG HỢP DỰ SINH HOẠT CHI BỘ QUÝ {roman}/{year} (số liệu đến {day})",
+        "{committee}\nDIGEST OF CELL MEETING VISITS, QUARTER {roman}/{year} (figures to {day})",
+    ),
+    "digest.headline": (
+        "Tiến độ dự sinh hoạt chi bộ quý {roman}/{year} (đến {day})\n"
+        "Phải dự: {required} · Đã dự: {covered} ({percent}%) · Chờ xác nhận: {pending}"
+        " · Chưa dự: {missed}",
+        "Cell meeting visits, quarter {roman}/{year} (to {day})\n"
+        "Required: {required} · Covered: {covered} ({percent}%) · Pending: {pending}"
+        " · Not yet: {missed}",
+    ),
+    "digest.totals": (
+        "Phải dự: {required} · Đã dự: {covered} ({percent}%) · Chờ xác nhận: {pending}"
+        " · Chưa dự: {missed}",
+        "Required: {required} · Covered: {covered} ({percent}%) · Pending: {pending}"
+        " · Missed: {missed}",
+    ),
+    "digest.organizations_visited": (
+        "Cơ sở đã có Quận ủy viên đến dự: {visited}/{total}",
+        "Organizations visited: {visited} of {total}",
+    ),
+    "digest.flagged_visited": (
+        "Chi bộ có khó khăn, vướng mắc đã được dự: {visited}/{total}",
+        "Cells with difficulties visited: {visited} of {total}",
+    ),
+    "digest.unvisited_organizations": (
+        "Cơ sở chưa có Quận ủy viên nào đến dự ({count}):\n{lines}",
+        "Organizations no committee member has visited ({count}):\n{lines}",
+    ),
+    "digest.all_organizations_visited": (
+        "Mọi cơ sở đều đã có Quận ủy viên đến dự.",
+        "Every organization has had a visit.",
+    ),
+    "digest.unvisited_flagged": (
+        "Chi bộ có khó khăn, vướng mắc chưa được dự ({count}):\n{lines}",
+        "Cells with difficulties not visited ({count}):\n{lines}",
+    ),
+    "digest.flagged_all_visited": (
+        "Mọi chi bộ có khó khăn, vướng mắc đều đã được dự.",
+        "Every cell with difficulties has been visited.",
+    ),
+    "digest.missed_members": (
+        "Quận ủy viên còn cơ sở chưa dự ({count}):\n{lines}",
+        "Committee members with organizations not visited ({count}):\n{lines}",
+    ),
+    "digest.no_missed_members": (
+        "Không Quận ủy viên nào còn cơ sở chưa dự.",
+        "No committee member has an organization left to visit.",
+    ),
+    "digest.and_more": ("… và {count} nữa", "… and {count} more"),
+    "digest.and_more_in_workbook": (
+        "… và {count} người nữa: xem bảng tính, trang unreachable",
+        "… and {count} more: see the workbook, sheet unreachable",
+    ),
+    "digest.ratings": (
+        "Đánh giá chất lượng buổi sinh hoạt ({count} nhận xét):\n{counts}\n"
+        "Thực hiện đúng các bước: {steps}/{count} · Chi bộ nêu khó khăn, vướng mắc:"
+        " {difficulties}/{count}",
+        "Quality of the meetings ({count} notes):\n{counts}\n"
+        "Steps kept: {steps} of {count} · Difficulties raised: {difficulties} of {count}",
+    ),
+    "digest.no_notes": (
+        "Chưa có nhận xét nào về chất lượng buổi sinh hoạt trong quý.",
+        "No note on the quality of a meeting this quarter.",
+    ),
+    "digest.unreachable": (
+        "Người bot chưa liên lạc được ({count}):\n{lines}",
+        "People the bot cannot reach ({count}):\n{lines}",
+    ),
+    "digest.all_reachable": (
+        "Bot liên lạc được với mọi Quận ủy viên và bí thư chi bộ.",
+        "The bot can reach every committee member and cell secretary.",
+    ),
+    "digest.secretary_of": ("bí thư chi bộ {cells}", "secretary of {cells}"),
+    "digest.reason_not_linked": (
+        "chưa liên kết tài khoản với bot",
+        "has not linked an account to the bot",
+    ),
+    "digest.reason_blocked": ("đã chặn bot (từ {day})", "blocked the bot (since {day})"),
+    # -- the files -----------------------------------------------------------------------------
+    "digest.workbook_caption": (
+        "Bảng tổng hợp {quarter}: Quận ủy viên, cơ sở, lượt dự, nhận xét",
+        "Tables for {quarter}: members, organizations, visits, notes",
+    ),
+    "digest.chart_caption": ("Biểu đồ {quarter}", "Chart of {quarter}"),
+    # Column headers of the workbook's sheets.
+    "digest.col_code": ("Mã", "Code"),
+    "digest.col_name": ("Họ và tên", "Name"),
+    "digest.col_position": ("Chức vụ", "Position"),
+    "digest.col_required": ("Phải dự", "Required"),
+    "digest.col_covered": ("Đã dự", "Covered"),
+    "digest.col_pending": ("Chờ xác nhận", "Pending"),
+    "digest.col_missed": ("Chưa dự", "Missed"),
+    "digest.col_missed_organizations": ("Cơ sở chưa dự", "Organizations missed"),
+    "digest.col_reachable": ("Bot liên lạc được", "Reachable by the bot"),
+    "digest.col_organization_name": ("Tên cơ sở", "Organization"),
+    "digest.col_kind": ("Loại", "Kind"),
+    "digest.col_cells": ("Số chi bộ", "Cells"),
+    "digest.col_cells_visited": ("Chi bộ đã được dự", "Cells visited"),
+    "digest.col_flagged": ("Chi bộ có khó khăn", "Cells with difficulties"),
+    "digest.col_flagged_visited": (
+        "Chi bộ có khó khăn đã được dự",
+        "Cells with difficulties visited",
+    ),
+    "digest.col_flagged_not_visited": (
+        "Chi bộ có khó khăn chưa được dự",
+        "Cells with difficulties not visited",
+    ),
+    "digest.col_meeting": ("Buổi sinh hoạt", "Meeting"),
+    "digest.col_member": ("Mã Quận ủy viên", "Member"),
+    "digest.col_member_name": ("Quận ủy viên", "Member's name"),
+    "digest.col_organization": ("Mã cơ sở", "Organization code"),
+    "digest.col_cell": ("Mã chi bộ", "Cell"),
+    "digest.col_cell_name": ("Chi bộ", "Cell's name"),
+    "digest.col_status": ("Điểm danh", "Check-in"),
+    "digest.col_has_note": ("Có nhận xét", "Note written"),
+    "digest.col_rating": ("Đánh giá", "Rating"),
+    "digest.col_steps_kept": ("Đúng các bước", "Steps kept"),
+    "digest.col_difficulties_raised": ("Nêu khó khăn, vướng mắc", "Difficulties raised"),
+    "digest.col_note": ("Nhận xét", "Note"),
+    "digest.col_secretary_of": ("Bí thư chi bộ", "Secretary of"),
+    "digest.col_reason": ("Lý do", "Why"),
+    # Values in the sheets, by what is stored.
+    "digest.position_standing": ("Ủy viên Ban Thường vụ", "Standing member"),
+    "digest.position_member": ("Quận ủy viên", "Committee member"),
+    "digest.kind_committee": ("Đảng ủy cơ sở", "Base committee"),
+    "digest.kind_cell": ("Chi bộ cơ sở", "Base cell"),
+    "digest.status_confirmed": ("Đã xác nhận", "Confirmed"),
+    "digest.status_pending": ("Chờ xác nhận", "Pending"),
+    "digest.status_denied": ("Vắng (bí thư không xác nhận)", "Absent (denied)"),
+    "digest.reachable_yes": ("Có", "Yes"),
+    "digest.reachable_not_linked": ("Chưa liên kết", "Not linked"),
+    "digest.reachable_blocked": ("Đã chặn bot", "Blocked the bot"),
+    # -- the chart -----------------------------------------------------------------------------
+    "digest.chart_title": (
+        "{committee} · Dự sinh hoạt chi bộ {quarter}",
+        "{committee} · Cell meeting visits, {quarter}",
+    ),
+    "digest.chart_subtitle": ("Số liệu đến {day}", "Figures to {day}"),
+    "digest.chart_coverage": (
+        "Lượt phải dự: {covered}/{required} đã dự ({percent}%)",
+        "Required visits: {covered} of {required} covered ({percent}%)",
+    ),
+    "digest.chart_covered": ("Đã dự", "Covered"),
+    "digest.chart_pending": ("Chờ xác nhận", "Pending"),
+    "digest.chart_missed": ("Chưa dự", "Missed"),
+    "digest.chart_visits": ("Cơ sở và chi bộ được dự", "Organizations and cells visited"),
+    "digest.chart_organizations": ("Cơ sở", "Organizations"),
+    "digest.chart_flagged": ("Chi bộ có khó khăn", "Cells with difficulties"),
+    "digest.chart_visited": ("Đã được dự", "Visited"),
+    "digest.chart_not_visited": ("Chưa được dự", "Not visited"),
+    "digest.chart_ratings": (
+        "Đánh giá chất lượng ({count} nhận xét)",
+        "Quality of the meetings ({count} notes)",
+    ),
+}

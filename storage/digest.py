@@ -1,0 +1,133 @@
+"""Reads the quarterly digest needs beyond coverage: the visits with their notes, and who the
+bot cannot reach. storage.coverage gives the numbers; these give the record behind them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal, NamedTuple
+
+from storage.db import Database
+from storage.timefmt import from_db, maybe_from_db, to_db
+
+Reason = Literal["not_linked", "blocked"]
+
+
+class DigestVisit(NamedTuple):
+    """A check-in at a meeting of the quarter (denied ones too), with its note if any."""
+
+    meeting_at: datetime  # aware (UTC as stored)
+    member_code: str
+    member_name: str
+    organization_code: str
+    organization_name: str
+    cell_code: str
+    cell_name: str
+    status: str  # pending, confirmed, denied
+    rating: str | None  # None: no note
+    steps_kept: bool | None
+    difficulties_raised: bool | None
+    note: str | None
+
+
+class UnreachablePerson(NamedTuple):
+    """A member or cell secretary whom no message of the bot can reach, and why."""
+
+    name: str
+    member_code: str | None
+    cells: tuple[str, ...]  # codes of the active cells whose secretary they are
+    reason: Reason
+    since: datetime | None  # blocked: when the last of their accounts was found blocked
+
+
+class DigestQueries:
+    def __init__(self, db: Database):
+        self.db = db
+
+    async def visits_between(self, start: datetime, end: datetime) -> list[DigestVisit]:
+        """Every check-in at meetings starting in [start, end), in meeting order."""
+        # CROSS JOIN keeps the quarter's index range on checkins as the outer loop (SQLite
+        # never reorders it); the rest are primary-key probes, one per check-in.
+        rows = await self.db.fetchall(
+            "SELECT ch.meeting_starts_at, m.code, m.full_name, o.code, o.name, c.code, c.name,"
+            " ch.status, n.rating, n.steps_kept, n.difficulties_raised, n.text"
+            " FROM checkins ch"
+            " CROSS JOIN cells c ON c.id = ch.cell_id"
+            " JOIN organizations o ON o.id = c.organization_id"
+            " JOIN members m ON m.id = ch.member_id"
+            " LEFT JOIN notes n ON n.checkin_id = ch.id"
+            " WHERE ch.meeting_starts_at >= ? AND ch.meeting_starts_at < ?"
+            " ORDER BY ch.meeting_starts_at, c.code, m.code",
+            (to_db(start), to_db(end)),
+        )
+        return [_visit(row) for row in rows]
+
+    async def unreachable(self) -> list[UnreachablePerson]:
+        """Members and secretaries of active cells with no account, or only blocked ones.
+
+        Members first (by code), then secretaries who are not members (by their first cell).
+        """
+        # Only the unreachable come back: each row probes accounts_by_person for a reachable
+        # account and, when there is none, for the last time one was found blocked (NULL: no
+        # account at all).
+        members = await self.db.fetchall(
+            "SELECT m.person_id, m.code, m.full_name,"
+            " (SELECT max(a.unreachable_at) FROM accounts a WHERE a.person_id = m.person_id)"
+            " FROM members m WHERE m.active AND NOT EXISTS (SELECT 1 FROM accounts a"
+            "  WHERE a.person_id = m.person_id AND a.unreachable_at IS NULL)"
+            " ORDER BY m.code"
+        )
+        secretaries = await self.db.fetchall(
+            "SELECT c.secretary_id, c.code, c.secretary_name,"
+            " (SELECT max(a.unreachable_at) FROM accounts a WHERE a.person_id = c.secretary_id)"
+            " FROM cells c JOIN organizations o ON o.id = c.organization_id AND o.active"
+            " WHERE c.active AND c.secretary_id IS NOT NULL AND NOT EXISTS (SELECT 1"
+            "  FROM accounts a WHERE a.person_id = c.secretary_id AND a.unreachable_at IS NULL)"
+            " ORDER BY c.code"
+        )
+        cells: dict[int, list[str]] = {}
+        for person, code, _, _ in secretaries:
+            cells.setdefault(person, []).append(code)
+        people = {person: (code, name, blocked) for person, code, name, blocked in members}
+        for person, _, name, blocked in secretaries:
+            people.setdefault(person, (None, name or "", blocked))
+        return [
+            UnreachablePerson(
+                name,
+                code,
+                tuple(cells.get(person, ())),
+                "not_linked" if blocked is None else "blocked",
+                maybe_from_db(blocked),
+            )
+            for person, (code, name, blocked) in people.items()
+        ]
+
+    async def member_positions(self) -> dict[str, str]:
+        """Active members' positions by code: standing or member."""
+        return dict(await self.db.fetchall("SELECT code, position FROM members WHERE active"))
+
+    async def organization_kinds(self) -> dict[str, str]:
+        """Active organizations' kinds by code: committee or cell."""
+        return dict(await self.db.fetchall("SELECT code, kind FROM organizations WHERE active"))
+
+    async def flagged_cell_names(self) -> dict[str, str]:
+        """Names of the active flagged cells (by the roster or by a member's note), by code."""
+        return dict(
+            await self.db.fetchall(
+                "SELECT code, name FROM cells WHERE active"
+                " AND (flagged OR difficulties_reported_at IS NOT NULL)"
+            )
+        )
+
+
+def _visit(row) -> DigestVisit:
+    at, *names, status, rating, steps, difficulties, text = row
+    return DigestVisit(
+        from_db(at),
+        *names,
+        status,
+        rating,
+        None if steps is None else bool(steps),
+        None if difficulties is None else bool(difficulties),
+        text,
+    )

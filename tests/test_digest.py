@@ -1,0 +1,397 @@
+"""The quarterly digest of the sample district: its numbers, text, workbook and chart, and /report.
+
+The sample district at the demo clock, 2021-11-20 08:00 local, in 2021Q4 to date.
+"""
+
+from __future__ import annotations
+
+import struct
+import warnings
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from dialogue import World, make_world
+from openpyxl import load_workbook
+
+from bot.config import Access, Committee, Config
+from bot.digest import SHOWN_UNREACHABLE, Digest, digest_text, gather_digest, render_digest
+from bot.digest_files import SHEETS, write_chart
+from bot.quarters import Quarter
+from bot.services.coverage import quarter_coverage
+from handlers.i18n import Translator, catalog
+from storage.timefmt import to_db
+
+Q4 = Quarter(2021, 4)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def translator(world: World, language: str = "vi") -> Translator:
+    return Translator(language, world.config.committee.tz)
+
+
+async def digest_of(world: World, quarter: Quarter = Q4) -> Digest:
+    return await gather_digest(world.store, world.config, quarter, world.now())
+
+
+def section(text: str, heading: str) -> list[str]:
+    """The lines of the section of TEXT whose first line starts with HEADING, heading excluded."""
+    for block in text.split("\n\n"):
+        if block.startswith(heading):
+            return block.split("\n")[1:]
+    raise AssertionError(f"no section {heading!r} in:\n{text}")
+
+
+async def account_of(world: World, user_id: str) -> int:
+    account = await world.store.accounts.find("test", user_id)
+    assert account is not None
+    return account.id
+
+
+# -- what the digest says ---------------------------------------------------------------------
+
+
+async def test_the_digest_numbers_are_the_coverage_numbers(world):
+    digest = await digest_of(world)
+    coverage = await quarter_coverage(world.store, world.config, Q4)
+    assert digest.coverage == coverage
+    totals = coverage.totals
+    assert totals["required"] > 0 and totals["missed"] > 0  # the sample is mid-quarter
+
+    text = digest_text(digest, translator(world))
+    percent = round(100 * totals["covered"] / totals["required"])
+    assert (
+        f"Phải dự: {totals['required']} · Đã dự: {totals['covered']} ({percent}%) · Chờ xác nhận:"
+        f" {totals['pending']} · Chưa dự: {totals['missed']}"
+    ) in text
+    visited = sum(1 for o in coverage.organizations if o.cells_visited)
+    assert f"Cơ sở đã có Quận ủy viên đến dự: {visited}/{len(coverage.organizations)}" in text
+    flagged = [c for o in coverage.organizations for c in o.flagged_cells]
+    flagged_visited = [c for o in coverage.organizations for c in o.flagged_visited]
+    assert (
+        f"Chi bộ có khó khăn, vướng mắc đã được dự: {len(flagged_visited)}/{len(flagged)}" in text
+    )
+    unvisited = section(text, "Cơ sở chưa có Quận ủy viên nào đến dự")
+    assert unvisited == [
+        f"• {o.code} {o.name}" for o in coverage.organizations if not o.cells_visited
+    ]
+    assert "• C0302 Chi bộ khu đô thị Việt Hưng (Đảng bộ phường Việt Hưng)" in section(
+        text, "Chi bộ có khó khăn, vướng mắc chưa được dự"
+    )
+    assert "QUÝ IV/2021 (số liệu đến 20/11/2021)" in text
+
+
+async def test_each_member_with_a_missed_organization_has_their_own_line(world):
+    digest = await digest_of(world)
+    lines = section(digest_text(digest, translator(world)), "Quận ủy viên còn cơ sở chưa dự")
+    missing = {
+        m.code: [p.organization for p in m.organizations if p.status == "missed"]
+        for m in digest.coverage.members
+    }
+    missing = {code: orgs for code, orgs in missing.items() if orgs}
+    assert len(missing) > 15  # more than the short text shows: the full one shows them all
+    assert len(lines) == len(missing)
+    for line, (code, orgs) in zip(lines, missing.items(), strict=True):
+        assert f"({code}): " in line
+        assert [part.split()[0] for part in line.split(": ", 1)[1].split("; ")] == orgs
+    # M01 covered O01 and O10 in October; O11 is left.
+    assert "• Nguyễn Văn Thành (M01): O11 Chi bộ Trạm Y tế phường Cự Khối" in lines
+
+
+async def test_the_short_text_is_reports_capped_lists(world):
+    digest = await digest_of(world)
+    short = digest_text(digest, translator(world), short=True)
+    missing = [
+        m for m in digest.coverage.members if any(p.status == "missed" for p in m.organizations)
+    ]
+    lines = section(short, "Quận ủy viên còn cơ sở chưa dự")
+    assert lines[:15] == [
+        f"• {m.name}: {', '.join(p.organization for p in m.organizations if p.status == 'missed')}"
+        for m in missing[:15]
+    ]
+    assert lines[15:] == [f"… và {len(missing) - 15} nữa"]
+    assert short.startswith("Tiến độ dự sinh hoạt chi bộ quý IV/2021 (đến 20/11/2021)\n")
+    assert "Người bot chưa liên lạc được" not in short and len(short) < 3000
+
+
+async def test_the_people_the_bot_cannot_reach_and_why(world, tmp_path):
+    await world.linked("M03")  # reachable
+    await world.linked("M05")
+    await world.linked("C0101")  # the secretary, reachable
+    await world.linked("M14")  # member and secretary of C0603
+    await world.store.accounts.mark_unreachable(await account_of(world, "user-M05"), world.now())
+    # M14 blocked the bot on one account but still reads it on another: reachable.
+    await world.store.accounts.mark_unreachable(await account_of(world, "user-M14"), world.now())
+    person = await world.store.people.by_member_code("M14")
+    await world.store.accounts.link("zalo", "z-14", "z-14", person.id, world.now())
+
+    digest = await digest_of(world)
+    lines = section(digest_text(digest, translator(world)), "Người bot chưa liên lạc được")
+    assert "• Đỗ Thị Thu Hà (M05): đã chặn bot (từ 20/11/2021)" in lines
+    assert "• Trần Thị Minh Nguyệt (M02): chưa liên kết tài khoản với bot" in lines
+    assert "• Lý Thị Minh Tâm, bí thư chi bộ C0102: chưa liên kết tài khoản với bot" in lines
+    for reachable in ("(M03)", "(M14)", "C0603", "C0101", "Đinh Minh Bình"):
+        assert not [line for line in lines if reachable in line], reachable
+    members = await world.store.db.fetchval("SELECT count(*) FROM members WHERE active")
+    secretaries = await world.store.db.fetchval(
+        "SELECT count(DISTINCT secretary_id) FROM cells WHERE active AND secretary_id IS NOT NULL"
+        " AND secretary_id NOT IN (SELECT person_id FROM members WHERE active)"
+    )
+    # Everyone but the three reachable people: M03, M14 (one person, two roles), C0101's; the
+    # message lists the first SHOWN_UNREACHABLE, members first, the workbook all of them.
+    assert len(digest.unreachable) == members + secretaries - 3
+    assert len(lines) == SHOWN_UNREACHABLE + 1
+    assert lines[-1] == (
+        f"… và {len(digest.unreachable) - SHOWN_UNREACHABLE} người nữa:"
+        " xem bảng tính, trang unreachable"
+    )
+    rendered = await render_digest(world.store, world.config, Q4, world.now(), tmp_path)
+    sheet = list(load_workbook(rendered.xlsx)["unreachable"].iter_rows(values_only=True))
+    assert len(sheet) == 1 + len(digest.unreachable)
+    assert ("Đỗ Thị Thu Hà", "M05", None, "đã chặn bot (từ 20/11/2021)") in sheet
+
+
+async def test_a_member_who_is_also_a_secretary_is_one_line(world):
+    digest = await digest_of(world)
+    lines = section(digest_text(digest, translator(world)), "Người bot chưa liên lạc được")
+    nhung = [line for line in lines if "Nguyễn Thị Hồng Nhung" in line]
+    assert nhung == [
+        "• Nguyễn Thị Hồng Nhung (M14), bí thư chi bộ C0603: chưa liên kết tài khoản với bot"
+    ]
+
+
+async def test_the_digest_in_english(world):
+    await world.linked("M05")
+    await world.store.accounts.mark_unreachable(await account_of(world, "user-M05"), world.now())
+    digest = await digest_of(world)
+    text = digest_text(digest, translator(world, "en"))
+    totals = digest.coverage.totals
+    assert "DIGEST OF CELL MEETING VISITS, QUARTER IV/2021 (figures to 20/11/2021)" in text
+    assert f"Required: {totals['required']} · Covered: {totals['covered']}" in text
+    assert "• Nguyễn Văn Thành (M01): O11 Chi bộ Trạm Y tế phường Cự Khối" in section(
+        text, "Committee members with organizations not visited"
+    )
+    assert "Good: 9 · Fair: 3 · Average: 2 · Poor: 0" in text
+    lines = section(text, "People the bot cannot reach")
+    assert "• Đỗ Thị Thu Hà (M05): blocked the bot (since 20/11/2021)" in lines
+    assert "• Lý Thị Minh Tâm, secretary of C0102: has not linked an account to the bot" in lines
+    short = digest_text(digest, translator(world, "en"), short=True)
+    assert short.startswith("Cell meeting visits, quarter IV/2021 (to 20/11/2021)\n")
+
+
+async def test_a_past_quarter_is_reported_to_its_last_day(world):
+    digest = await digest_of(world, Quarter(2021, 3))
+    assert digest.as_of_day.isoformat() == "2021-09-30"
+    assert "QUÝ III/2021 (số liệu đến 30/09/2021)" in digest_text(digest, translator(world))
+
+
+async def quarter_notes(world: World) -> dict[str, int]:
+    """The notes on check-ins of Q4 that were not denied, counted by rating, straight from SQL."""
+    start, end = Q4.utc_bounds(world.config.committee.tz)
+    rows = await world.store.db.fetchall(
+        "SELECT n.rating, count(*) FROM notes n JOIN checkins ch ON ch.id = n.checkin_id"
+        " WHERE ch.meeting_starts_at >= ? AND ch.meeting_starts_at < ? AND ch.status != 'denied'"
+        " GROUP BY n.rating",
+        (to_db(start), to_db(end)),
+    )
+    return dict(rows)
+
+
+async def test_the_ratings_count_the_notes_of_the_quarter(world):
+    digest = await digest_of(world)
+    expected = await quarter_notes(world)
+    assert sum(expected.values()) > 0
+    assert {r: n for r, n in digest.ratings.items() if n} == expected
+    assert len(digest.notes) == sum(expected.values())
+    text = digest_text(digest, translator(world))
+    counts = " · ".join(
+        f"{label}: {expected.get(rating, 0)}"
+        for rating, label in (
+            ("good", "Tốt"),
+            ("fair", "Khá"),
+            ("average", "Trung bình"),
+            ("poor", "Kém"),
+        )
+    )
+    assert f"({len(digest.notes)} nhận xét):\n{counts}\n" in text
+    steps = sum(1 for v in digest.notes if v.steps_kept)
+    assert f"Thực hiện đúng các bước: {steps}/{len(digest.notes)}" in text
+
+
+async def test_a_note_on_a_denied_check_in_is_no_rating_but_the_visit_is_listed(world):
+    before = await digest_of(world)
+    checkin, member = await world.store.db.fetchone(
+        "SELECT ch.id, m.code FROM checkins ch JOIN members m ON m.id = ch.member_id"
+        " WHERE ch.status = 'pending' AND ch.meeting_starts_at >= '2021-10'"
+        " AND ch.id NOT IN (SELECT checkin_id FROM notes) ORDER BY ch.id LIMIT 1"
+    )
+    await world.store.checkins.write_note(checkin, "poor", False, True, "", world.now())
+    await world.store.checkins.decide(checkin, "denied", None, world.now())
+
+    after = await digest_of(world)
+    assert after.ratings == before.ratings and after.ratings["poor"] == 0
+    assert len(after.notes) == len(before.notes)
+    assert len(after.visits) == len(before.visits)
+    assert [v.status for v in after.visits if v.member_code == member and v.rating == "poor"] == [
+        "denied"
+    ]
+
+
+# -- the files --------------------------------------------------------------------------------
+
+
+async def test_the_workbook_has_a_sheet_each_with_a_row_each(world, tmp_path):
+    await world.linked("M05")
+    await world.store.accounts.mark_unreachable(await account_of(world, "user-M05"), world.now())
+    rendered = await render_digest(world.store, world.config, Q4, world.now(), tmp_path / "out")
+    assert rendered.xlsx == tmp_path / "out" / "digest-2021Q4.xlsx"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "digest-2021Q4.png",
+        "digest-2021Q4.xlsx",
+    ]  # nothing half-written left beside them
+    book = load_workbook(rendered.xlsx)
+    assert (
+        book.sheetnames
+        == [
+            "members",
+            "organizations",
+            "visits",
+            "notes",
+            "unreachable",
+        ]
+        == list(SHEETS)
+    )
+
+    db = world.store.db
+    start, end = Q4.utc_bounds(world.config.committee.tz)
+    visits = await db.fetchval(
+        "SELECT count(*) FROM checkins WHERE meeting_starts_at >= ? AND meeting_starts_at < ?",
+        (to_db(start), to_db(end)),
+    )
+    rows = {name: list(book[name].iter_rows(values_only=True)) for name in SHEETS}
+    assert len(rows["members"]) == 1 + await db.fetchval("SELECT count(*) FROM members")
+    assert len(rows["organizations"]) == 1 + await db.fetchval("SELECT count(*) FROM organizations")
+    assert len(rows["visits"]) == 1 + visits
+    assert len(rows["notes"]) == 1 + sum((await quarter_notes(world)).values())
+
+    members = {row[0]: row for row in rows["members"][1:]}
+    coverage = await quarter_coverage(world.store, world.config, Q4)
+    m01 = next(m for m in coverage.members if m.code == "M01")
+    assert members["M01"] == (
+        "M01",
+        "Nguyễn Văn Thành",
+        "Ủy viên Ban Thường vụ",
+        len(m01.organizations),
+        sum(p.status == "covered" for p in m01.organizations),
+        sum(p.status == "pending" for p in m01.organizations),
+        sum(p.status == "missed" for p in m01.organizations),
+        "O11",
+        "Chưa liên kết",
+    )
+    assert members["M05"][-1] == "Đã chặn bot"
+    organizations = {row[0]: row for row in rows["organizations"][1:]}
+    assert organizations["O01"][:3] == ("O01", "Đảng bộ phường Bồ Đề", "Đảng ủy cơ sở")
+    assert organizations["O01"][-1] == "C0103"  # flagged, not visited
+    first_visit = rows["visits"][1]
+    assert isinstance(first_visit[0], datetime)
+    assert first_visit[0] >= datetime(2021, 10, 1)  # local time, inside the quarter
+    assert book["visits"]["A2"].number_format == "dd/mm/yyyy hh:mm"
+
+
+async def test_a_note_typed_like_a_formula_stays_text_in_the_workbook(world, tmp_path):
+    checkins = await world.store.db.fetchall(
+        "SELECT n.checkin_id FROM notes n JOIN checkins ch ON ch.id = n.checkin_id"
+        " WHERE ch.status = 'confirmed' AND ch.meeting_starts_at >= '2021-10' LIMIT 2"
+    )
+    formula = '=HYPERLINK("http://x","<y> & z")'
+    now = world.now()
+    await world.store.checkins.write_note(checkins[0][0], "good", True, False, formula, now)
+    # A control character XML cannot carry is left out rather than breaking the file.
+    await world.store.checkins.write_note(checkins[1][0], "fair", True, False, "a\x0bb", now)
+    rendered = await render_digest(world.store, world.config, Q4, world.now(), tmp_path)
+    notes = load_workbook(rendered.xlsx)["notes"]
+    cells = [row[-1] for row in notes.iter_rows(min_row=2)]
+    typed = [cell for cell in cells if cell.value == formula]
+    assert len(typed) == 1 and typed[0].data_type == "s"
+    assert [cell.value for cell in cells if cell.value == "ab"] == ["ab"]
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == PNG_SIGNATURE and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+async def test_the_chart_is_a_png_of_a_sensible_size(world, tmp_path):
+    rendered = await render_digest(world.store, world.config, Q4, world.now(), tmp_path)
+    width, height = png_size(rendered.png)
+    assert 800 <= width <= 2000 and 300 <= height <= 1200
+    assert 20_000 < rendered.png.stat().st_size < 1_000_000
+
+
+VIETNAMESE = "ăâđêôơư ÀÁẢÃẠ ẰẮẲẴẶ ẦẤẨẪẬ ÈÉẺẼẸ ỀẾỂỄỆ ÌÍỈĨỊ ÒÓỎÕỌ ỒỐỔỖỘ ỜỚỞỠỢ ÙÚỦŨỤ ỪỨỬỮỰ ỲÝỶỸỴ"
+
+
+@pytest.fixture
+def glyphs_must_exist():
+    """matplotlib's warning that a letter is missing from the font fails the test."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=r"Glyph .* missing from", category=UserWarning)
+        yield
+
+
+async def test_the_chart_draws_every_vietnamese_letter(tmp_path, glyphs_must_exist):
+    letters = VIETNAMESE + " " + VIETNAMESE.lower()
+    world = await make_world(tmp_path, Config(committee=Committee(name=f"Quận ủy {letters}")))
+    try:
+        for language in ("vi", "en"):
+            digest = await digest_of(world)
+            write_chart(digest, tmp_path / f"{language}.png", translator(world, language))
+            assert png_size(tmp_path / f"{language}.png")[0] > 0
+    finally:
+        await world.store.close()
+
+
+async def test_a_letter_missing_from_the_font_would_fail_that_test(tmp_path, glyphs_must_exist):
+    world = await make_world(tmp_path, Config(committee=Committee(name="Quận ủy 漢")))
+    try:
+        digest = await digest_of(world)
+        with pytest.raises(UserWarning, match="missing from font"):
+            write_chart(digest, tmp_path / "chart.png", translator(world))
+    finally:
+        await world.store.close()
+
+
+def test_the_values_the_files_name_have_texts():
+    built = [
+        *(f"digest.position_{p}" for p in ("standing", "member")),
+        *(f"digest.kind_{k}" for k in ("committee", "cell")),
+        *(f"digest.status_{s}" for s in ("confirmed", "pending", "denied")),
+        *(f"digest.reachable_{r}" for r in ("yes", "not_linked", "blocked")),
+        *(f"digest.chart_{s}" for s in ("covered", "pending", "missed")),
+        *(f"note.rating_{r}" for r in ("good", "fair", "average", "poor")),
+    ]
+    assert [key for key in built if key not in catalog()] == []
+
+
+# -- /report ----------------------------------------------------------------------------------
+
+
+async def test_report_replies_with_the_short_text_and_sends_the_two_files(tmp_path):
+    world = await make_world(tmp_path, Config(access=Access(admins=["M01"])))
+    try:
+        admin = await world.linked("M01")
+        replies = await admin.send("/report")
+        digest = await digest_of(world)
+        assert [r.text for r in replies] == [digest_text(digest, translator(world), short=True)]
+        assert [(path.name, caption) for path, caption in admin.port.files] == [
+            (
+                "digest-2021Q4.xlsx",
+                "Bảng tổng hợp Quý IV/2021: Quận ủy viên, cơ sở, lượt dự, nhận xét",
+            ),
+            ("digest-2021Q4.png", "Biểu đồ Quý IV/2021"),
+        ]
+        # Sent, then gone: the chat keeps the copy, the server keeps nothing.
+        assert not any(path.exists() or path.parent.exists() for path, _ in admin.port.files)
+    finally:
+        await world.store.close()
