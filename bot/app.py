@@ -9,7 +9,17 @@ from bot.config import Config
 from bot.delivery import ChannelSender, Delivery
 from bot.quiet_hours import QuietHours
 from bot.scheduler import Scheduler
-from handlers import account, checkin, confirm, meetings, note, report, schedule, status
+from handlers import (
+    account,
+    channel,
+    checkin,
+    confirm,
+    meetings,
+    note,
+    report,
+    schedule,
+    status,
+)
 from handlers.port import Inbound, Port
 from handlers.router import Router
 from storage.store import Store
@@ -38,7 +48,8 @@ def build_router() -> Router:
     router = Router()
     # account first: it owns /start and the fallbacks (shared contacts, text outside a dialogue).
     # The others register distinct commands and choice prefixes; the router refuses clashes.
-    for feature in (account, meetings, checkin, note, status, schedule, confirm, report):
+    features = (account, meetings, checkin, note, status, schedule, confirm, report, channel)
+    for feature in features:
         feature.register(router)
     return router
 

@@ -13,7 +13,7 @@ MENU: dict[str, tuple[str, ...]] = {
     "member": ("meetings", "checkin", "note", "status"),
     "secretary": ("schedule", "confirm"),
     "admin": ("report",),
-    "anyone": ("help", "lang"),
+    "anyone": ("help", "lang", "channel"),
 }
 STRANGER_MENU = ("start", "help")
 

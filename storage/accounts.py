@@ -44,10 +44,13 @@ class AccountsRepository:
         )
 
     async def for_person(self, person_id: int) -> list[Account]:
-        """The person's reachable accounts, the one used most recently first."""
+        """The person's reachable accounts: on the channel they chose (/channel) first, then
+        the one used most recently."""
         rows = await self.db.fetchall(
-            "SELECT id, channel, user_id, chat_id, person_id FROM accounts"
-            " WHERE person_id = ? AND unreachable_at IS NULL ORDER BY last_seen_at DESC, id DESC",
+            "SELECT a.id, a.channel, a.user_id, a.chat_id, a.person_id FROM accounts a"
+            " JOIN people p ON p.id = a.person_id"
+            " WHERE a.person_id = ? AND a.unreachable_at IS NULL"
+            " ORDER BY coalesce(a.channel = p.channel, 0) DESC, a.last_seen_at DESC, a.id DESC",
             (person_id,),
         )
         return [Account(*row) for row in rows]

@@ -200,11 +200,28 @@ SCHEDULER = """
 ALTER TABLE outbox ADD COLUMN expires_at TEXT
 """
 
+CHANNELS = """
+-- The channel a person chose with /channel for the bot's own messages; NULL: the one they
+-- used last.
+ALTER TABLE people ADD COLUMN channel TEXT;
+
+-- Updates a channel has already delivered, by the channel's own id: a platform that delivers
+-- one twice (Zalo has no offset to acknowledge with) is answered once.
+CREATE TABLE updates_seen (
+    channel TEXT NOT NULL,
+    update_id TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    PRIMARY KEY (channel, update_id)
+);
+CREATE INDEX updates_seen_by_time ON updates_seen (seen_at)
+"""
+
 # (name, SQL) in the order they apply.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_roster_activity_outbox", ROSTER),
     ("0002_chat", CHAT),
     ("0003_scheduler", SCHEDULER),
+    ("0004_channels", CHANNELS),
 ]
 
 

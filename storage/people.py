@@ -54,6 +54,13 @@ class PeopleRepository:
     async def set_language(self, person_id: int, language: str) -> None:
         await self.db.execute("UPDATE people SET language = ? WHERE id = ?", (language, person_id))
 
+    async def chosen_channel(self, person_id: int) -> str | None:
+        """The channel chosen with /channel, or None: the one used last."""
+        return await self.db.fetchval("SELECT channel FROM people WHERE id = ?", (person_id,))
+
+    async def choose_channel(self, person_id: int, channel: str | None) -> None:
+        await self.db.execute("UPDATE people SET channel = ? WHERE id = ?", (channel, person_id))
+
 
 @dataclass(frozen=True)
 class MemberRef:

@@ -17,6 +17,7 @@ from storage.people import PeopleRepository
 from storage.plans import PlansRepository
 from storage.reminders import ReminderQueries
 from storage.roster import RosterRepository
+from storage.updates_seen import UpdatesSeenRepository
 
 
 class Store:
@@ -34,6 +35,7 @@ class Store:
         self.outbox = OutboxRepository(db)
         self.plans = PlansRepository(db)
         self.reminders = ReminderQueries(db)
+        self.updates_seen = UpdatesSeenRepository(db)
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:

@@ -34,6 +34,7 @@ async def test_an_invite_links_once_then_is_used_up(world):
         "status",
         "help",
         "lang",
+        "channel",
     ]
 
     someone_else = world.stranger("tg-2")
@@ -88,7 +89,7 @@ async def test_member_who_is_also_secretary_gets_both_menus(world):
 
 async def test_a_secretary_is_invited_by_cell_code(world):
     secretary = await world.linked("C0101")
-    assert [c for c, _ in secretary.port.menu] == ["schedule", "confirm", "help", "lang"]
+    assert [c for c, _ in secretary.port.menu] == ["schedule", "confirm", "help", "lang", "channel"]
     assert "dành cho Quận ủy viên" in texts(await secretary.send("/meetings"))
 
 

@@ -35,7 +35,7 @@ from handlers.port import Choice
 from handlers.port import Message as BotMessage
 
 M01_PHONE = "0963106218"
-MEMBER_MENU = ["meetings", "checkin", "note", "status", "help", "lang"]
+MEMBER_MENU = ["meetings", "checkin", "note", "status", "help", "lang", "channel"]
 
 
 @dataclass

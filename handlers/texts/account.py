@@ -65,6 +65,7 @@ TEXTS = {
     "menu.start": ("Bắt đầu, liên kết tài khoản", "Start: link your account"),
     "menu.help": ("Các lệnh dùng được", "What you can do"),
     "menu.lang": ("Ngôn ngữ: /lang vi hoặc /lang en", "Language: /lang vi or /lang en"),
+    "menu.channel": ("Nhận tin qua Telegram hay Zalo", "Get messages on Telegram or Zalo"),
     "menu.meetings": ("Lịch sinh hoạt sắp tới (/lich)", "Upcoming meetings"),
     "menu.checkin": ("Điểm danh tại buổi sinh hoạt (/diemdanh)", "Check in at a meeting"),
     "menu.note": ("Nhận xét buổi sinh hoạt (/nhanxet)", "Note on the meeting's quality"),
