@@ -13,6 +13,7 @@ from bot.digest import render_digest
 from bot.message_parts import parts_for
 from bot.quarters import Quarter
 from bot.reminders import digest_chat_key
+from handlers.i18n import Translator
 from handlers.port import Message
 from storage.outbox import Queued
 from storage.store import Store
@@ -21,6 +22,9 @@ log = logging.getLogger(__name__)
 
 # The digest goes to the office in the committee's language.
 DIGEST_LANGUAGE = "vi"
+# Channels that cannot carry a file (Zalo's bots send photos by URL only): their digest is the
+# text, and a line saying where the files are.
+TEXT_ONLY = frozenset({"zalo"})
 
 
 def digest_folder(config: Config, quarter: Quarter) -> Path:
@@ -57,6 +61,11 @@ async def queue_digest(
         for number, part in enumerate(parts_for(channel, rendered.text), 1):
             key = keys[chat] if number == 1 else f"{keys[chat]}:part={number}"
             messages.append(Queued(key, message_payload(Message(part)), now, chat=chat))
+        if channel in TEXT_ONLY:
+            where = Translator(DIGEST_LANGUAGE, config.committee.tz)("digest.files_elsewhere")
+            payload = message_payload(Message(where))
+            messages.append(Queued(f"{keys[chat]}:files-elsewhere", payload, now, chat=chat))
+            continue
         files = (
             ("xlsx", rendered.xlsx, rendered.xlsx_caption),
             ("png", rendered.png, rendered.png_caption),

@@ -72,6 +72,10 @@ def test_digest_send_queues_once_per_chat_as_the_scheduler_would(office: Path, t
     assert telegram[0] == "digest:quarter=2021Q4:chat=telegram:-1001234567890"
     assert telegram[-2:] == [f"{telegram[0]}:file=xlsx", f"{telegram[0]}:file=png"]
     assert {state for _, _, state in queued} == {"queued"}
+    # Zalo takes no files from bots: its digest is the text and a line saying where they are.
+    zalo = [key for key, chat, _ in queued if chat == "zalo:office-group"]
+    assert zalo[0] == "digest:quarter=2021Q4:chat=zalo:office-group"
+    assert zalo[-1] == f"{zalo[0]}:files-elsewhere" and not [k for k in zalo if ":file=" in k]
     # The files the rows point at live beside the database, not in the working directory.
     assert (db_file(office).parent / "digests" / "2021Q4" / "digest-2021Q4.xlsx").exists()
 

@@ -89,6 +89,12 @@ TEXTS = {
         "Tables for {quarter}: members, organizations, visits, notes",
     ),
     "digest.chart_caption": ("Biểu đồ {quarter}", "Chart of {quarter}"),
+    "digest.files_elsewhere": (
+        "Zalo không nhận tệp từ bot: bảng tính .xlsx và biểu đồ gửi tới nhóm Telegram của Văn"
+        " phòng, hoặc lấy bằng lệnh checkin-bot digest.",
+        "Zalo takes no files from bots: the .xlsx workbook and the chart go to the office's"
+        " Telegram group, or come from the command checkin-bot digest.",
+    ),
     # Column headers of the workbook's sheets.
     "digest.col_code": ("Mã", "Code"),
     "digest.col_name": ("Họ và tên", "Name"),
