@@ -25,6 +25,7 @@ from bot.reminders import (
     CHASE_CATCH_UP,
     CONFIRMATION_WAIT,
     SCHEDULE_BY_DAY,
+    DigestDue,
     Due,
     MeetingInfo,
     MemberGap,
@@ -69,12 +70,7 @@ class Scheduler:
             decisions = [d for d in await self._decisions(now, campaigns) if is_due(d, now)]
             queued = await self._queue(decisions, now)
             self._worked_out |= campaigns
-            for quarter in sorted({d.subject.quarter for d in decisions if d.kind == "digest"}):
-                chats = [
-                    d.chat for d in decisions if d.kind == "digest" and d.subject.quarter == quarter
-                ]
-                queued += len(await queue_digest(self.store, self.config, quarter, now, chats))
-            return queued
+            return queued + await self._queue_digests(decisions, now)
 
     async def wait_idle(self) -> None:
         """Return once no tick is running (shutdown: the store is about to close)."""
@@ -198,6 +194,17 @@ class Scheduler:
             return 0
         async with self.store.transaction():
             return await self.store.outbox.enqueue_all(messages, now)
+
+    async def _queue_digests(self, decisions: Iterable[Due], now: datetime) -> int:
+        """Render each due quarter's digest once, for the chats that have not had it."""
+        chats: dict[Quarter, list[str]] = defaultdict(list)
+        for decision in decisions:
+            if isinstance(decision.subject, DigestDue) and decision.chat is not None:
+                chats[decision.subject.quarter].append(decision.chat)
+        queued = 0
+        for quarter, targets in sorted(chats.items()):
+            queued += len(await queue_digest(self.store, self.config, quarter, now, targets))
+        return queued
 
 
 class Ticker:
