@@ -97,14 +97,14 @@ async def fallback(ctx: Context) -> None:
     if ctx.who is None and TOKEN_SHAPE.match(text):
         await _redeem(ctx, text)
     elif ctx.who is None:
-        await ctx.say("error.stranger")
+        await ctx.say_how_to_link()
     else:
         await ctx.say("help.hint")
 
 
 async def help_command(ctx: Context) -> None:
     if ctx.who is None:
-        await ctx.say("help.stranger")
+        await ctx.say_how_to_link("help.stranger")
         return
     await ctx.say("help.linked", name=ctx.who.name, commands=_command_lines(ctx.t, ctx.who))
 

@@ -37,6 +37,11 @@ class Context:
     async def say(self, key: str, *, choices: tuple[Choice, ...] = (), **values: Any) -> None:
         await self.port.reply(Message(self.t(key, **values), choices))
 
+    async def say_how_to_link(self, key: str = "error.stranger") -> None:
+        """KEY, telling a stranger how to get in: by invite code alone ("<KEY>_token") where
+        the chat cannot share a phone number (Zalo, the terminal)."""
+        await self.say(key if self.port.shares_contacts else f"{key}_token")
+
     async def reply(self, message: Message) -> None:
         await self.port.reply(message)
 
@@ -122,7 +127,7 @@ class Router:
         if inbound.command is not None:
             route = self.commands.get(inbound.command)
             if ctx.who is None and (route is None or route.role != "anyone"):
-                await ctx.say("error.stranger")  # a stranger learns only how to get in
+                await ctx.say_how_to_link()  # a stranger learns only how to get in
                 return
             if route is None:
                 await ctx.say("error.unknown_command", command=inbound.command)
@@ -163,7 +168,7 @@ class Router:
         if route.role == "anyone":
             return True
         if who is None:
-            await ctx.say("error.stranger")
+            await ctx.say_how_to_link()
             return False
         allowed = {
             "linked": True,

@@ -48,7 +48,7 @@ async def test_messages_go_to_the_app_used_last_then_to_the_one_chosen(world):
 
 
 async def test_a_chosen_app_that_blocked_the_bot_gives_way_to_the_other(world):
-    m01, zalo, person_id = await linked_on_both(world)
+    m01, _, person_id = await linked_on_both(world)
     await m01.send("/channel zalo")
     account = await world.store.accounts.find("zalo", "z-1")
     assert account is not None

@@ -356,7 +356,7 @@ async def test_a_stale_or_forged_note_choice_changes_nothing(world):
         replies = await thanh.tap(data)
         assert "không thuộc bước hiện tại" in replies[0].text, data
         assert "Bước 2/4" in replies[-1].text  # the current question again
-    assert "Hãy trả lời bằng các nút" in texts(await thanh.send("Tốt"))
+    assert "Hãy chọn một trong các lựa chọn bên dưới" in texts(await thanh.send("Tốt"))
     assert await dump(world.store) == before
 
 

@@ -1,8 +1,9 @@
 """The chat channels: each turns its platform's updates into Inbound events for App.handle.
 
-telegram (python-telegram-bot; the only module that imports it), terminal (the demo) and
-numbered (choices as numbered lists, for channels without buttons). `checkin-bot run` starts
-the networked ones enabled in the config; adding a platform is one entry in CHANNELS.
+telegram (python-telegram-bot; the only module that imports it), zalo (the Zalo Bot Platform,
+on our own httpx client), terminal (the demo) and numbered (choices as numbered lists, for
+channels without buttons). `checkin-bot run` starts the networked ones enabled in the config;
+adding a platform is one entry in CHANNELS.
 """
 
 from __future__ import annotations
@@ -36,11 +37,21 @@ def _telegram(app: App) -> Channel:
     return TelegramChannel(app, app.config.telegram)
 
 
-CHANNELS: dict[str, Callable[[App], Channel]] = {"telegram": _telegram}
+def _zalo(app: App) -> Channel:
+    from bot.channels.zalo import ZaloChannel
+
+    return ZaloChannel(app, app.config.zalo)
+
+
+CHANNELS: dict[str, Callable[[App], Channel]] = {"telegram": _telegram, "zalo": _zalo}
 # Section names in the config that describe a channel, built or not.
 CONFIGURED = ("telegram", "zalo")
 # What Telegram accepts as a webhook secret token.
 SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# Zalo's setWebhook wants 8-256 characters (bot.channels.zalo's docstring: [docs]); it names no
+# alphabet, so the secret keeps to one that is safe in a header.
+SECRET_SHAPES = {"telegram": SECRET_SHAPE, "zalo": re.compile(r"^[A-Za-z0-9_-]{8,256}$")}
+SECRET_LENGTHS = {"telegram": "1-256", "zalo": "8-256"}
 
 
 def enabled(config: Config) -> list[str]:
@@ -53,9 +64,11 @@ def problems(config: Config) -> list[str]:
     if not names:
         return [
             "no channel enabled: set telegram.enabled = true and telegram.token in the config"
-            " (or CHECKIN_BOT_TELEGRAM_TOKEN); `checkin-bot demo` runs without one"
+            " (or CHECKIN_BOT_TELEGRAM_TOKEN), or the same under [zalo]; `checkin-bot demo` runs"
+            " without one"
         ]
     found: list[str] = []
+    listening: dict[str, str] = {}  # webhook_listen -> the channel that took it
     for name in names:
         settings = _settings(config, name)
         if name not in CHANNELS:
@@ -66,6 +79,13 @@ def problems(config: Config) -> list[str]:
             found.append(f"{name}.token: required when {name}.enabled = true (or set {variable})")
         if settings.mode == "webhook":
             found.extend(_webhook_problems(name, settings))
+            # Both sections default to the same address; two servers cannot share it.
+            other = listening.setdefault(settings.webhook_listen, name)
+            if other != name:
+                found.append(
+                    f"{name}.webhook_listen: {settings.webhook_listen} is {other}'s webhook"
+                    " address too: give each channel its own port"
+                )
     return found
 
 
@@ -78,10 +98,10 @@ def _webhook_problems(name: str, settings: ChannelSettings) -> list[str]:
     found = []
     if not settings.webhook_url.startswith(("https://", "http://")):
         found.append(f"{name}.webhook_url: required in webhook mode (the public https:// address)")
-    if not SECRET_SHAPE.match(settings.webhook_secret):
+    if not SECRET_SHAPES[name].match(settings.webhook_secret):
         found.append(
-            f"{name}.webhook_secret: required in webhook mode: 1-256 letters, digits, _ or -"
-            " (requests without it are refused)"
+            f"{name}.webhook_secret: required in webhook mode: {SECRET_LENGTHS[name]} letters,"
+            " digits, _ or - (requests without it are refused)"
         )
     return found
 

@@ -49,6 +49,13 @@ TEXTS = {
         " it, open the invite link the committee office sent you, or type /start to share your"
         " phone number.",
     ),
+    "help.stranger_token": (
+        "Bot giúp Quận ủy viên theo dõi việc dự sinh hoạt chi bộ hằng quý. Để dùng bot, hãy gửi"
+        " cho bot mã mời do Văn phòng Quận ủy cấp (gõ /start MÃ hoặc chỉ gõ mã).",
+        "This bot helps committee members keep their quarterly visits to cell meetings. To use"
+        " it, send the bot the invite code the committee office gave you (type /start CODE, or"
+        " just the code).",
+    ),
     "help.linked": (
         "Đồng chí {name}, các lệnh của đồng chí:\n{commands}",
         "{name}, your commands:\n{commands}",

@@ -23,6 +23,13 @@ TEXTS = {
         "You are not linked to the committee's roster yet. Open the invite link the committee office"
         " sent you, or type /start to share your phone number.",
     ),
+    # Where a chat cannot share a phone number (Zalo, the terminal): the invite code only.
+    "error.stranger_token": (
+        "Bạn chưa được liên kết với danh sách của Quận ủy. Hãy gửi cho bot mã mời do Văn phòng"
+        " Quận ủy cấp (gõ /start MÃ hoặc chỉ gõ mã).",
+        "You are not linked to the committee's roster yet. Send the bot the invite code the"
+        " committee office gave you (type /start CODE, or just the code).",
+    ),
     "error.not_linked": (
         "Bạn chưa được liên kết. Gõ /start để bắt đầu.",
         "You are not linked yet. Type /start to begin.",

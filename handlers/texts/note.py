@@ -44,8 +44,8 @@ TEXTS = {
         " it again.",
     ),
     "note.use_buttons": (
-        "Hãy trả lời bằng các nút bên dưới (hoặc gõ /note để bắt đầu lại).",
-        "Please answer with the buttons below (or send /note to start again).",
+        "Hãy chọn một trong các lựa chọn bên dưới (hoặc gõ /note để bắt đầu lại).",
+        "Please pick one of the choices below (or send /note to start again).",
     ),
     "note.stale": (
         "Lựa chọn này không thuộc bước hiện tại của nhận xét; không có gì thay đổi.",

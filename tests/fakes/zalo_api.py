@@ -1,0 +1,323 @@
+"""A fake Zalo Bot API server: real HTTP on 127.0.0.1, the real URL layout, recorded calls.
+
+    fake = await FakeZalo.start()
+    config = Zalo(enabled=True, token=fake.token, api_base_url=fake.api_base_url)
+    fake.push_text("u-1", "/start")
+    [answer] = await fake.wait_for_messages("u-1", 1)
+
+It answers what bot/channels/zalo.py calls (``POST /bot<token>/<method>``, JSON bodies) the way
+that module's docstring says Zalo does: ``getUpdates`` is a long poll that hands out ONE update
+and answers ``error_code`` 408 when none came in its time (capped at ``poll_cap`` seconds, so
+that tests never wait long), there is no offset, ``sendMessage`` refuses a text that is empty
+or over 2,000 characters (400). A test can make calls fail (``fail``), a chat refuse messages
+(``block``: 403), deliver an update twice (``duplicate``), hold sends (``pause_sends``), and
+post updates to the bot's webhook with or without the secret, bare or wrapped
+(``post_to_webhook``). Waiting is on an asyncio.Condition that every call and push notifies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+TEXT_LIMIT = 2000
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+DATE_MS = 1637370000000  # the messages' "date" (ms); the bot never reads it
+
+
+@dataclass
+class ApiCall:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class Failure:
+    """What the next calls of a method answer instead of success."""
+
+    error_code: int
+    description: str
+    remaining: int
+
+
+@dataclass
+class Sent:
+    """A message the bot sent."""
+
+    message_id: str
+    chat_id: str
+    text: str
+
+
+class FakeZalo:
+    def __init__(self, token: str = "1459232241454765289:fake-zalo-token", poll_cap: float = 0.2):
+        self.token = token
+        self.poll_cap = poll_cap
+        self.calls: list[ApiCall] = []
+        self.updates: list[dict[str, Any]] = []  # waiting for getUpdates, one per answer
+        self.messages: list[Sent] = []
+        self.webhook: dict[str, Any] = {"url": "", "secret_token": None}
+        self.failures: dict[str, Failure] = {}
+        self.blocked: set[str] = set()
+        self.empty_polls = 0  # getUpdates answered 408
+        self.sends_paused = False
+        self._ids = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._notifying: set[asyncio.Task[None]] = set()
+        self._closing = False
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    @classmethod
+    async def start(cls, *, port: int = 0, **kwargs: Any) -> FakeZalo:
+        fake = cls(**kwargs)
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", fake._endpoint)
+        fake._runner = web.AppRunner(app, access_log=None)
+        await fake._runner.setup()
+        await web.TCPSite(fake._runner, "127.0.0.1", port).start()
+        fake.port = fake._runner.addresses[0][1]
+        return fake
+
+    async def close(self) -> None:
+        """Release long polls and paused sends, then stop serving."""
+        self._closing = True
+        await self._notify()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    # -- updates from users -----------------------------------------------------------------
+
+    def update(
+        self,
+        event_name: str,
+        user_id: str,
+        content: dict[str, Any] | None = None,
+        *,
+        chat_type: str = "PRIVATE",
+        chat_id: str | None = None,
+    ) -> dict[str, Any]:
+        """An update as Zalo shapes it; not queued (push it, or post it to the webhook)."""
+        message = {
+            "message_id": f"{next(self._ids):020x}",
+            "from": {"id": user_id, "display_name": f"User {user_id}", "is_bot": False},
+            "chat": {"id": chat_id or user_id, "chat_type": chat_type},
+            "date": DATE_MS,
+            **(content or {}),
+        }
+        return {"event_name": event_name, "message": message}
+
+    def push(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue UPDATE for getUpdates (the same one again: a duplicate delivery)."""
+        self.updates.append(update)
+        self._notify_soon()
+        return update
+
+    def push_text(
+        self, user_id: str, text: str, chat_type: str = "PRIVATE", chat_id: str | None = None
+    ) -> dict[str, Any]:
+        update = self.update(
+            "message.text.received", user_id, {"text": text}, chat_type=chat_type, chat_id=chat_id
+        )
+        return self.push(update)
+
+    def push_sticker(self, user_id: str, **where: Any) -> dict[str, Any]:
+        content = {"sticker": "d063f44dc80821567819", "url": "https://zalo.example/s.png"}
+        return self.push(self.update("message.sticker.received", user_id, content, **where))
+
+    def push_image(self, user_id: str, caption: str = "") -> dict[str, Any]:
+        content = {"photo": "https://zalo.example/p.jpg", "caption": caption}
+        return self.push(self.update("message.image.received", user_id, content))
+
+    def push_unsupported(self, user_id: str) -> dict[str, Any]:
+        return self.push(self.update("message.unsupported.received", user_id))
+
+    def duplicate(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Deliver UPDATE once more, as Zalo may (same message_id)."""
+        return self.push(update)
+
+    async def post_to_webhook(
+        self, update: dict[str, Any], secret: str | None, *, wrapped: bool = False, url: str = ""
+    ) -> int:
+        """POST UPDATE to the webhook set (or URL) as Zalo would; the HTTP status answered."""
+        headers = {} if secret is None else {SECRET_HEADER: secret}
+        body = {"ok": True, "result": update} if wrapped else update
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url or self.webhook["url"], json=body, headers=headers) as response,
+        ):
+            return response.status
+
+    # -- what tests read --------------------------------------------------------------------
+
+    def calls_of(self, method: str) -> list[ApiCall]:
+        return [call for call in self.calls if call.method == method]
+
+    def sent_to(self, chat_id: str) -> list[str]:
+        """The texts the bot sent to CHAT_ID, oldest first."""
+        return [m.text for m in self.messages if m.chat_id == chat_id]
+
+    # A timeout argument (ASYNC109) because every wait in a test should state its bound.
+    async def wait_for_messages(
+        self,
+        chat_id: str,
+        n: int,
+        timeout: float = 5,  # noqa: ASYNC109
+    ) -> list[str]:
+        """The first N texts sent to CHAT_ID, once there are that many."""
+        await self.wait_until(lambda: len(self.sent_to(chat_id)) >= n, timeout, f"{n} to {chat_id}")
+        return self.sent_to(chat_id)[:n]
+
+    async def wait_for_calls(
+        self,
+        method: str,
+        n: int = 1,
+        timeout: float = 5,  # noqa: ASYNC109
+    ) -> list[ApiCall]:
+        await self.wait_until(lambda: len(self.calls_of(method)) >= n, timeout, f"{n} {method}")
+        return self.calls_of(method)[:n]
+
+    async def wait_until(
+        self,
+        done: Callable[[], bool],
+        timeout: float = 5,  # noqa: ASYNC109
+        what: str = "",
+    ) -> None:
+        try:
+            async with self._changed:
+                await asyncio.wait_for(self._changed.wait_for(done), timeout)
+        except TimeoutError:
+            seen = [(c.method, c.params.get("chat_id"), c.params.get("text")) for c in self.calls]
+            raise AssertionError(f"waited {timeout}s for {what or done}; calls: {seen}") from None
+
+    # -- knobs ------------------------------------------------------------------------------
+
+    def fail(self, method: str, times: int, error_code: int = 429, description: str = "") -> None:
+        """The next TIMES calls of METHOD answer ERROR_CODE."""
+        text = description or {429: "Quota exceeded", 500: "Internal Server Error"}.get(
+            error_code, "Bad Request"
+        )
+        self.failures[method] = Failure(error_code, text, times)
+
+    def block(self, chat_id: str) -> None:
+        """The person of CHAT_ID blocked the bot: sends to it answer 403."""
+        self.blocked.add(chat_id)
+
+    def pause_sends(self) -> None:
+        """sendMessage calls hang (recorded, unanswered) until resume_sends()."""
+        self.sends_paused = True
+
+    def resume_sends(self) -> None:
+        self.sends_paused = False
+        self._notify_soon()
+
+    # -- the server -------------------------------------------------------------------------
+
+    async def _endpoint(self, request: web.Request) -> web.Response:
+        if request.method != "POST":
+            return _error(405, "Method Not Allowed")
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method = request.match_info["method"]
+        try:
+            params = await request.json() if request.can_read_body else {}
+        except ValueError:
+            return _error(400, "Bad Request: body is not JSON")
+        call = ApiCall(method, params if isinstance(params, dict) else {})
+        self.calls.append(call)
+        await self._notify()
+        answer = getattr(self, f"_api_{method}", None)
+        if answer is None:
+            return _error(404, "Not Found: method not found")
+        failure = self.failures.get(method)
+        if failure is not None and failure.remaining > 0:
+            failure.remaining -= 1
+            return _error(failure.error_code, failure.description)
+        if str(call.params.get("chat_id")) in self.blocked:
+            return _error(403, "Forbidden: the user has blocked the bot")
+        result = await answer(call)
+        await self._notify()
+        if isinstance(result, web.Response):
+            return result
+        return web.json_response({"ok": True, "result": result})
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    def _notify_soon(self) -> None:
+        # Pushes are plain calls from tests; the waiters hear of them on the next loop turn.
+        task = asyncio.get_running_loop().create_task(self._notify())
+        self._notifying.add(task)
+        task.add_done_callback(self._notifying.discard)
+
+    async def _api_getMe(self, call: ApiCall) -> Any:
+        return {
+            "id": self.token.split(":", 1)[0],
+            "account_name": "bot.CheckinTest",
+            "account_type": "BASIC",
+            "can_join_groups": False,
+        }
+
+    async def _api_getUpdates(self, call: ApiCall) -> Any:
+        if self.webhook["url"]:
+            # An assumption: the docs say only that getUpdates does not work beside a webhook.
+            return _error(400, "Bad Request: a webhook is set; call deleteWebhook first")
+        timeout = min(float(call.params.get("timeout") or 30), self.poll_cap)
+        with contextlib.suppress(TimeoutError):
+            async with self._changed:
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: bool(self.updates) or self._closing), timeout
+                )
+        if not self.updates:
+            self.empty_polls += 1
+            return _error(408, "Request timeout")
+        return self.updates.pop(0)
+
+    async def _api_sendMessage(self, call: ApiCall) -> Any:
+        text = call.params.get("text")
+        if not isinstance(text, str) or not 1 <= len(text) <= TEXT_LIMIT:
+            return _error(400, f"Bad Request: text must be 1-{TEXT_LIMIT} characters")
+        async with self._changed:
+            await self._changed.wait_for(lambda: not self.sends_paused or self._closing)
+        sent = Sent(f"{next(self._ids):020x}", str(call.params["chat_id"]), text)
+        self.messages.append(sent)
+        return {"message_id": sent.message_id, "date": DATE_MS}
+
+    async def _api_sendPhoto(self, call: ApiCall) -> Any:
+        return {"message_id": f"{next(self._ids):020x}", "date": DATE_MS}
+
+    async def _api_sendChatAction(self, call: ApiCall) -> Any:
+        return True
+
+    async def _api_setWebhook(self, call: ApiCall) -> Any:
+        secret = call.params.get("secret_token")
+        if not isinstance(secret, str) or not 8 <= len(secret) <= 256:
+            return _error(400, "Bad Request: secret_token must be 8-256 characters")
+        self.webhook = {"url": call.params["url"], "secret_token": secret}
+        return {"url": self.webhook["url"], "updated_at": DATE_MS}
+
+    async def _api_deleteWebhook(self, call: ApiCall) -> Any:
+        self.webhook = {"url": "", "secret_token": None}
+        return {"url": "", "updated_at": DATE_MS}
+
+    async def _api_getWebhookInfo(self, call: ApiCall) -> Any:
+        return {"url": self.webhook["url"], "updated_at": DATE_MS}
+
+
+def _error(code: int, description: str) -> web.Response:
+    body = {"ok": False, "error_code": code, "description": description}
+    return web.json_response(body, status=code)
