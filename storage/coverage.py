@@ -60,19 +60,29 @@ class CoverageQueries:
     async def visits_between(self, start: datetime, end: datetime) -> list[Visit]:
         """Check-ins not denied at meetings starting in [start, end)."""
         # Codes of members and organizations come from two small maps rather than a join per
-        # visit: a city's quarter has ~19,000 visits and only a few thousand of each.
+        # visit: a city's quarter has ~19,000 visits and only a few thousand of each. The
+        # check-ins carry their cell's organization and code (migration 0005), so the visits
+        # are one range of one index.
         members = dict(await self.db.fetchall("SELECT id, code FROM members"))
         organizations = dict(await self.db.fetchall("SELECT id, code FROM organizations"))
+        # A retired cell no longer counts among the organization's cells, so neither among
+        # its visited ones; the member's visit still covers the organization.
+        retired = {
+            row[0] for row in await self.db.fetchall("SELECT id FROM cells WHERE NOT active")
+        }
         rows = await self.db.fetchall(
-            # A retired cell no longer counts among the organization's cells, so neither
-            # among its visited ones; the member's visit still covers the organization.
-            "SELECT ch.member_id, c.organization_id, CASE WHEN c.active THEN c.code END,"
-            " ch.meeting_starts_at, ch.status FROM checkins ch JOIN cells c ON c.id = ch.cell_id"
-            " WHERE ch.meeting_starts_at >= ? AND ch.meeting_starts_at < ?"
-            " AND ch.status != 'denied'",
+            "SELECT member_id, organization_id, cell_id, cell_code, meeting_starts_at, status"
+            " FROM checkins WHERE meeting_starts_at >= ? AND meeting_starts_at < ?"
+            " AND status != 'denied'",
             (to_db(start), to_db(end)),
         )
         return [
-            Visit(members[member], organizations[org], cell, from_db(starts_at), status)
-            for member, org, cell, starts_at, status in rows
+            Visit(
+                members[member],
+                organizations[org],
+                None if cell in retired else code,
+                from_db(starts_at),
+                status,
+            )
+            for member, org, cell, code, starts_at, status in rows
         ]

@@ -7,6 +7,7 @@ bot.services.coverage.quarter_coverage read back the way the CLI and the digest 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -25,7 +26,7 @@ from bot.coverage import (
 )
 from bot.quarters import Quarter
 from bot.roster.model import Assignment, Cell, Meeting, Member, Organization, Roster
-from bot.services.coverage import quarter_coverage
+from bot.services.coverage import collection_paused, quarter_coverage
 from storage.store import Store
 from storage.timefmt import to_db
 
@@ -395,6 +396,55 @@ async def test_a_retired_cell_no_longer_counts_among_the_cells_visited(store: St
     assert statuses(result)[("M04", "O01")] == "covered"
 
 
+async def test_a_cell_moved_to_another_organization_takes_its_visits_along(store: Store) -> None:
+    # The office moves C03 from O01 to O03 on a re-import: its cells and visits are O03's now.
+    await check_in(store, "M04", "C03", DECEMBER_C03, "confirmed")
+    assert of_org(await coverage(store), "O01")["cells_visited"] == 1
+
+    moved = [replace(c, organization="O03") if c.code == "C03" else c for c in CELLS]
+    await store.roster.apply(roster(cells=moved), NOW_DB)
+    result = await coverage(store)
+    assert of_org(result, "O01")["cells_visited"] == 0
+    assert of_org(result, "O03")["cells"] == 2
+    # M04 is not assigned to O03: the visit covers nothing there (as for any cell of it).
+    assert of_org(result, "O03")["cells_visited"] == 0
+    assert statuses(result)[("M04", "O01")] == "missed"
+    copied = await store.db.fetchall(
+        "SELECT o.code, ch.cell_code FROM checkins ch JOIN organizations o"
+        " ON o.id = ch.organization_id"
+    )
+    assert [tuple(row) for row in copied] == [("O03", "C03")]
+
+
+async def test_the_copies_migration_fills_in_the_check_ins_already_there(tmp_path: Path) -> None:
+    """A database made before migration 0005 gets each check-in's organization and cell."""
+    path = tmp_path / "old.sqlite3"
+    async with await Store.open(path) as store:
+        await store.roster.apply(roster(), NOW_DB)
+        await check_in(store, "M01", "C01", NEW_YEARS_EVE, "confirmed")
+        await store.db.execute("UPDATE checkins SET organization_id = NULL, cell_code = NULL")
+        await store.db.execute(
+            "DELETE FROM schema_migrations WHERE name = '0005_checkin_cell_copies'"
+        )
+        # Back to the schema before 0005, rows and all.
+        await store.db.execute("DROP TRIGGER checkins_follow_their_cell")
+        await store.db.execute("DROP INDEX checkins_by_cell")
+        await store.db.execute("DROP INDEX checkins_by_meeting_time")
+        await store.db.execute("ALTER TABLE checkins DROP COLUMN organization_id")
+        await store.db.execute("ALTER TABLE checkins DROP COLUMN cell_code")
+        await store.db.execute(
+            "CREATE INDEX checkins_by_meeting_time"
+            " ON checkins (meeting_starts_at, status, member_id, cell_id)"
+        )
+    async with await Store.open(path) as store:
+        rows = await store.db.fetchall(
+            "SELECT o.code, ch.cell_code FROM checkins ch"
+            " JOIN organizations o ON o.id = ch.organization_id"
+        )
+        assert [tuple(row) for row in rows] == [("O01", "C01")]
+        assert statuses(await coverage(store))[("M01", "O01")] == "covered"
+
+
 # --- the store feeds the pure rule exactly ----------------------------------------------------
 
 
@@ -456,3 +506,20 @@ async def test_the_store_gives_what_the_rule_gives_on_the_same_data_by_hand(stor
         "flagged_cells": ["C01", "C03"],
         "flagged_visited": ["C01", "C03"],
     }
+
+
+def test_garbage_collection_is_paused_only_while_coverage_is_computed():
+    assert gc.isenabled()
+    with collection_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collection_paused():
+        raise ValueError("a failed computation still restores it")
+    assert gc.isenabled()
+    gc.disable()  # someone else's choice is kept
+    try:
+        with collection_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

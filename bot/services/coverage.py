@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
+
 from bot.config import Config
 from bot.coverage import QuarterCoverage, coverage_for_quarter
 from bot.quarters import Quarter
@@ -9,6 +13,26 @@ from storage.store import Store
 
 
 async def quarter_coverage(store: Store, config: Config, quarter: Quarter) -> QuarterCoverage:
+    # A city's quarter builds ~20,000 visits and as many pairs, all kept: the cyclic garbage
+    # collector would walk them (and the rest of the heap) several times over for nothing
+    # while they are made, about a fifth of the whole computation.
+    with collection_paused():
+        return await _quarter_coverage(store, config, quarter)
+
+
+@contextlib.contextmanager
+def collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside (reference counting still frees as usual)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+async def _quarter_coverage(store: Store, config: Config, quarter: Quarter) -> QuarterCoverage:
     tz = config.committee.tz
     start, end = quarter.utc_bounds(tz)
     queries = store.coverage
