@@ -6,7 +6,6 @@ from datetime import datetime
 
 from bot.config import Config
 from bot.delivery import queue_message
-from bot.services.identity import language_of
 from handlers.i18n import Translator
 from handlers.port import Choice, Message
 from storage.store import Store
@@ -27,8 +26,7 @@ async def notify(
 
     CHOICES are (label text key, data) pairs. Returns False when DEDUPE was queued before.
     """
-    roles = await store.people.roles(person_id)
-    t = Translator(language_of(roles) if roles else "vi", config.committee.tz)
+    t = Translator(await store.people.language(person_id), config.committee.tz)
     shown = {k: t.when(v) if isinstance(v, datetime) else v for k, v in values.items()}
     message = Message(t(key, **shown), tuple(Choice(t(label), data) for label, data in choices))
     return await queue_message(store, dedupe, message, now, person_id=person_id)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from bot.config import Config
 from bot.services.identity import Identity, identify
 from handlers.i18n import Translator
 from handlers.port import Choice, Inbound, Message, Port
+from storage.accounts import Account
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ class Router:
         self, inbound: Inbound, port: Port, store: Store, config: Config, now: datetime
     ) -> None:
         who = await identify(store, config, inbound.channel, inbound.user_id)
-        if who is not None:
+        if who is not None and _worth_recording(who.account, now):
             await store.accounts.seen(who.account.id, now)
         t = Translator(who.language if who else "vi", config.committee.tz)
         ctx = Context(inbound, port, store, config, now, who, t)
@@ -179,6 +180,17 @@ class Router:
         if not allowed:
             await ctx.say(f"error.not_{route.role}")
         return allowed
+
+
+# How fresh "the app used last" (where the bot's own messages go) is kept: a write per update
+# in a burst of check-ins costs more than a minute's imprecision between two apps.
+SEEN_PRECISION = timedelta(minutes=1)
+
+
+def _worth_recording(account: Account, now: datetime) -> bool:
+    """Whether to write that the user was seen: they unblocked the bot, or a while has passed."""
+    last = account.last_seen_at
+    return account.blocked or last is None or now - last >= SEEN_PRECISION
 
 
 def _what(inbound: Inbound) -> str:

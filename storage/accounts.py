@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database
-from storage.timefmt import to_db
+from storage.timefmt import from_db, to_db
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,10 @@ class Account:
     user_id: str
     chat_id: str
     person_id: int
+    # As find() reads them (for_person leaves them out): when the user last wrote, and
+    # whether the channel said they blocked the bot.
+    last_seen_at: datetime | None = None
+    blocked: bool = False
 
 
 class AccountsRepository:
@@ -24,11 +28,11 @@ class AccountsRepository:
 
     async def find(self, channel: str, user_id: str) -> Account | None:
         row = await self.db.fetchone(
-            "SELECT id, channel, user_id, chat_id, person_id FROM accounts"
-            " WHERE channel = ? AND user_id = ?",
+            "SELECT id, channel, user_id, chat_id, person_id, last_seen_at,"
+            " unreachable_at IS NOT NULL FROM accounts WHERE channel = ? AND user_id = ?",
             (channel, user_id),
         )
-        return row and Account(*row)
+        return row and Account(*row[:5], from_db(row[5]), bool(row[6]))
 
     async def link(
         self, channel: str, user_id: str, chat_id: str, person_id: int, now: datetime

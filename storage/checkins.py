@@ -19,18 +19,11 @@ class CheckinsRepository:
 
     async def add(self, meeting_id: int, member_code: str, at: datetime) -> int | None:
         """Record a pending check-in; None if this member already checked in at this meeting."""
-        changed = await self.db.execute(
+        return await self.db.fetchval(
             "INSERT INTO checkins (meeting_id, member_id, checked_in_at)"
             " SELECT ?, id, ? FROM members WHERE code = ? AND active"
-            " ON CONFLICT (meeting_id, member_id) DO NOTHING",
+            " ON CONFLICT (meeting_id, member_id) DO NOTHING RETURNING id",
             (meeting_id, to_db(at), member_code),
-        )
-        if not changed:
-            return None
-        return await self.db.fetchval(
-            "SELECT ch.id FROM checkins ch JOIN members m ON m.id = ch.member_id"
-            " WHERE ch.meeting_id = ? AND m.code = ?",
-            (meeting_id, member_code),
         )
 
     async def decide(

@@ -54,6 +54,15 @@ class PeopleRepository:
     async def set_language(self, person_id: int, language: str) -> None:
         await self.db.execute("UPDATE people SET language = ? WHERE id = ?", (language, person_id))
 
+    async def language(self, person_id: int) -> str:
+        """The language to write to the person in: chosen in chat, else the roster's, else vi."""
+        found = await self.db.fetchval(
+            "SELECT coalesce(p.language, m.language) FROM people p"
+            " LEFT JOIN members m ON m.person_id = p.id AND m.active WHERE p.id = ?",
+            (person_id,),
+        )
+        return found or "vi"
+
     async def chosen_channel(self, person_id: int) -> str | None:
         """The channel chosen with /channel, or None: the one used last."""
         return await self.db.fetchval("SELECT channel FROM people WHERE id = ?", (person_id,))

@@ -78,3 +78,33 @@ async def test_a_stranger_cannot_choose(world):
     replies = await stranger.send("/channel zalo")
     assert texts(replies).startswith("Bạn chưa được liên kết với danh sách của Quận ủy.")
     assert await dump(world.store) == before
+
+
+async def test_writing_again_after_blocking_the_bot_makes_one_reachable_at_once(world):
+    m01 = await world.linked("M01")
+    account = await world.store.accounts.find(CHANNEL, m01.user_id)
+    assert account is not None
+    await world.store.accounts.mark_unreachable(account.id, world.now())
+    assert await world.store.accounts.for_person(account.person_id) == []
+
+    await m01.send("/help")  # within a minute of the last time seen: still recorded
+
+    (again,) = await world.store.accounts.for_person(account.person_id)
+    assert again.id == account.id
+
+
+async def test_when_one_was_last_seen_is_written_at_most_once_a_minute(world):
+    m01 = await world.linked("M01")
+
+    async def last_seen() -> str:
+        return await world.store.db.fetchval(
+            "SELECT last_seen_at FROM accounts WHERE user_id = ?", (m01.user_id,)
+        )
+
+    linked_at = await last_seen()
+    world.clock.advance(timedelta(seconds=59))
+    await m01.send("/help")
+    assert await last_seen() == linked_at
+    world.clock.advance(timedelta(seconds=1))
+    await m01.send("/help")
+    assert await last_seen() > linked_at

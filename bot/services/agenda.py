@@ -64,11 +64,11 @@ async def assigned_meeting(
 
     Button data can be forged, so every action on a meeting starts here.
     """
-    if await store.meetings.view(meeting_id) is None:
-        return "not_found"
     rows = await store.meetings.of_member_organization(member_code, meeting_id)
     found = meetings_while_assigned(rows, config.committee.tz)
-    return found[0] if found else "not_yours"
+    if found:
+        return found[0]
+    return "not_found" if await store.meetings.view(meeting_id) is None else "not_yours"
 
 
 async def covered_organizations(

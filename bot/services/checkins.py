@@ -74,14 +74,19 @@ async def check_in(
     if isinstance(meeting, str):
         return CheckinResult(meeting)
     window = checkin_window(config, meeting.starts_at)
+    # Inserting decides between a first tap and a repeated one (the pair is unique), so the
+    # common case, a first tap in an open window, is one statement.
+    added = await store.checkins.add(meeting.id, member_code, now) if window.is_open(now) else None
+    if added is not None:
+        checkin = MemberCheckin(
+            added, meeting.id, now, "pending", False, meeting.starts_at, *_cell_of(meeting)
+        )
+        return CheckinResult("checked_in", meeting, window, checkin)
     earlier = await store.checkins.of_member_at(member_code, meeting.id)
-    if earlier is not None:
+    if earlier is not None:  # "already checked in at HH:MM", even once the window has closed
         return CheckinResult("already", meeting, window, earlier)
-    if not window.is_open(now):
-        return CheckinResult("not_yet" if now < window.opens else "closed", meeting, window)
-    if await store.checkins.add(meeting.id, member_code, now) is None:
-        # A second tap that raced the first one in: report the check-in that won.
-        earlier = await store.checkins.of_member_at(member_code, meeting.id)
-        return CheckinResult("already", meeting, window, earlier)
-    added = await store.checkins.of_member_at(member_code, meeting.id)
-    return CheckinResult("checked_in", meeting, window, added)
+    return CheckinResult("not_yet" if now < window.opens else "closed", meeting, window)
+
+
+def _cell_of(meeting: MeetingView) -> tuple[int, str, str]:
+    return meeting.cell_id, meeting.cell_code, meeting.cell_name
