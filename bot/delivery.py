@@ -27,6 +27,10 @@ RETRY_BACKOFF = (
 )
 
 
+# How often rows past their expiry are marked dropped (until then they are only skipped).
+DROP_EVERY = timedelta(minutes=1)
+
+
 class Unreachable(Exception):
     """The user blocked the bot or deleted the chat: stop trying."""
 
@@ -77,6 +81,7 @@ class Delivery:
         self.quiet = quiet
         self._wake = asyncio.Event()
         self._stopping = False
+        self._dropped_at: datetime | None = None
         store.outbox.on_queued = self.wake
 
     def stop(self) -> None:
@@ -103,8 +108,7 @@ class Delivery:
             now = self.clock.now()
             if self.quiet is not None and self.quiet.contains(now):
                 break  # what is due waits for the morning; the loop looks again every tick
-            for key in await self.store.outbox.drop_expired(now):
-                log.info("outbox row %s dropped: it no longer made sense when it could go", key)
+            await self._drop_expired(now)
             items = await self.store.outbox.claim_due(now, limit)
             for index, item in enumerate(items):
                 if self._stopping:  # hand the rest back unsent, as they were
@@ -116,6 +120,15 @@ class Delivery:
             if len(items) < limit:  # that was all that is due: no need to ask again
                 break
         return handled
+
+    async def _drop_expired(self, now: datetime) -> None:
+        """End the rows that went stale while waiting; claim_due skips them meanwhile, so once
+        a minute is enough (not a write before every message of a burst)."""
+        if self._dropped_at is not None and now - self._dropped_at < DROP_EVERY:
+            return
+        self._dropped_at = now
+        for key in await self.store.outbox.drop_expired(now):
+            log.info("outbox row %s dropped: it no longer made sense when it could go", key)
 
     async def _deliver(self, item: OutboxItem) -> None:
         outbox = self.store.outbox

@@ -110,13 +110,14 @@ class OutboxRepository:
         return [row[0] for row in rows]
 
     async def claim_due(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
-        """Mark up to LIMIT due rows as being sent and return them, oldest due first."""
+        """Mark up to LIMIT due rows as being sent and return them, oldest due first; rows
+        past their expiry are left for drop_expired."""
         rows = await self.db.fetchall(
             "UPDATE outbox SET state = 'sending', claimed_at = ?, attempts = attempts + 1"
             " WHERE id IN (SELECT id FROM outbox WHERE state = 'queued' AND due_at <= ?"
-            " ORDER BY due_at, id LIMIT ?)"
+            " AND (expires_at IS NULL OR expires_at > ?) ORDER BY due_at, id LIMIT ?)"
             " RETURNING id, key, person_id, chat, payload, due_at, attempts",
-            (to_db(now), to_db(now), limit),
+            (to_db(now), to_db(now), to_db(now), limit),
         )
         items = [
             OutboxItem(r[0], r[1], r[2], r[3], json.loads(r[4]), from_db(r[5]), r[6]) for r in rows

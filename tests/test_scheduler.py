@@ -18,6 +18,7 @@ from dialogue import CHANNEL, World, make_world
 from bot.app import build_app
 from bot.config import Access, Config, Reminders, Storage
 from bot.scheduler import TICK_JOB, Scheduler, Ticker
+from storage.outbox import Queued
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 OFFICE = "office"
@@ -303,3 +304,18 @@ async def test_the_tick_job_is_one_interval_job_that_runs_due_work(town):
     finally:
         await ticker.stop()
     assert not ticker.aps.running
+
+
+async def test_a_stale_row_is_never_claimed_and_is_dropped_once(town):
+    now = town.clock.now()
+    stale = Queued("k:stale", {"text": "late"}, now - timedelta(hours=2), now - timedelta(hours=1))
+    fresh = Queued(
+        "k:fresh", {"text": "on time"}, now - timedelta(hours=2), now + timedelta(hours=1)
+    )
+    assert await town.store.outbox.enqueue_all([stale, fresh], now) == 2
+
+    claimed = await town.store.outbox.claim_due(now)
+    assert [item.key for item in claimed] == ["k:fresh"]
+    assert await town.store.outbox.drop_expired(now) == ["k:stale"]
+    assert await town.store.outbox.drop_expired(now) == []
+    assert dict(await outbox_rows(town, "k:%")) == {"k:stale": "dropped", "k:fresh": "sending"}
