@@ -6,15 +6,47 @@ Each is one indexed query returning compact rows; the rule itself is bot.coverag
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import NamedTuple
 
 from bot.coverage import AssignmentPeriod, OrganizationInfo, Visit
 from storage.db import Database
 from storage.timefmt import from_db, to_db
 
 
+class RosterShape(NamedTuple):
+    """What the coverage rule reads from the roster itself (not from the check-ins)."""
+
+    members: dict[str, str]  # code -> name
+    organizations: list[OrganizationInfo]
+    assignments: list[AssignmentPeriod]
+
+
 class CoverageQueries:
     def __init__(self, db: Database):
         self.db = db
+        # The last roster shape read, under the roster version it was read at and its dates.
+        self._shape: tuple[tuple[int, date, date], RosterShape] | None = None
+
+    async def roster_shape(self, first: date, last: date) -> RosterShape:
+        """Member names, organizations, and assignments touching [first, last].
+
+        Read again only once the roster has changed (migration 0006 counts every change, by
+        any connection): a running bot asks for coverage at every /status and /meetings,
+        and the roster changes a few times a quarter.
+        """
+        # The version is read first: what is read after it is at least that new, so a change
+        # in between only makes the next call read again.
+        version = await self.db.fetchval("SELECT changes FROM roster_version")
+        key = (version, first, last)
+        if self._shape is not None and self._shape[0] == key:
+            return self._shape[1]
+        shape = RosterShape(
+            await self.member_names(),
+            await self.organizations(),
+            await self.assignments_between(first, last),
+        )
+        self._shape = (key, shape)
+        return shape
 
     async def member_names(self) -> dict[str, str]:
         rows = await self.db.fetchall("SELECT code, full_name FROM members WHERE active")

@@ -241,6 +241,24 @@ CREATE INDEX checkins_by_meeting_time ON checkins
     (meeting_starts_at, status, member_id, organization_id, cell_id, cell_code)
 """
 
+# The tables whose rows make up the roster's shape: which members, organizations and cells
+# there are, and who is assigned where.
+_ROSTER_TABLES = ("members", "organizations", "cells", "assignments")
+ROSTER_VERSION = """
+-- Counts every change to the roster's tables, whoever makes it (an import by the CLI, a note
+-- flagging a cell): what was read from them can be kept until this moves.
+CREATE TABLE roster_version (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    changes INTEGER NOT NULL
+);
+INSERT INTO roster_version (id, changes) VALUES (1, 0);
+""" + "".join(
+    f"CREATE TRIGGER {table}_{event.lower()}_moves_roster_version AFTER {event} ON {table}"
+    " BEGIN UPDATE roster_version SET changes = changes + 1; END;\n"
+    for table in _ROSTER_TABLES
+    for event in ("INSERT", "UPDATE", "DELETE")
+)
+
 # (name, SQL) in the order they apply.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_roster_activity_outbox", ROSTER),
@@ -248,6 +266,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0003_scheduler", SCHEDULER),
     ("0004_channels", CHANNELS),
     ("0005_checkin_cell_copies", CHECKIN_CELL_COPIES),
+    ("0006_roster_version", ROSTER_VERSION),
 ]
 
 

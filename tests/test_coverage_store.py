@@ -523,3 +523,26 @@ def test_garbage_collection_is_paused_only_while_coverage_is_computed():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+async def test_the_roster_is_read_again_only_after_it_changed(store: Store) -> None:
+    first = await store.coverage.roster_shape(Q4.start, Q4.end)
+    assert await store.coverage.roster_shape(Q4.start, Q4.end) is first  # kept
+    assert await store.coverage.roster_shape(Q3.start, Q3.end) is not first  # other dates
+
+    # A note flags a cell: the organizations' flagged cells are read again.
+    await check_in(store, "M01", "C02", NOVEMBER_C02)
+    before = of_org(await coverage(store), "O01")["flagged_cells"]
+    checkin = await store.db.fetchval("SELECT id FROM checkins")
+    await store.checkins.flag_cell_of(checkin, datetime(2021, 11, 11, tzinfo=UTC))
+    after = of_org(await coverage(store), "O01")["flagged_cells"]
+    assert (before, after) == (["C01", "C03"], ["C01", "C02", "C03"])
+
+    # Another connection (the CLI importing while the bot runs) retires M03.
+    assert "M03" in {m.code for m in (await coverage(store)).members}
+    other = await Store.open(store.db.path)
+    try:
+        await other.roster.apply(roster(members=MEMBERS[:2] + MEMBERS[3:]), NOW_DB)
+    finally:
+        await other.close()
+    assert "M03" not in {m.code for m in (await coverage(store)).members}

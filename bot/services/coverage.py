@@ -35,13 +35,13 @@ def collection_paused() -> Iterator[None]:
 async def _quarter_coverage(store: Store, config: Config, quarter: Quarter) -> QuarterCoverage:
     tz = config.committee.tz
     start, end = quarter.utc_bounds(tz)
-    queries = store.coverage
+    roster = await store.coverage.roster_shape(quarter.start, quarter.end)
     return coverage_for_quarter(
         quarter,
         tz,
-        members=await queries.member_names(),
-        organizations=await queries.organizations(),
-        assignments=await queries.assignments_between(quarter.start, quarter.end),
-        visits=await queries.visits_between(start, end),
+        members=roster.members,
+        organizations=roster.organizations,
+        assignments=roster.assignments,
+        visits=await store.coverage.visits_between(start, end),
         minimum_overlap_days=config.coverage.minimum_overlap_days,
     )
