@@ -46,7 +46,6 @@ import contextlib
 import contextvars
 import csv
 import gc
-import importlib.util
 import logging
 import sqlite3
 import statistics
@@ -72,6 +71,7 @@ from telegram.ext import (
 )
 
 import bot.channels.telegram as telegram_channel
+from bench.fakes import fake_telegram_module
 from bench.report import Figure
 from bot.app import build_app
 from bot.channels.telegram import ALLOWED_UPDATES, TelegramChannel, build_application
@@ -80,8 +80,6 @@ from bot.config import Config, Storage, Telegram
 from bot.roster.parse import parse_local_time
 from bot.services.roster import import_roster
 from storage.store import Store
-
-ROOT = Path(__file__).resolve().parent.parent
 
 CHECKIN_TRIPS = 2_000  # taps, the overall limit lifted, and as many echo round trips
 ADAPTER_ECHO_TRIPS = 200  # the adapter's Application as an echo bot, and as many plain ones
@@ -209,25 +207,12 @@ async def bench_bot(
 # -- the fake Bot API server, with timestamps ----------------------------------------------
 
 
-def _load_fake_module() -> Any:
-    """tests/fakes/telegram_api.py by its path (tests/ is not a package)."""
-    name = "bench_fake_telegram_api"
-    if name not in sys.modules:
-        path = ROOT / "tests" / "fakes" / "telegram_api.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 _ARRIVED: contextvars.ContextVar[float] = contextvars.ContextVar("arrived")
 Reply = tuple[float, dict[str, Any]]  # (perf_counter when the sendMessage arrived, the message)
 
 
 def _timed_fake_class() -> Any:
-    FakeTelegram = _load_fake_module().FakeTelegram
+    FakeTelegram = fake_telegram_module().FakeTelegram
 
     class TimedFake(FakeTelegram):
         """FakeTelegram that stamps each request on arrival and hands replies to waiters.

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import importlib.util
 import logging
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -30,6 +28,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.fakes import fake_telegram_module
 from bench.report import Figure
 from bot.app import build_app
 from bot.channels.telegram import CHANNEL, TelegramSender, build_application
@@ -38,7 +37,6 @@ from bot.config import Config, Reminders, Storage, Telegram
 from bot.services.roster import import_roster
 from storage.store import Store
 
-ROOT = Path(__file__).resolve().parent.parent
 CHATS = 1_000
 CELLS = 10
 RATE_TARGET = 27.0  # 90% of Telegram's 30 messages a second
@@ -211,21 +209,8 @@ async def members_planning_to_attend(store: Store, config: Config, folder: Path)
 # -- the fake Bot API server, stamping what it accepts ------------------------------------------
 
 
-def _load_fake_module() -> Any:
-    """tests/fakes/telegram_api.py by its path (tests/ is not a package)."""
-    name = "bench_fake_telegram_api"
-    if name not in sys.modules:
-        path = ROOT / "tests" / "fakes" / "telegram_api.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 def _stamped_fake_class() -> Any:
-    FakeTelegram = _load_fake_module().FakeTelegram
+    FakeTelegram = fake_telegram_module().FakeTelegram
 
     class StampedFake(FakeTelegram):
         """FakeTelegram that stamps each message it accepts and counts them by chat, keeping
