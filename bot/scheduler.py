@@ -58,26 +58,39 @@ class Scheduler:
         self.store = store
         self._running = asyncio.Lock()
         # Campaigns (a week's suggestions, one nudge, a month's date chase) already worked out
-        # in this process: their keys are queued, so the coverage they need is not re-read at
-        # every tick. Only a saving: the outbox keys stay the guarantee.
-        self._worked_out: set[str] = set()
+        # in this process, with the people the bot could reach then: their keys are queued, so
+        # the coverage they need is not re-read at every tick, only once someone new is
+        # reachable. Only a saving: the outbox keys stay the guarantee.
+        self._worked_out: dict[str, frozenset[int]] = {}
 
     async def run_due(self, now: datetime) -> int:
         """Queue every message due at NOW that is not queued yet; return how many decisions
         that was (a digest counts once per chat, whatever its parts)."""
         async with self._running:  # ticks never overlap in one process; keys cover the rest
+            # Only those the bot can write to: the others show in the digest, not as failed rows.
+            reachable = await self.store.reminders.reachable_languages()
             campaigns: set[str] = set()
-            decisions = [d for d in await self._decisions(now, campaigns) if is_due(d, now)]
-            queued = await self._queue(decisions, now)
-            self._worked_out |= campaigns
+            decisions = [
+                d for d in await self._decisions(now, set(reachable), campaigns) if is_due(d, now)
+            ]
+            queued = await self._queue(decisions, reachable, now)
+            for campaign in campaigns:
+                self._worked_out[campaign] = frozenset(reachable)
             return queued + await self._queue_digests(decisions, now)
+
+    def _worked_out_for(self, campaign: str, reachable: set[int]) -> bool:
+        """Whether CAMPAIGN was worked out for everyone reachable now."""
+        done = self._worked_out.get(campaign)
+        return done is not None and done.issuperset(reachable)
 
     async def wait_idle(self) -> None:
         """Return once no tick is running (shutdown: the store is about to close)."""
         async with self._running:
             pass
 
-    async def _decisions(self, now: datetime, campaigns: set[str]) -> list[Due]:
+    async def _decisions(
+        self, now: datetime, reachable: set[int], campaigns: set[str]
+    ) -> list[Due]:
         """Every decision the rules make at NOW, due or not; adds the campaigns it worked out
         to CAMPAIGNS."""
         config, queries = self.config, self.store.reminders
@@ -95,16 +108,18 @@ class Scheduler:
         waited = now - CONFIRMATION_WAIT
         pending = await queries.pending_checkins(waited - CHASE_CATCH_UP, waited)
         decisions += confirmation_chases(pending)
-        decisions += await self._scheduling_chases(now, campaigns)
-        decisions += await self._member_campaigns(now, campaigns)
+        decisions += await self._scheduling_chases(now, reachable, campaigns)
+        decisions += await self._member_campaigns(now, reachable, campaigns)
         decisions += digests(config.access.digest_targets, config.digest.send_at, now, tz)
         return decisions
 
-    async def _scheduling_chases(self, now: datetime, campaigns: set[str]) -> list[Due]:
+    async def _scheduling_chases(
+        self, now: datetime, reachable: set[int], campaigns: set[str]
+    ) -> list[Due]:
         tz = self.config.committee.tz
         month = next_month(now, tz)
         campaign = f"schedule-chase:{month:%Y-%m}"
-        if now.astimezone(tz).day < SCHEDULE_BY_DAY or campaign in self._worked_out:
+        if now.astimezone(tz).day < SCHEDULE_BY_DAY or self._worked_out_for(campaign, reachable):
             return []
         campaigns.add(campaign)
         following = next_month(at_local(month, time(0), tz), tz)
@@ -113,7 +128,9 @@ class Scheduler:
         )
         return list(scheduling_chases(cells, month, tz))
 
-    async def _member_campaigns(self, now: datetime, campaigns: set[str]) -> list[Due]:
+    async def _member_campaigns(
+        self, now: datetime, reachable: set[int], campaigns: set[str]
+    ) -> list[Due]:
         """This week's suggestions and the quarter's nudges, when one of them is open."""
         settings, tz = self.config.reminders, self.config.committee.tz
         quarter = Quarter.at(now, tz)
@@ -125,7 +142,7 @@ class Scheduler:
         for due, until, before in nudge_moments(quarter, settings.nudge_before_quarter_end, tz):
             if due <= now < until:
                 open_now.append(f"nudge:{quarter}:{before}")
-        open_now = [c for c in open_now if c not in self._worked_out]
+        open_now = [c for c in open_now if not self._worked_out_for(c, reachable)]
         if not open_now:
             return []
         campaigns.update(open_now)
@@ -167,10 +184,11 @@ class Scheduler:
                 gaps.append(MemberGap(people[member.code], member.code, missed))
         return gaps, upcoming
 
-    async def _queue(self, decisions: Iterable[Due], now: datetime) -> int:
-        """Render and queue the person-addressed DECISIONS that are new, in one transaction."""
-        reachable = await self.store.reminders.reachable_languages()
-        # Only those the bot can write to: the others show in the digest, not as failed rows.
+    async def _queue(
+        self, decisions: Iterable[Due], reachable: dict[int, str], now: datetime
+    ) -> int:
+        """Render and queue, in one transaction, the new DECISIONS addressed to REACHABLE
+        people (person id -> language)."""
         wanted = [d for d in decisions if d.person_id is not None and d.person_id in reachable]
         done = await self.store.outbox.queued_keys([d.key for d in wanted])
         translators: dict[str, Translator] = {}

@@ -319,3 +319,16 @@ async def test_a_stale_row_is_never_claimed_and_is_dropped_once(town):
     assert await town.store.outbox.drop_expired(now) == ["k:stale"]
     assert await town.store.outbox.drop_expired(now) == []
     assert dict(await outbox_rows(town, "k:%")) == {"k:stale": "dropped", "k:fresh": "sending"}
+
+
+async def test_someone_linking_mid_week_still_gets_that_weeks_suggestion(town):
+    m01 = await town.linked("M01")
+    await live_until(town, local(2021, 11, 22, 9), step=timedelta(hours=1))
+    assert [m for m in m01.received if m.text.startswith("📅")]
+
+    m02 = await town.linked("M02")  # on Tuesday, the same scheduler still running
+    await live_until(town, local(2021, 11, 23, 10), step=timedelta(hours=1))
+    assert [key for key, _ in await outbox_rows(town, "suggest:week=2021W47:member=M02")] == [
+        "suggest:week=2021W47:member=M02"
+    ]
+    assert len([m for m in m02.received if m.text.startswith("📅")]) == 1
