@@ -198,6 +198,28 @@ async def test_moving_to_the_quarters_end_brings_nudges_and_the_digest_to_the_of
     assert digest.count(office) >= 3
 
 
+def files_shown(transcript: str) -> list[tuple[str, bool]]:
+    """(name, whether it is there) of each attached file the transcript shows."""
+    paths = re.findall(r"\[tệp đính kèm: ([^\]]+)\]", transcript)
+    return [(Path(path).name, Path(path).is_file()) for path in paths]
+
+
+async def test_the_files_of_report_can_be_opened_while_the_demo_runs():
+    out = io.StringIO()
+    typed = ["24", "/report"]
+    shown: list[tuple[str, bool]] = []
+
+    async def read_line() -> str | None:
+        if typed:
+            return typed.pop(0)
+        shown.extend(files_shown(out.getvalue()))  # while the demo still runs
+        return None
+
+    await run_demo(Config(), read_line, out, echo=True)
+
+    assert shown == [("digest-2021Q4.xlsx", True), ("digest-2021Q4.png", True)]
+
+
 async def test_ctrl_c_ends_the_session_like_quit():
     out = io.StringIO()
     typed = ["1"]

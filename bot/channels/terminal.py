@@ -11,6 +11,7 @@ import asyncio
 import codecs
 import contextlib
 import os
+import shutil
 import tempfile
 import threading
 from collections.abc import Awaitable, Callable, Sequence
@@ -74,15 +75,23 @@ class TerminalPort:
     # A terminal cannot share a phone number: /start asks for an invite code instead.
     shares_contacts = False
 
-    def __init__(self, screen: Screen, chats: NumberedChoices, chat_id: str):
+    def __init__(
+        self, screen: Screen, chats: NumberedChoices, chat_id: str, keep_in: Path | None = None
+    ):
         self.screen = screen
         self.chats = chats
         self.chat_id = chat_id
+        # Where a file sent in reply is copied, so it can still be opened afterwards: the
+        # sender (/report) removes its own copy once it is sent.
+        self.keep_in = keep_in
 
     async def reply(self, message: Message) -> None:
         self.screen.show(await self.chats.offer(self.chat_id, message))
 
     async def send_file(self, path: Path, caption: str = "") -> None:
+        if self.keep_in is not None:
+            self.keep_in.mkdir(parents=True, exist_ok=True)
+            path = Path(shutil.copy2(path, self.keep_in / path.name))
         self.screen.show(_file_line(self.screen.t, path, caption))
 
     async def set_menu(self, commands: list[tuple[str, str]]) -> None:
@@ -228,8 +237,10 @@ class Demo:
         screen: Screen,
         *,
         echo: bool = False,
+        files: Path | None = None,
     ):
         self.app = app
+        self.files = files  # where files sent in a reply are kept for the demo's length
         self.clock = clock
         self.personas = personas
         self.read_line = read_line
@@ -334,7 +345,7 @@ class Demo:
             self.screen.show(render(understood))
         else:
             await self.app.handle(
-                understood, TerminalPort(self.screen, self.chats, persona.chat_id)
+                understood, TerminalPort(self.screen, self.chats, persona.chat_id, self.files)
             )
         await self._follow_language()  # /lang changes the demo's language too
         await self.app.delivery.drain()
@@ -417,7 +428,9 @@ async def run_demo(config: Config, read_line: ReadLine, out: TextIO, *, echo: bo
         async with await Store.open(config.storage.path) as store:
             await load_sample(store, config, clock.now())
             app = build_app(config, store, clock)
-            demo = Demo(app, clock, await demo_personas(store), read_line, screen, echo=echo)
+            personas = await demo_personas(store)
+            files = Path(folder) / "files"
+            demo = Demo(app, clock, personas, read_line, screen, echo=echo, files=files)
             await demo.run(await _intro(store, config, clock.now()))
 
 
