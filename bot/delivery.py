@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.clock import Clock
+from bot.message_parts import parts_for
 from bot.quiet_hours import QuietHours
 from handlers.port import Choice, Message
 from storage.outbox import OutboxItem
@@ -27,6 +28,8 @@ RETRY_BACKOFF = (
 )
 
 
+# The payload's count of the parts of a long text already sent.
+PARTS_SENT = "parts_sent"
 # How often rows past their expiry are marked dropped (until then they are only skipped).
 DROP_EVERY = timedelta(minutes=1)
 
@@ -138,7 +141,7 @@ class Delivery:
             return
         channel, chat_id, account_id = target
         try:
-            await self._send(self.senders[channel], chat_id, item.payload)
+            await self._send(self.senders[channel], channel, chat_id, item)
         except Unreachable as exc:
             if account_id is not None:
                 await self.store.accounts.mark_unreachable(account_id, self.clock.now())
@@ -160,12 +163,22 @@ class Delivery:
         else:
             await outbox.mark_sent(item.id, self.clock.now())
 
-    @staticmethod
-    async def _send(sender: ChannelSender, chat_id: str, payload: dict) -> None:
+    async def _send(
+        self, sender: ChannelSender, channel: str, chat_id: str, item: OutboxItem
+    ) -> None:
+        payload = item.payload
         if "file" in payload:
             await sender.send_file(chat_id, Path(payload["file"]), payload.get("caption", ""))
-        else:
-            await sender.send(chat_id, payload_message(payload))
+            return
+        # A text longer than the channel takes goes in parts, the choices under the last; each
+        # part sent is recorded, so a retry (a 429 on part 2) resumes instead of repeating.
+        message = payload_message(payload)
+        parts = parts_for(channel, message.text)
+        for number in range(payload.get(PARTS_SENT, 0), len(parts)):
+            last = number == len(parts) - 1
+            await sender.send(chat_id, Message(parts[number], message.choices if last else ()))
+            if not last:
+                await self.store.outbox.record_parts_sent(item.id, PARTS_SENT, number + 1)
 
     async def _target(self, item: OutboxItem) -> tuple[str, str, int | None] | None:
         if item.chat:

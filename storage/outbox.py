@@ -124,6 +124,13 @@ class OutboxRepository:
         ]
         return sorted(items, key=lambda item: (item.due_at, item.id))
 
+    async def record_parts_sent(self, item_id: int, field: str, count: int) -> None:
+        """Note in the row's payload that COUNT parts of its text went out (under FIELD)."""
+        await self.db.execute(
+            "UPDATE outbox SET payload = json_set(payload, ?, ?) WHERE id = ?",
+            (f"$.{field}", count, item_id),
+        )
+
     async def mark_sent(self, item_id: int, now: datetime) -> None:
         await self.db.execute(
             "UPDATE outbox SET state = 'sent', sent_at = ?, error = NULL WHERE id = ?",

@@ -131,6 +131,27 @@ async def test_a_429_is_waited_out_and_the_row_then_sent_once(bot):
     assert bot.sends() == 2  # the 429 and the one that went; nothing after
 
 
+async def test_a_long_message_cut_off_by_a_429_resumes_at_the_part_it_stopped_at(bot):
+    """Telegram takes one message a second in a chat: the second part of a long text draws a
+    429, and the retry sends the parts not yet sent, not the first one again."""
+    fake, clock = bot.fake, bot.world.clock
+    fake.limits(clock=lambda: clock.now().timestamp())
+    lines = [f"{n:04d} " + "x" * 95 for n in range(100)]  # 10,000 characters: 3 parts
+    await bot.queue("k:long", 5001, "\n".join(lines))
+
+    await bot.delivery.drain()
+    assert [len(m["text"].splitlines()) for m in fake.sent_to(5001)] == [40]
+    assert (await bot.rows())["k:long"][0] == "queued"
+    for _ in range(5):  # a second at a time; two more parts need two more seconds
+        bot.advance(timedelta(seconds=1))
+        await bot.delivery.drain()
+    assert (await bot.states())["k:long"] == "sent"
+
+    received = [line for m in fake.sent_to(5001) for line in m["text"].splitlines()]
+    assert received == lines  # every line once, in order
+    assert fake.throttled >= 1
+
+
 async def test_a_fan_out_beyond_telegrams_limits_loses_nothing_and_doubles_nothing(bot):
     """102 rows at once, Telegram's limits enforced on the world's clock: 30 go in each second,
     the others wait out retry_after, each row is sent once, and one chat gets at most one a
