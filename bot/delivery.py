@@ -28,6 +28,9 @@ RETRY_BACKOFF = (
 )
 
 
+# How long delivery lets a handler finish after it queued something (seconds): its reply to
+# the person who asked goes out before the notices it queued for others.
+WAKE_SETTLE = 0.05
 # The payload's count of the parts of a long text already sent.
 PARTS_SENT = "parts_sent"
 # How often rows past their expiry are marked dropped (until then they are only skipped).
@@ -96,12 +99,15 @@ class Delivery:
         """Something was queued: drain soon rather than at the next tick."""
         self._wake.set()
 
-    async def run(self, idle: float = 1.0) -> None:
-        """Drain forever; woken by wake() or every IDLE seconds."""
+    async def run(self, idle: float = 1.0, settle: float = WAKE_SETTLE) -> None:
+        """Drain forever; woken by wake() (SETTLE seconds later) or every IDLE seconds."""
         while not self._stopping:
             await self.drain()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), idle)
+                # What woke us was queued by a handler that has yet to send its own reply:
+                # let the reply go first, and take what else is queued meanwhile in one go.
+                await asyncio.sleep(settle)
             self._wake.clear()
 
     async def drain(self, limit: int = 100) -> int:
