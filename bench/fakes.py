@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-_NAME = "bench_fake_telegram_api"
+TESTS = Path(__file__).resolve().parent.parent / "tests"
 
 
 def fake_telegram_module() -> Any:
-    """tests/fakes/telegram_api.py, loaded by its path once."""
-    if _NAME not in sys.modules:
-        path = ROOT / "tests" / "fakes" / "telegram_api.py"
-        spec = importlib.util.spec_from_file_location(_NAME, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[_NAME] = module
-        spec.loader.exec_module(module)
-    return sys.modules[_NAME]
+    """tests/fakes/telegram_api.py, imported as the tests import it (tests/ on the path)."""
+    if str(TESTS) not in sys.path:
+        sys.path.insert(0, str(TESTS))
+    return importlib.import_module("fakes.telegram_api")

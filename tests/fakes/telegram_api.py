@@ -31,6 +31,8 @@ from typing import Any
 
 from aiohttp import web
 
+from fakes.server import ApiCall, FakeBotApi
+
 # Parameters whose form value is JSON text (python-telegram-bot dumps non-string values).
 JSON_PARAMETERS = {
     "reply_markup",
@@ -53,13 +55,6 @@ SEND_METHODS = {"sendMessage", "sendDocument", "sendPhoto"}
 # Telegram's flood limits for a bot: messages a second in all, and to any one chat.
 MESSAGES_PER_SECOND = 30
 MESSAGES_PER_SECOND_PER_CHAT = 1
-
-
-@dataclass
-class ApiCall:
-    method: str
-    params: dict[str, Any]
-    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # field -> (name, content)
 
 
 @dataclass
@@ -114,8 +109,9 @@ class FloodLimits:
         return 0
 
 
-class FakeTelegram:
+class FakeTelegram(FakeBotApi):
     def __init__(self, token: str = "424242:fake-token", username: str = "checkin_test_bot"):
+        super().__init__()
         self.token = token
         self.bot_user = {
             "id": int(token.split(":", 1)[0]),
@@ -126,7 +122,6 @@ class FakeTelegram:
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
         }
-        self.calls: list[ApiCall] = []
         self.updates: list[dict[str, Any]] = []  # not yet confirmed by a getUpdates offset
         # What the bot sent, by message_id, with whatever reply_markup it asked for.
         self.messages: dict[int, dict[str, Any]] = {}
@@ -143,36 +138,6 @@ class FakeTelegram:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
-        self._changed = asyncio.Condition()
-        self._notifying: set[asyncio.Task[None]] = set()
-        self._closing = False
-        self._runner: web.AppRunner | None = None
-        self.port = 0
-
-    # -- lifecycle ------------------------------------------------------------------------
-
-    @classmethod
-    async def start(cls, *, port: int = 0, **kwargs: Any) -> FakeTelegram:
-        """Serve on PORT (0: any free one; a closed fake's port: the server is back)."""
-        fake = cls(**kwargs)
-        app = web.Application()
-        app.router.add_route("*", "/bot{token}/{method}", fake._endpoint)
-        fake._runner = web.AppRunner(app, access_log=None)
-        await fake._runner.setup()
-        await web.TCPSite(fake._runner, "127.0.0.1", port).start()
-        fake.port = fake._runner.addresses[0][1]
-        return fake
-
-    async def close(self) -> None:
-        """Release long polls and paused sends, then stop serving."""
-        self._closing = True
-        await self._notify()
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    @property
-    def api_base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/bot"
 
     # -- what tests push (updates from users) -----------------------------------------------
 
@@ -272,9 +237,6 @@ class FakeTelegram:
 
     # -- what tests read --------------------------------------------------------------------
 
-    def calls_of(self, method: str) -> list[ApiCall]:
-        return [call for call in self.calls if call.method == method]
-
     def sent_to(self, chat_id: int) -> list[dict[str, Any]]:
         """The messages (text and documents) the bot sent to CHAT_ID, oldest first."""
         return [m for m in self.messages.values() if m["chat"]["id"] == chat_id]
@@ -298,28 +260,6 @@ class FakeTelegram:
         """The first N messages sent to CHAT_ID, once there are that many."""
         await self.wait_until(lambda: len(self.sent_to(chat_id)) >= n, timeout, f"{n} to {chat_id}")
         return self.sent_to(chat_id)[:n]
-
-    async def wait_for_calls(
-        self,
-        method: str,
-        n: int = 1,
-        timeout: float = 5,  # noqa: ASYNC109
-    ) -> list[ApiCall]:
-        await self.wait_until(lambda: len(self.calls_of(method)) >= n, timeout, f"{n} {method}")
-        return self.calls_of(method)[:n]
-
-    async def wait_until(
-        self,
-        done: Callable[[], bool],
-        timeout: float = 5,  # noqa: ASYNC109
-        what: str = "",
-    ) -> None:
-        try:
-            async with self._changed:
-                await asyncio.wait_for(self._changed.wait_for(done), timeout)
-        except TimeoutError:
-            seen = [(c.method, c.params.get("chat_id"), c.params.get("text")) for c in self.calls]
-            raise AssertionError(f"waited {timeout}s for {what or done}; calls: {seen}") from None
 
     # -- knobs ------------------------------------------------------------------------------
 
@@ -415,16 +355,6 @@ class FakeTelegram:
         os.kill(pid, signal.SIGKILL)
         self.killed = pid
         return True
-
-    async def _notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
-
-    def _notify_soon(self) -> None:
-        # Pushes are plain calls from tests; the waiters hear of them on the next loop turn.
-        task = asyncio.get_running_loop().create_task(self._notify())
-        self._notifying.add(task)
-        task.add_done_callback(self._notifying.discard)
 
     def _record_message(self, chat_id: int, content: dict[str, Any]) -> dict[str, Any]:
         message = {

@@ -20,22 +20,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
+from fakes.server import ApiCall, FakeBotApi
+
 TEXT_LIMIT = 2000
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 DATE_MS = 1637370000000  # the messages' "date" (ms); the bot never reads it
-
-
-@dataclass
-class ApiCall:
-    method: str
-    params: dict[str, Any]
 
 
 @dataclass
@@ -56,11 +51,11 @@ class Sent:
     text: str
 
 
-class FakeZalo:
+class FakeZalo(FakeBotApi):
     def __init__(self, token: str = "1459232241454765289:fake-zalo-token", poll_cap: float = 0.2):
+        super().__init__()
         self.token = token
         self.poll_cap = poll_cap
-        self.calls: list[ApiCall] = []
         self.updates: list[dict[str, Any]] = []  # waiting for getUpdates, one per answer
         self.messages: list[Sent] = []
         self.webhook: dict[str, Any] = {"url": "", "secret_token": None}
@@ -69,35 +64,6 @@ class FakeZalo:
         self.empty_polls = 0  # getUpdates answered 408
         self.sends_paused = False
         self._ids = itertools.count(1)
-        self._changed = asyncio.Condition()
-        self._notifying: set[asyncio.Task[None]] = set()
-        self._closing = False
-        self._runner: web.AppRunner | None = None
-        self.port = 0
-
-    # -- lifecycle ------------------------------------------------------------------------
-
-    @classmethod
-    async def start(cls, *, port: int = 0, **kwargs: Any) -> FakeZalo:
-        fake = cls(**kwargs)
-        app = web.Application()
-        app.router.add_route("*", "/bot{token}/{method}", fake._endpoint)
-        fake._runner = web.AppRunner(app, access_log=None)
-        await fake._runner.setup()
-        await web.TCPSite(fake._runner, "127.0.0.1", port).start()
-        fake.port = fake._runner.addresses[0][1]
-        return fake
-
-    async def close(self) -> None:
-        """Release long polls and paused sends, then stop serving."""
-        self._closing = True
-        await self._notify()
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    @property
-    def api_base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/bot"
 
     # -- updates from users -----------------------------------------------------------------
 
@@ -163,14 +129,10 @@ class FakeZalo:
 
     # -- what tests read --------------------------------------------------------------------
 
-    def calls_of(self, method: str) -> list[ApiCall]:
-        return [call for call in self.calls if call.method == method]
-
     def sent_to(self, chat_id: str) -> list[str]:
         """The texts the bot sent to CHAT_ID, oldest first."""
         return [m.text for m in self.messages if m.chat_id == chat_id]
 
-    # A timeout argument (ASYNC109) because every wait in a test should state its bound.
     async def wait_for_messages(
         self,
         chat_id: str,
@@ -180,28 +142,6 @@ class FakeZalo:
         """The first N texts sent to CHAT_ID, once there are that many."""
         await self.wait_until(lambda: len(self.sent_to(chat_id)) >= n, timeout, f"{n} to {chat_id}")
         return self.sent_to(chat_id)[:n]
-
-    async def wait_for_calls(
-        self,
-        method: str,
-        n: int = 1,
-        timeout: float = 5,  # noqa: ASYNC109
-    ) -> list[ApiCall]:
-        await self.wait_until(lambda: len(self.calls_of(method)) >= n, timeout, f"{n} {method}")
-        return self.calls_of(method)[:n]
-
-    async def wait_until(
-        self,
-        done: Callable[[], bool],
-        timeout: float = 5,  # noqa: ASYNC109
-        what: str = "",
-    ) -> None:
-        try:
-            async with self._changed:
-                await asyncio.wait_for(self._changed.wait_for(done), timeout)
-        except TimeoutError:
-            seen = [(c.method, c.params.get("chat_id"), c.params.get("text")) for c in self.calls]
-            raise AssertionError(f"waited {timeout}s for {what or done}; calls: {seen}") from None
 
     # -- knobs ------------------------------------------------------------------------------
 
@@ -253,16 +193,6 @@ class FakeZalo:
         if isinstance(result, web.Response):
             return result
         return web.json_response({"ok": True, "result": result})
-
-    async def _notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
-
-    def _notify_soon(self) -> None:
-        # Pushes are plain calls from tests; the waiters hear of them on the next loop turn.
-        task = asyncio.get_running_loop().create_task(self._notify())
-        self._notifying.add(task)
-        task.add_done_callback(self._notifying.discard)
 
     async def _api_getMe(self, call: ApiCall) -> Any:
         return {

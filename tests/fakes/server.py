@@ -1,0 +1,102 @@
+"""What every fake Bot API server shares: serving ``/bot<token>/<method>`` on 127.0.0.1, the
+calls it received, and waiting on them without sleeps.
+
+Waiting is on an asyncio.Condition that every call and every pushed update notifies; a wait
+that runs out fails with the calls received so far, which is what a failing test needs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+from aiohttp import web
+
+
+@dataclass
+class ApiCall:
+    method: str
+    params: dict[str, Any]
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # field -> (name, content)
+
+
+class FakeBotApi:
+    """A fake platform server; subclasses answer its methods in ``_endpoint``."""
+
+    def __init__(self) -> None:
+        self.calls: list[ApiCall] = []
+        self._changed = asyncio.Condition()
+        self._notifying: set[asyncio.Task[None]] = set()
+        self._closing = False
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    @classmethod
+    async def start(cls, *, port: int = 0, **kwargs: Any) -> Self:
+        """Serve on PORT (0: any free one; a closed fake's port: the server is back)."""
+        fake = cls(**kwargs)
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", fake._endpoint)
+        fake._runner = web.AppRunner(app, access_log=None)
+        await fake._runner.setup()
+        await web.TCPSite(fake._runner, "127.0.0.1", port).start()
+        fake.port = fake._runner.addresses[0][1]
+        return fake
+
+    async def close(self) -> None:
+        """Release long polls and paused sends, then stop serving."""
+        self._closing = True
+        await self._notify()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def _endpoint(self, request: web.Request) -> web.Response:
+        raise NotImplementedError
+
+    # -- what tests read --------------------------------------------------------------------
+
+    def calls_of(self, method: str) -> list[ApiCall]:
+        return [call for call in self.calls if call.method == method]
+
+    # A timeout argument (ASYNC109) because every wait in a test should state its bound.
+    async def wait_for_calls(
+        self,
+        method: str,
+        n: int = 1,
+        timeout: float = 5,  # noqa: ASYNC109
+    ) -> list[ApiCall]:
+        await self.wait_until(lambda: len(self.calls_of(method)) >= n, timeout, f"{n} {method}")
+        return self.calls_of(method)[:n]
+
+    async def wait_until(
+        self,
+        done: Callable[[], bool],
+        timeout: float = 5,  # noqa: ASYNC109
+        what: str = "",
+    ) -> None:
+        try:
+            async with self._changed:
+                await asyncio.wait_for(self._changed.wait_for(done), timeout)
+        except TimeoutError:
+            seen = [(c.method, c.params.get("chat_id"), c.params.get("text")) for c in self.calls]
+            raise AssertionError(f"waited {timeout}s for {what or done}; calls: {seen}") from None
+
+    # -- telling the waiters ----------------------------------------------------------------
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    def _notify_soon(self) -> None:
+        # Pushes are plain calls from tests; the waiters hear of them on the next loop turn.
+        task = asyncio.get_running_loop().create_task(self._notify())
+        self._notifying.add(task)
+        task.add_done_callback(self._notifying.discard)
