@@ -22,9 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +32,7 @@ from functools import partial
 from pathlib import Path
 
 from bench.city import QUARTER, SEED, add_checkins, write_roster
-from bench.foundation import GNU_TIME, checked, config_args, run_cli
+from bench.foundation import GNU_TIME, checked, config_args, run_child, run_cli
 from bench.report import Figure, median, seconds
 from bot.config import Config, load_config
 from bot.digest import digest_text, gather_digest
@@ -158,21 +156,14 @@ class RenderRun:
 def render_in_child(root: Path, config_path: Path, folder: Path) -> RenderRun:
     """`python -m bench.digest --render-only CONFIG FOLDER`, measured like the coverage CLI."""
     command = [sys.executable, "-m", "bench.digest", "--render-only", str(config_path), str(folder)]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHECKIN_BOT_")}
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
-    with tempfile.NamedTemporaryFile("r") as rss:
-        wrapper = [str(GNU_TIME), "-f", "%M", "-o", rss.name] if GNU_TIME.exists() else []
-        started = time.perf_counter()
-        child = subprocess.run(
-            [*wrapper, *command], cwd=root, env=env, capture_output=True, text=True, check=False
-        )
-        wall = time.perf_counter() - started
-        if child.returncode != 0:
-            raise RuntimeError(f"render child exited {child.returncode}:\n{child.stderr}")
-        # Without GNU time, the child's own figure (ru_maxrss of itself, printed) is given.
-        report = json.loads(child.stdout.strip().splitlines()[-1])
-        max_rss_kb = int(rss.read().split()[-1]) if wrapper else report["self_max_rss_kb"]
-    return RenderRun(report["render_s"], wall, max_rss_kb / 1024, report)
+    child = checked(
+        run_child(root, command, {"PYTHONPATH": str(Path(__file__).resolve().parent.parent)}),
+        "render child",
+    )
+    report = json.loads(child.stdout.strip().splitlines()[-1])
+    # Without GNU time, the child's own figure (ru_maxrss of itself, printed) is given.
+    max_rss_mb = child.max_rss_mb if GNU_TIME.exists() else report["self_max_rss_kb"] / 1024
+    return RenderRun(report["render_s"], child.wall_s, max_rss_mb, report)
 
 
 async def render_only(config_path: Path, folder: Path) -> dict:

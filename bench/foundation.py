@@ -81,17 +81,23 @@ def cli_command() -> list[str]:
 
 
 def run_cli(cwd: Path, *args: str) -> ChildRun:
-    """Run `checkin-bot ARGS` and measure its wall time and its own peak RSS.
+    """Run `checkin-bot ARGS` and measure its wall time and its own peak RSS (run_child)."""
+    return run_child(cwd, [*cli_command(), *args])
+
+
+def run_child(cwd: Path, command: list[str], env: dict[str, str] | None = None) -> ChildRun:
+    """Run COMMAND and measure its wall time and its own peak RSS.
 
     The peak comes from GNU time (%M), which forks the command from its own tiny process. The
     rusage of a child of this process (os.wait4, RUSAGE_CHILDREN) would not do: Linux counts
     the resident set the child had between fork and exec, i.e. a copy of this bench's, so it
     reports at least the bench's own size. Without GNU time that upper bound is what we give.
     Output goes to files, not pipes, so a large JSON cannot block the child while we wait.
-    The environment drops CHECKIN_BOT_* so that only the config file we give is read, and cwd
-    is the bench's temp folder so that no ./config.toml is.
+    The environment drops CHECKIN_BOT_* so that only the config file we give is read (ENV is
+    added), and cwd is the bench's temp folder so that no ./config.toml is.
     """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHECKIN_BOT_")}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CHECKIN_BOT_")}
+    environment.update(env or {})
     with (
         tempfile.TemporaryFile() as out,
         tempfile.TemporaryFile() as err,
@@ -100,7 +106,7 @@ def run_cli(cwd: Path, *args: str) -> ChildRun:
         wrapper = [str(GNU_TIME), "-f", "%M", "-o", rss.name] if GNU_TIME.exists() else []
         started = time.perf_counter()
         child = subprocess.Popen(
-            [*wrapper, *cli_command(), *args], stdout=out, stderr=err, cwd=cwd, env=env
+            [*wrapper, *command], stdout=out, stderr=err, cwd=cwd, env=environment
         )
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - started
