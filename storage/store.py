@@ -23,9 +23,12 @@ from storage.updates_seen import UpdatesSeenRepository
 class Store:
     def __init__(self, db: Database):
         self.db = db
-        self.roster = RosterRepository(db)
-        self.coverage = CoverageQueries(db)
-        self.digest = DigestQueries(db)
+        # These read or write many rows at once: their statements run on the database's
+        # worker thread, the others in place (storage/db.py says why).
+        self.roster = RosterRepository(db.threaded)
+        self.coverage = CoverageQueries(db.threaded)
+        self.digest = DigestQueries(db.threaded)
+        self.reminders = ReminderQueries(db.threaded)
         self.people = PeopleRepository(db)
         self.invites = InvitesRepository(db)
         self.meetings = MeetingsRepository(db)
@@ -34,7 +37,6 @@ class Store:
         self.conversations = ConversationsRepository(db)
         self.outbox = OutboxRepository(db)
         self.plans = PlansRepository(db)
-        self.reminders = ReminderQueries(db)
         self.updates_seen = UpdatesSeenRepository(db)
 
     @classmethod

@@ -181,7 +181,8 @@ async def test_a_button_press_is_answered_and_handled(bot):
     press = bot.fake.push_callback(1001, button["callback_data"], listing["message_id"])
     answer = (await bot.fake.wait_for_messages(1001, 3))[2]  # the welcome, the list, this
     assert "Đã ghi nhận" in answer["text"]
-    [answered] = bot.fake.calls_of("answerCallbackQuery")
+    # Answered beside the handling, so it may reach the server after the reply.
+    [answered] = await bot.fake.wait_for_calls("answerCallbackQuery", 1)
     assert answered.params["callback_query_id"] == press["callback_query"]["id"]
     plans = await bot.world.store.db.fetchval("SELECT count(*) FROM plans")
     assert plans == 1
@@ -191,6 +192,7 @@ async def test_a_forged_button_is_answered_and_refused(bot):
     await bot.link("M01", 1001)
     [reply] = await bot.taps(1001, "nonsense:42", message_id=999)
     assert "Lựa chọn này không còn hiệu lực" in reply["text"]
+    await bot.fake.wait_for_calls("answerCallbackQuery", 1)
     assert len(bot.fake.calls_of("answerCallbackQuery")) == 1
 
 

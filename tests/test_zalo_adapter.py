@@ -186,6 +186,7 @@ async def test_a_wrong_number_or_a_spent_list_is_answered_and_changes_nothing(bo
     await bot.link("M01", "z-m01")
     [listing] = await bot.says("z-m01", "/meetings")
     count = len(re.findall(r"\n  \d+\. ", listing))
+    await listed(bot, "z-m01")
     before = await without_updates_seen(bot.world)
 
     [refusal] = await bot.says("z-m01", "99")
@@ -199,6 +200,16 @@ async def test_a_wrong_number_or_a_spent_list_is_answered_and_changes_nothing(bo
     [stale] = await bot.says("z-m01", "2")  # the list was answered: it is spent
     assert stale.startswith("Không có danh sách lựa chọn nào đang chờ")
     assert await bot.plans() == plans == 1
+
+
+async def listed(bot: Running, chat_id: str) -> None:
+    """Until the chat's list is stored: that comes once the message is out, after the fake
+    has it."""
+    for _ in range(1_000):  # loop turns, not time
+        if await bot.world.store.conversations.choices("zalo", chat_id):
+            return
+        await asyncio.sleep(0)
+    raise AssertionError(f"no list stored for {chat_id}")
 
 
 async def without_updates_seen(world: World) -> dict[str, list[tuple]]:

@@ -1,0 +1,151 @@
+"""storage.db: statements in place on the loop, `threaded` ones on aiosqlite's worker, and
+neither way stops the loop while another process holds the write lock."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+import storage.db
+from storage.db import Database
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    yield db
+    await db.close()
+
+
+def sql_function(db: Database, name: str, function) -> None:
+    # The one connection's own sqlite3 object: a function must be registered on it to be
+    # callable from SQL, and Database deliberately has no API for that.
+    db._connection.raw.create_function(name, 0, function)
+
+
+async def turns(done, limit: int = 10_000) -> None:
+    """Loop turns (not time) until DONE() is true."""
+    for _ in range(limit):
+        if done():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError(f"not done after {limit} loop turns")
+
+
+async def test_point_statements_run_on_the_loop_and_threaded_ones_on_the_worker(db):
+    sql_function(db, "thread", threading.get_ident)
+    loop_thread = threading.get_ident()
+
+    assert await db.fetchval("SELECT thread()") == loop_thread
+    async with db.transaction():
+        assert await db.fetchval("SELECT thread()") == loop_thread
+    worker = await db.threaded.fetchval("SELECT thread()")
+    assert worker != loop_thread
+    async with db.threaded.transaction() as tx:
+        assert await tx.fetchval("SELECT thread()") == worker
+
+
+async def test_both_views_share_one_transaction(db):
+    async with db.transaction():
+        await db.execute("INSERT INTO people (phone) VALUES ('0900000001')")
+        assert await db.threaded.fetchval("SELECT count(*) FROM people") == 1
+        await db.threaded.execute("INSERT INTO people (phone) VALUES ('0900000002')")
+    with pytest.raises(RuntimeError, match="rolled back"):
+        async with db.threaded.transaction():
+            await db.threaded.execute("INSERT INTO people (phone) VALUES ('0900000003')")
+            await db.execute("INSERT INTO people (phone) VALUES ('0900000004')")
+            raise RuntimeError("rolled back")
+    assert [r[0] for r in await db.fetchall("SELECT phone FROM people ORDER BY phone")] == [
+        "0900000001",
+        "0900000002",
+    ]
+
+
+async def test_a_write_that_finds_the_database_locked_waits_off_the_loop(db, tmp_path):
+    other = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)  # as the CLI would
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO people (phone) VALUES ('0900000001')")
+    try:
+        writing = asyncio.create_task(
+            db.execute("INSERT INTO people (phone) VALUES ('0900000002')")
+        )
+        beats = 0
+
+        async def heartbeat() -> None:
+            nonlocal beats
+            while True:
+                beats += 1
+                await asyncio.sleep(0)
+
+        beating = asyncio.create_task(heartbeat())
+        await turns(lambda: beats > 200)  # the loop runs on while the write waits
+        assert not writing.done()
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    assert await asyncio.wait_for(writing, 10) == 1
+    beating.cancel()
+    assert await db.fetchval("SELECT count(*) FROM people") == 2
+    # Waiting again is for the worker only: in place, nothing waits for a lock.
+    assert await db.fetchval("PRAGMA busy_timeout") == 0
+
+
+async def test_a_transaction_that_finds_the_database_locked_begins_once_it_is_free(db, tmp_path):
+    other = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+
+    async def write() -> None:
+        async with db.transaction():
+            await db.execute("INSERT INTO people (phone) VALUES ('0900000002')")
+
+    try:
+        writing = asyncio.create_task(write())
+        for _ in range(50):
+            await asyncio.sleep(0)
+        assert not writing.done()  # waiting on the worker, not failed, not holding the loop
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    await asyncio.wait_for(writing, 10)
+    assert await db.fetchval("SELECT phone FROM people") == "0900000002"
+
+
+async def test_a_cancelled_threaded_statement_keeps_the_connection_until_it_ends(db):
+    entered, gate = threading.Event(), threading.Event()
+
+    def held() -> int:
+        entered.set()
+        gate.wait(10)
+        return 1
+
+    sql_function(db, "held", held)
+    slow = asyncio.create_task(db.threaded.fetchval("SELECT held()"))
+    await turns(entered.is_set)
+    slow.cancel()
+    after = asyncio.create_task(db.fetchval("SELECT 2"))
+    for _ in range(50):
+        await asyncio.sleep(0)
+    # The worker is still inside the statement: the next one must not run beside it.
+    assert slow.done() is False and after.done() is False
+    gate.set()
+    assert await asyncio.wait_for(after, 10) == 2
+    with pytest.raises(asyncio.CancelledError):
+        await slow
+
+
+async def test_a_slow_statement_in_place_is_logged_by_its_text(db, monkeypatch, caplog):
+    await db.fetchval("SELECT count(*) FROM people")
+    assert not caplog.records  # fast: nothing said
+    monkeypatch.setattr(storage.db, "SLOW_INLINE_S", -1.0)  # every statement "too slow"
+    with caplog.at_level(logging.WARNING, logger="storage.db"):
+        await db.fetchval("SELECT   count(*)\n  FROM people")
+        await db.threaded.fetchval("SELECT count(*) FROM members")  # off the loop: no matter
+    [record] = caplog.records
+    assert "give it to db.threaded" in record.getMessage()
+    assert "SELECT count(*) FROM people" in record.getMessage()
