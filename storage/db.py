@@ -166,7 +166,6 @@ class Database:
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
         """Run one statement per row; return how many rows they changed in all."""
-        # A list: a statement that found the database locked is run again from the first row.
         return await self._run("rowcount", sql, list(rows), many=True)
 
     async def backup_to(self, target: str | Path) -> None:
@@ -182,7 +181,10 @@ class Database:
 
     async def _run(self, result: Result, sql: str, params: Any = (), *, many: bool = False) -> Any:
         async with self._statement():
-            if not self._on_worker:
+            # Outside a transaction each row of an executemany commits on its own: one that
+            # found the database locked could not be run again from the first. So those wait on
+            # the worker from the start; a single statement that found it locked changed nothing.
+            if not self._on_worker and not (many and not self._in_own_transaction()):
                 try:
                     return self._in_place(result, sql, params, many)
                 except sqlite3.OperationalError as exc:

@@ -149,3 +149,21 @@ async def test_a_slow_statement_in_place_is_logged_by_its_text(db, monkeypatch, 
     [record] = caplog.records
     assert "give it to db.threaded" in record.getMessage()
     assert "SELECT count(*) FROM people" in record.getMessage()
+
+
+async def test_rows_written_outside_a_transaction_while_locked_are_written_once(db, tmp_path):
+    other = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        phones = [(f"09000000{n:02d}",) for n in range(3)]
+        writing = asyncio.create_task(
+            db.executemany("INSERT INTO people (phone) VALUES (?)", phones)
+        )
+        for _ in range(50):
+            await asyncio.sleep(0)
+        assert not writing.done()
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    assert await asyncio.wait_for(writing, 10) == 3
+    assert await db.fetchval("SELECT count(*) FROM people") == 3
