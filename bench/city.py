@@ -254,6 +254,7 @@ async def add_checkins(db: Database, tz: ZoneInfo, size: CitySize = CITY, seed: 
     an exponential weight, so some pairs have one pending or denied check-in and many have a
     dozen. One executemany in one transaction: this is setup, not what is measured.
     """
+    db = db.threaded  # bulk work: off the event loop, as the bot's own bulk work runs
     rng = random.Random(seed + 1)
     assigned = [
         _Assigned(r[0], r[1], date.fromisoformat(r[2]), r[3] and date.fromisoformat(r[3]))

@@ -88,7 +88,7 @@ async def live_quarter(config: Config) -> dict[str, int]:
     rng = random.Random(SEED + 2)
     tz = config.committee.tz
     async with await Store.open(config.storage.path) as store:
-        db = store.db
+        db = store.db.threaded  # setup in bulk: off the loop, as the bot's bulk work runs
         checkins = await add_checkins(db, tz)
         now = parse_local_time(RENDERED_AT_LOCAL, tz)
         notes = [

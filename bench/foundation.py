@@ -331,11 +331,13 @@ async def bench_in_process(config: Config, json_totals: dict[str, int]) -> list[
         await _print_sizes(store)
         service_times, coverage = await timed(lambda: quarter_coverage(store, config, QUARTER))
         params = raw_sql_params(config)
-        sql_times, rows = await timed(lambda: store.db.fetchall(RAW_SQL, params))
+        sql_times, rows = await timed(lambda: store.db.threaded.fetchall(RAW_SQL, params))
         planner_times, planner_rows = await timed(
-            lambda: store.db.fetchall(PLANNER_ORDER_SQL, params)
+            lambda: store.db.threaded.fetchall(PLANNER_ORDER_SQL, params)
         )
-        copies_times, copies_rows = await timed(lambda: store.db.fetchall(COPIES_SQL, params))
+        copies_times, copies_rows = await timed(
+            lambda: store.db.threaded.fetchall(COPIES_SQL, params)
+        )
         await _print_phases(store, config)
         await _print_plans(store, config)
 
@@ -442,7 +444,7 @@ async def _print_plans(store: Store, config: Config) -> None:
     The statements are captured by wrapping this store's fetchall, so the plans shown are of
     the code as it is, not of a copy of its SQL that could drift.
     """
-    db = store.db
+    db = store.db.threaded  # the one coverage queries are handed (storage/store.py)
     seen: list[tuple[str, object]] = []
     fetchall = db.fetchall
 
