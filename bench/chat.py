@@ -35,7 +35,9 @@ which is what the bot itself costs; and as built, CAPPED_TRIPS taps at PACED_PER
 (each is two messages: the reply and the secretary's request, so within Telegram's budget),
 which is what members get, and a burst of CAPPED_BURST, which the limiter paces. The adapter's
 own Application with an echo handler is timed too, against the plain one, to tell PTB's
-set-up from the bot's work. Diagnostics
+set-up from the bot's work; it talks aiohttp (bot.channels.telegram_http) where the plain one
+talks httpx, so it also runs on a third fake server beside the lifted taps, interleaved like
+the plain echo: the tap against an echo on the same HTTP client. Diagnostics
 (printed): an instrumented run of /checkin + tap dialogues (stages, every statement, the wait
 for the one database connection, the same SELECTs replayed with the bot idle), garbage
 collections in the slowest taps, and taps with the outbox delivery off.
@@ -56,7 +58,7 @@ import tempfile
 import time
 import traceback
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,6 +107,7 @@ BURST_TIMEOUT_S = 120.0
 DRAIN_TIMEOUT_S = 60.0  # after the last reply of a burst, for the secretaries' requests
 BLOCK = 20  # echo and check-in round trips alternate in blocks of this many
 ECHO_TOKEN = "434343:echo-token"  # the echo bots' fake server
+SAME_CLIENT_TOKEN = "454545:echo-token"  # the adapter's echo beside the check-in bot
 KEEP_RECORDS = 1_000  # calls and messages the fake keeps (it keeps all: a heap the bot lacks)
 
 # The meeting every member checks in at, and the moment they do (its window is open).
@@ -137,6 +140,9 @@ async def _run(root: Path) -> list[Figure]:
     TimedFake = _timed_fake_class()
     fake = await TimedFake.start()  # the check-in bot's server
     echo_fake = await TimedFake.start(token=ECHO_TOKEN, username="echo_test_bot")
+    # The adapter's Application as an echo bot, on a server of its own so that it can run
+    # beside the check-in bot: an echo on the bot's own HTTP client (aiohttp).
+    same_client_fake = await TimedFake.start(token=SAME_CLIENT_TOKEN, username="echo2_test_bot")
     try:
         async with Echo(echo_fake, minimal_echo(echo_fake)) as echo:
             async with Echo(fake, adapter_application(fake, lifted=True)) as adapter_echo:
@@ -157,25 +163,33 @@ async def _run(root: Path) -> list[Figure]:
                 ),
             ]
             world = await make_world(root, fake)
+            same_client = Echo(same_client_fake, adapter_application(same_client_fake, lifted=True))
             try:
-                figures = await bench_bot(world, fake, echo, echo_figures, adapter.median)
+                async with same_client:
+                    figures = await bench_bot(world, fake, echo, echo_figures, same_client)
             finally:
                 await world.store.close()
     finally:
         await fake.close()
         await echo_fake.close()
+        await same_client_fake.close()
     return figures
 
 
 async def bench_bot(
-    world: World, fake: Any, echo: Echo, echo_figures: list[Figure], adapter_echo: float
+    world: World, fake: Any, echo: Echo, echo_figures: list[Figure], same_client: Echo
 ) -> list[Figure]:
     take = Members(world)
     with captured_logs() as logs:
         print("\n-- the bot, the 30/s overall limit lifted; echo round trips in between")
         echoes = Series("echo, minimal PTB")
+        same_client_echoes = Series("echo, the adapter's Application, lifted")
         async with serving(fake, world, lifted=True) as bot:
-            lifted = await bench_taps(bot, take(WARMUP + CHECKIN_TRIPS), echo, echoes)
+            lifted = await bench_taps(
+                bot,
+                take(WARMUP + CHECKIN_TRIPS),
+                [(echo, echoes), (same_client, same_client_echoes)],
+            )
             await profile_checkins(bot, take(PROFILED))
             burst_members = take(BURST)  # they list, then all tap at once
             command = await bench_commands(bot, burst_members[: WARMUP + COMMAND_TRIPS])
@@ -194,7 +208,7 @@ async def bench_bot(
         print("\n-- diagnostic: the limit lifted, the outbox delivery off")
         quiet_echoes = Series("echo, minimal PTB")
         async with serving(fake, world, lifted=True, delivery=False) as bot:
-            quiet = await bench_taps(bot, take(WARMUP + NO_DELIVERY_TRIPS), echo, quiet_echoes)
+            quiet = await bench_taps(bot, take(WARMUP + NO_DELIVERY_TRIPS), [(echo, quiet_echoes)])
     errors = logs.texts(logging.ERROR)
     for text in errors[:5]:
         print(f"ERROR record: {text}")
@@ -206,9 +220,10 @@ async def bench_bot(
         *checkin_figures("lifted", lifted, command, echoes),
         # The adapter's Application talks aiohttp (bot.channels.telegram_http), the minimal
         # echo PTB's default httpx: against an echo on the same client, what the bot adds.
+        Figure("echo (adapter's Application, lifted), median", ms(same_client_echoes.median)),
         Figure(
             "check-in tap (lifted) / the adapter's echo, medians",
-            f"{lifted.series.median / adapter_echo:.2f}x",
+            f"{lifted.series.median / same_client_echoes.median:.2f}x",
         ),
         Figure("slowest 1% of taps (lifted) with a GC pause", lifted.gc_in_slowest),
         *burst_figures("lifted", burst),
@@ -672,14 +687,13 @@ class Taps:
 async def bench_taps(
     bot: Bot,
     members: range,
-    echo: Echo | None = None,
-    echo_series: Series | None = None,
+    echoes: Sequence[tuple[Echo, Series]] = (),
     per_s: float = 0,
 ) -> Taps:
     """Member after member taps "Check in" (their first check-in), after WARMUP taps; at most
-    PER_S taps a second if given. With ECHO: in blocks of BLOCK alternating with as many echo
-    round trips (into ECHO_SERIES), each echo block once the outbox has sent the taps'
-    confirm requests."""
+    PER_S taps a second if given. With ECHOES: in blocks of BLOCK alternating with as many
+    round trips of each echo bot (into its series), each echo block once the outbox has sent
+    the taps' confirm requests."""
     pace = Pace(per_s)
     series = Series("  check-in tap")
     db = bot.world.store.db
@@ -687,15 +701,16 @@ async def bench_taps(
     for index in members[:WARMUP]:
         await pace.wait()
         await checkin_tap(bot, index)
-    if echo is not None:
+    for echo, _ in echoes:
         await echo.trips(WARMUP)
     measured = members[WARMUP:]
     during: list[list[tuple[int, float]]] = []  # the collections inside each measured tap
     with gc_pauses() as pauses:
         for start in range(0, len(measured), BLOCK):
             block = measured[start : start + BLOCK]
-            if echo is not None:
+            if echoes:
                 await bot.settle()
+            for echo, echo_series in echoes:
                 await echo.trips(len(block), echo_series)
             for index in block:
                 await pace.wait()
@@ -704,7 +719,7 @@ async def bench_taps(
                 during.append(pauses[seen:])
         full = [seconds for generation, seconds in pauses if generation == 2]
     stored = await db.fetchval("SELECT count(*) FROM checkins") - before
-    if echo_series is not None:
+    for _, echo_series in echoes:
         print(f"  {echo_series.line()}")
     print(series.line())
     order = sorted(range(len(series.times)), key=series.times.__getitem__)
