@@ -68,14 +68,12 @@ class AiohttpRequest(BaseRequest):
         "_read_timeout",
         "_session",
         "_slots",
-        "_write_timeout",
     )
 
     def __init__(
         self,
         connection_pool_size: int = 256,
         read_timeout: float | None = 5.0,
-        write_timeout: float | None = 5.0,
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,
         media_write_timeout: float | None = 20.0,
@@ -84,7 +82,6 @@ class AiohttpRequest(BaseRequest):
             raise ValueError("connection_pool_size must be at least 1")
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
-        self._write_timeout = write_timeout
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
