@@ -26,7 +26,7 @@ from bot.coverage import (
 )
 from bot.quarters import Quarter
 from bot.roster.model import Assignment, Cell, Meeting, Member, Organization, Roster
-from bot.services.coverage import collection_paused, quarter_coverage
+from bot.services.coverage import collection_paused, member_coverage, quarter_coverage
 from storage.store import Store
 from storage.timefmt import to_db
 
@@ -126,7 +126,19 @@ async def check_in(
 
 
 async def coverage(store: Store, quarter: Quarter = Q4, config: Config = CONFIG) -> QuarterCoverage:
-    return await quarter_coverage(store, config, quarter)
+    """The quarter's coverage; on the way, each member's own (what /status and /meetings
+    compute from that member's rows alone) is checked against it, in every test here."""
+    result = await quarter_coverage(store, config, quarter)
+    names = {org.code: org.name for org in result.organizations}
+    codes = [row[0] for row in await store.db.fetchall("SELECT code FROM members")]
+    for code in [*codes, "M99"]:  # retired members too, and one never heard of
+        own = await member_coverage(store, config, quarter, code)
+        whole = next((m.organizations for m in result.members if m.code == code), [])
+        assert own.pairs == whole, code
+        assert {p.organization: own.names[p.organization] for p in whole} == {
+            p.organization: names[p.organization] for p in whole
+        }, code
+    return result
 
 
 def statuses(result: QuarterCoverage) -> dict[tuple[str, str], str]:

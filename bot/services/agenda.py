@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.quarters import Quarter
-from bot.services.coverage import quarter_coverage
+from bot.services.coverage import member_coverage
 from storage.meetings import AssignedMeeting, MeetingView
 from storage.store import Store
 
@@ -75,14 +75,9 @@ async def covered_organizations(
     store: Store, config: Config, member_code: str, now: datetime
 ) -> set[str]:
     """Codes of the organizations the member has covered in the quarter of NOW."""
-    coverage = await quarter_coverage(store, config, Quarter.at(now, config.committee.tz))
-    return {
-        pair.organization
-        for member in coverage.members
-        if member.code == member_code
-        for pair in member.organizations
-        if pair.status == "covered"
-    }
+    quarter = Quarter.at(now, config.committee.tz)
+    pairs, _ = await member_coverage(store, config, quarter, member_code)
+    return {pair.organization for pair in pairs if pair.status == "covered"}
 
 
 def suggestion_order(meeting: MeetingView, covered: set[str]) -> tuple:

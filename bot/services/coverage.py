@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from bot.config import Config
-from bot.coverage import QuarterCoverage, coverage_for_quarter
+from bot.coverage import PairStatus, QuarterCoverage, coverage_for_quarter
 from bot.quarters import Quarter
 from storage.store import Store
 
@@ -45,3 +46,36 @@ async def _quarter_coverage(store: Store, config: Config, quarter: Quarter) -> Q
         visits=await store.coverage.visits_between(start, end),
         minimum_overlap_days=config.coverage.minimum_overlap_days,
     )
+
+
+class MemberQuarter(NamedTuple):
+    pairs: list[PairStatus]  # the member's required organizations, with their status
+    names: dict[str, str]  # organization code -> name, for those
+
+
+async def member_coverage(
+    store: Store, config: Config, quarter: Quarter, member_code: str
+) -> MemberQuarter:
+    """The member's own part of quarter_coverage: what /status and /meetings need.
+
+    A pair's status depends only on that member's assignments and visits, so the rule runs on
+    those alone, not on the whole district's (a city's ~20,000 visits at every command).
+    """
+    tz = config.committee.tz
+    start, end = quarter.utc_bounds(tz)
+    roster = await store.coverage.roster_shape(quarter.start, quarter.end)
+    assignments = [a for a in roster.assignments if a.member == member_code]
+    codes = {a.organization for a in assignments}
+    organizations = [org for org in roster.organizations if org.code in codes]
+    name = roster.members.get(member_code)
+    coverage = coverage_for_quarter(
+        quarter,
+        tz,
+        members={} if name is None else {member_code: name},
+        organizations=organizations,
+        assignments=assignments,
+        visits=await store.coverage.visits_of_member(member_code, start, end),
+        minimum_overlap_days=config.coverage.minimum_overlap_days,
+    )
+    pairs = next((m.organizations for m in coverage.members if m.code == member_code), [])
+    return MemberQuarter(pairs, {org.code: org.name for org in organizations})

@@ -9,7 +9,7 @@ from bot.config import Config
 from bot.coverage import Status
 from bot.quarters import Quarter
 from bot.services.agenda import assigned_meetings
-from bot.services.coverage import quarter_coverage
+from bot.services.coverage import member_coverage
 from storage.meetings import MeetingView
 from storage.store import Store
 
@@ -44,9 +44,7 @@ async def member_progress(
     """Coverage of the member's required organizations in the quarter of NOW, to date."""
     tz = config.committee.tz
     quarter = Quarter.at(now, tz)
-    coverage = await quarter_coverage(store, config, quarter)
-    names = {org.code: org.name for org in coverage.organizations}
-    pairs = next((m.organizations for m in coverage.members if m.code == member_code), [])
+    pairs, names = await member_coverage(store, config, quarter, member_code)
     _, quarter_end = quarter.utc_bounds(tz)
     # Only this quarter's meetings can still cover it.
     remaining = [
