@@ -28,7 +28,7 @@ from bench.city import CITY, QUARTER, add_checkins, write_roster
 from bench.report import Figure, median, seconds
 from bot.config import Config, load_config
 from bot.coverage import coverage_for_quarter
-from bot.services.coverage import quarter_coverage
+from bot.services.coverage import member_coverage, quarter_coverage
 from storage.store import Store
 from storage.timefmt import to_db
 
@@ -338,6 +338,11 @@ async def bench_in_process(config: Config, json_totals: dict[str, int]) -> list[
         copies_times, copies_rows = await timed(
             lambda: store.db.threaded.fetchall(COPIES_SQL, params)
         )
+        # /status and /meetings: one member's part, from that member's rows alone.
+        busiest = max(coverage.members, key=lambda m: len(m.organizations))
+        member_times, own = await timed(
+            lambda: member_coverage(store, config, QUARTER, busiest.code)
+        )
         await _print_phases(store, config)
         await _print_plans(store, config)
 
@@ -352,6 +357,7 @@ async def bench_in_process(config: Config, json_totals: dict[str, int]) -> list[
         and {tuple(row) for row in planner_rows} == sql_pairs
         and {tuple(row) for row in copies_rows} == sql_pairs
         and dict(coverage.totals) == json_totals
+        and own.pairs == busiest.organizations
     )
     ratio = median(service_times) / median(sql_times)
     print(f"\nquarter_coverage in process: {seconds(service_times)} s")
@@ -386,7 +392,11 @@ async def bench_in_process(config: Config, json_totals: dict[str, int]) -> list[
             ratio <= RATIO_TARGET,
         ),
         Figure(
-            "pair statuses: service == raw SQL",
+            f"one member's coverage (/status; {len(busiest.organizations)} organizations)",
+            f"{median(member_times) * 1000:.1f} ms",
+        ),
+        Figure(
+            "pair statuses: service == raw SQL == one member's",
             "yes" if agree else "NO",
             "yes",
             agree,
