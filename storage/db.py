@@ -184,7 +184,8 @@ class Database:
             # Outside a transaction each row of an executemany commits on its own: one that
             # found the database locked could not be run again from the first. So those wait on
             # the worker from the start; a single statement that found it locked changed nothing.
-            if not self._on_worker and not (many and not self._in_own_transaction()):
+            in_place = not self._on_worker and (not many or self._in_own_transaction())
+            if in_place:
                 try:
                     return self._in_place(result, sql, params, many)
                 except sqlite3.OperationalError as exc:
