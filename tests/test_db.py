@@ -126,7 +126,7 @@ async def test_a_cancelled_threaded_statement_keeps_the_connection_until_it_ends
 
     sql_function(db, "held", held)
     slow = asyncio.create_task(db.threaded.fetchval("SELECT held()"))
-    await turns(entered.is_set)
+    assert await asyncio.to_thread(entered.wait, 10)  # the worker is inside the statement
     slow.cancel()
     after = asyncio.create_task(db.fetchval("SELECT 2"))
     for _ in range(50):
