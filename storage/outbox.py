@@ -19,7 +19,6 @@ from storage.timefmt import from_db, to_db
 
 # Well under SQLite's limit on bound parameters.
 _KEYS_PER_QUERY = 500
-IN_PLACE_ROWS = 50  # queued in place on the loop up to this many at once (storage/db.py)
 
 
 @dataclass(frozen=True)
@@ -70,10 +69,7 @@ class OutboxRepository:
 
         The caller's transaction, if any, makes them part of the decision that queued them.
         """
-        # A handler's few messages in place; the scheduler's fan-out (a thousand rows, tens
-        # of milliseconds) on the database's worker thread.
-        db = self.db if len(messages) <= IN_PLACE_ROWS else self.db.threaded
-        added = await db.executemany(
+        added = await self.db.executemany(
             "INSERT INTO outbox (key, person_id, chat, payload, due_at, expires_at, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
             [
