@@ -79,10 +79,10 @@ from bench.fakes import fake_telegram_module
 from bench.report import Figure
 from bot.app import build_app
 from bot.channels.telegram import ALLOWED_UPDATES, TelegramChannel, build_application
-from bot.clock import FakeClock
-from bot.config import Config, Storage, Telegram
-from bot.roster.parse import parse_local_time
-from bot.services.roster import import_roster
+from bot.core.clock import FakeClock
+from bot.core.config import Config, Storage, Telegram
+from bot.core.local_time import parse_local_time
+from bot.roster import import_roster
 from storage.store import Store
 
 CHECKIN_TRIPS = 2_000  # taps, the overall limit lifted, and as many echo round trips

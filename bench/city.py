@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.quarters import Quarter
+from bot.core.quarters import Quarter
 from storage.db import Database
 from storage.timefmt import from_db, to_db
 

@@ -34,12 +34,14 @@ from pathlib import Path
 from bench.city import QUARTER, SEED, add_checkins, write_roster
 from bench.foundation import GNU_TIME, checked, config_args, run_child, run_cli
 from bench.report import Figure, median, seconds
-from bot.config import Config, load_config
-from bot.digest import digest_text, gather_digest
-from bot.digest_files import SHEETS, write_chart, write_workbook
-from bot.roster.parse import parse_local_time
+from bot.core.config import Config, load_config
+from bot.core.i18n import Translator
+from bot.core.local_time import parse_local_time
+from bot.digest.chart import write_chart
+from bot.digest.gather import gather_digest
+from bot.digest.text import digest_text
+from bot.digest.workbook import SHEETS, write_workbook
 from bot.services.coverage import quarter_coverage
-from handlers.i18n import Translator
 from storage.store import Store
 from storage.timefmt import to_db
 
@@ -170,7 +172,7 @@ async def render_only(config_path: Path, folder: Path) -> dict:
     """The child's work: render the city's quarter once; say how long it took, as JSON."""
     import resource
 
-    from bot.digest import render_digest
+    from bot.digest.render import render_digest
 
     config = load_config(config_path, must_exist=True)
     now = parse_local_time(RENDERED_AT_LOCAL, config.committee.tz)

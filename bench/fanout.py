@@ -32,9 +32,9 @@ from bench.fakes import fake_telegram_module
 from bench.report import Figure
 from bot.app import build_app
 from bot.channels.telegram import CHANNEL, TelegramSender, build_application
-from bot.clock import SystemClock
-from bot.config import Config, Reminders, Storage, Telegram
-from bot.services.roster import import_roster
+from bot.core.clock import SystemClock
+from bot.core.config import Config, Reminders, Storage, Telegram
+from bot.roster import import_roster
 from storage.store import Store
 
 CHATS = 1_000

@@ -26,8 +26,8 @@ from pathlib import Path
 
 from bench.city import CITY, QUARTER, add_checkins, write_roster
 from bench.report import Figure, median, seconds
-from bot.config import Config, load_config
-from bot.coverage import coverage_for_quarter
+from bot.core.config import Config, load_config
+from bot.core.coverage import coverage_for_quarter
 from bot.services.coverage import member_coverage, quarter_coverage
 from storage.store import Store
 from storage.timefmt import to_db

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.clock import Clock
-from bot.config import Config
+from bot.core.clock import Clock
+from bot.core.config import Config
+from bot.core.messages import Inbound
+from bot.core.quiet_hours import QuietHours
 from bot.delivery import ChannelSender, Delivery
-from bot.quiet_hours import QuietHours
+from bot.digest.render import render_digest
 from bot.scheduler import Scheduler
 from handlers import (
     account,
@@ -20,7 +22,7 @@ from handlers import (
     schedule,
     status,
 )
-from handlers.port import Inbound, Port
+from handlers.port import Port
 from handlers.router import Router
 from storage.store import Store
 
@@ -48,9 +50,9 @@ def build_router() -> Router:
     router = Router()
     # account first: it owns /start and the fallbacks (shared contacts, text outside a dialogue).
     # The others register distinct commands and choice prefixes; the router refuses clashes.
-    features = (account, meetings, checkin, note, status, schedule, confirm, report, channel)
-    for feature in features:
+    for feature in (account, meetings, checkin, note, status, schedule, confirm, channel):
         feature.register(router)
+    report.register(router, render_digest)
     return router
 
 

@@ -13,14 +13,14 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.clock import Clock, SystemClock
-from bot.config import Config, ConfigError, config_path, load_config
-from bot.quarters import Quarter
+from bot.core.clock import Clock, SystemClock
+from bot.core.config import Config, ConfigError, config_path, load_config
+from bot.core.quarters import Quarter
 from bot.reports import coverage_csv, coverage_json, coverage_text
+from bot.roster import export_roster_to, import_roster
 from bot.roster.files import RosterFileError
 from bot.services.coverage import quarter_coverage
 from bot.services.invites import UnknownCode, create_invite, invite_link
-from bot.services.roster import export_roster_to, import_roster
 from storage.store import Store
 
 log = logging.getLogger("checkin_bot")
@@ -74,8 +74,8 @@ async def cmd_coverage(args: argparse.Namespace, config: Config, clock: Clock) -
 
 
 async def cmd_digest(args: argparse.Namespace, config: Config, clock: Clock) -> int:
-    from bot.digest import render_digest  # loads openpyxl and matplotlib: only when asked
-    from bot.digest_outbox import DIGEST_LANGUAGE, queue_digest
+    from bot.digest.outbox import DIGEST_LANGUAGE, queue_digest
+    from bot.digest.render import render_digest  # loads openpyxl and matplotlib: only when asked
 
     quarter = _quarter(args.quarter, config, clock)
     out = Path(args.out or f"digest-{quarter}")

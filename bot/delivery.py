@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from bot.clock import Clock
-from bot.message_parts import parts_for
-from bot.quiet_hours import QuietHours
-from handlers.port import Choice, Message
+from bot.core.clock import Clock
+from bot.core.message_parts import parts_for
+from bot.core.messages import Message
+from bot.core.quiet_hours import QuietHours
+from bot.services.outbox import payload_message
 from storage.outbox import OutboxItem
 from storage.store import Store
 
@@ -57,20 +58,6 @@ class ChannelSender(Protocol):
     async def send(self, chat_id: str, message: Message) -> None: ...
 
     async def send_file(self, chat_id: str, path: Path, caption: str = "") -> None: ...
-
-
-def message_payload(message: Message) -> dict:
-    return {"text": message.text, "choices": [[c.label, c.data] for c in message.choices]}
-
-
-def file_payload(path: Path, caption: str = "") -> dict:
-    return {"file": str(path), "caption": caption}
-
-
-def payload_message(payload: dict) -> Message:
-    return Message(
-        payload["text"], tuple(Choice(label, data) for label, data in payload.get("choices", ()))
-    )
 
 
 class Delivery:
@@ -196,18 +183,3 @@ class Delivery:
             if account.channel in self.senders:
                 return account.channel, account.chat_id, account.id
         return None
-
-
-async def queue_message(
-    store: Store,
-    key: str,
-    message: Message,
-    now: datetime,
-    *,
-    person_id: int | None = None,
-    chat: str | None = None,
-    due_at: datetime | None = None,
-) -> bool:
-    return await store.outbox.enqueue(
-        key, message_payload(message), due_at or now, now, person_id=person_id, chat=chat
-    )

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from bot.coverage import QuarterCoverage
+from bot.core.coverage import QuarterCoverage
 
 
 def coverage_json(coverage: QuarterCoverage) -> str:

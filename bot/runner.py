@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from bot import channels
 from bot.app import App, build_app
 from bot.channels import Channel
-from bot.clock import Clock
-from bot.config import Config, ConfigError
+from bot.core.clock import Clock
+from bot.core.config import Config, ConfigError
 from bot.scheduler import Ticker
 from storage.store import Store
 

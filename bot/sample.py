@@ -6,9 +6,9 @@ import csv
 from datetime import datetime
 from pathlib import Path
 
-from bot.config import Config
-from bot.roster.parse import parse_local_time
-from bot.services.roster import import_roster
+from bot.core.config import Config
+from bot.core.local_time import parse_local_time
+from bot.roster import import_roster
 from storage.store import Store
 
 SAMPLE_DIR = Path(__file__).parent / "sample" / "long_bien"

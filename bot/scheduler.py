@@ -16,12 +16,11 @@ from datetime import UTC, datetime, time, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.clock import Clock
-from bot.config import Config
-from bot.delivery import message_payload
-from bot.digest_outbox import queue_digest
-from bot.quarters import Quarter
-from bot.reminders import (
+from bot.core.clock import Clock
+from bot.core.config import Config
+from bot.core.i18n import Translator
+from bot.core.quarters import Quarter
+from bot.core.reminders import (
     CHASE_CATCH_UP,
     CONFIRMATION_WAIT,
     SCHEDULE_BY_DAY,
@@ -41,8 +40,9 @@ from bot.reminders import (
     suggestion_week,
     weekly_suggestions,
 )
+from bot.digest.outbox import queue_digest
 from bot.services.coverage import quarter_coverage
-from handlers.i18n import Translator
+from bot.services.outbox import message_payload
 from handlers.reminders import render
 from storage.outbox import Queued
 from storage.store import Store

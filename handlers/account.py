@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.services.identity import LANGUAGES, Identity, identify
+from bot.core.i18n import Translator
+from bot.core.messages import Message
+from bot.services.identity import LANGUAGES, Identity, identify, set_language
 from bot.services.linking import TOKEN_SHAPE, link_by_phone, redeem_invite
-from handlers.i18n import Translator
-from handlers.port import Message
 from handlers.router import Context, Router
 
 # The commands each role sees, in menu order; descriptions are text keys "menu.<command>".
@@ -114,7 +114,7 @@ async def lang(ctx: Context) -> None:
     if choice not in LANGUAGES:
         await ctx.say("lang.usage")
         return
-    await ctx.store.people.set_language(ctx.me.person_id, choice)
+    await set_language(ctx.store, ctx.me.person_id, choice)
     ctx.t = Translator(choice, ctx.config.committee.tz)
     await ctx.port.set_menu(menu_entries(ctx.t, ctx.me))
     await ctx.say("lang.set")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core.i18n import Translator
+from bot.core.meetings import MeetingView
+from bot.core.messages import Choice, Message
 from bot.services.agenda import HORIZON
 from bot.services.checkins import CheckinResult, check_in, checkin_window, open_for_checkin
-from handlers.i18n import Translator
+from bot.services.notify import notify
 from handlers.meetings import choice_id
-from handlers.notify import notify
-from handlers.port import Choice, Message
 from handlers.router import Context, Router
-from storage.meetings import MeetingView
 
 
 def _moment(t: Translator, instant: datetime) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.core.checkins import CheckinAtCell
+from bot.core.messages import Choice, Message
 from bot.services.confirmations import (
     AlreadyDecided,
     Decided,
@@ -10,10 +12,8 @@ from bot.services.confirmations import (
     parse_checkin_id,
     pending_checkins,
 )
-from handlers.notify import notify
-from handlers.port import Choice, Message
+from bot.services.notify import notify
 from handlers.router import Context, Router
-from storage.checkins import CheckinAtCell
 
 # One message per check-in keeps each Confirm/Absent pair next to the name it is about; past
 # this many the rest wait for the next /confirm, so a phone screen is not flooded.

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.core.i18n import Translator
+from bot.core.messages import Choice, Message
 from bot.services.agenda import HORIZON, Upcoming, plan_attendance, upcoming_meetings
-from handlers.i18n import Translator
-from handlers.notify import notify
-from handlers.port import Choice, Message
+from bot.services.notify import notify
 from handlers.router import Context, Router
 
 # A phone screen of lines and buttons; the rest are the least urgent by suggestion order.

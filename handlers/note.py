@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.core.i18n import Translator
+from bot.core.messages import Choice, Message
 from bot.services.notes import (
     FLOW,
     MAX_TEXT,
@@ -13,8 +15,6 @@ from bot.services.notes import (
     start_note,
     text_too_long,
 )
-from handlers.i18n import Translator
-from handlers.port import Choice, Message
 from handlers.router import Context, Router
 
 # Choice data "note:<kind>:<value>" names the step it answers, so a stale button is recognised.
@@ -39,15 +39,12 @@ def _ask(t: Translator, key: str, options: list[tuple[str, str]], **values: obje
 
 
 async def _save(ctx: Context, draft: NoteDraft) -> None:
-    inbound = ctx.inbound
-    await ctx.store.conversations.put(
-        inbound.channel, inbound.user_id, FLOW, draft.state(), ctx.now
-    )
+    await ctx.keep_dialogue(FLOW, draft.state())
 
 
 async def _draft(ctx: Context) -> NoteDraft | None:
     """The note in progress in this chat, if any."""
-    in_progress = await ctx.store.conversations.get(ctx.inbound.channel, ctx.inbound.user_id)
+    in_progress = await ctx.dialogue()
     if in_progress is None or in_progress[0] != FLOW:
         return None
     return NoteDraft.from_state(in_progress[1])
@@ -93,7 +90,7 @@ async def on_text(ctx: Context, state: dict) -> None:
     """Typed text during the note: the comment at the last step, else a pointer to the buttons."""
     draft = NoteDraft.from_state(state)
     if draft is None or ctx.me.member is None:
-        await ctx.store.conversations.clear(ctx.inbound.channel, ctx.inbound.user_id)
+        await ctx.end_dialogue()
         await ctx.say("note.no_dialogue")
         return
     if draft.step != "text":
@@ -109,7 +106,7 @@ async def on_text(ctx: Context, state: dict) -> None:
 
 async def _finish(ctx: Context, draft: NoteDraft, text: str) -> None:
     result = await finish_note(ctx.store, ctx.me.member.code, draft, text, ctx.now)
-    await ctx.store.conversations.clear(ctx.inbound.channel, ctx.inbound.user_id)
+    await ctx.end_dialogue()
     if result.outcome == "gone" or result.checkin is None:
         await ctx.say("note.gone")
         return

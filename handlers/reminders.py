@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.reminders import (
+from bot.core.i18n import Translator
+from bot.core.messages import Choice, Message
+from bot.core.reminders import (
     Due,
     GapOption,
     MeetingInfo,
@@ -15,8 +17,6 @@ from bot.reminders import (
     Reminder,
     Suggestion,
 )
-from handlers.i18n import Translator
-from handlers.port import Choice, Message
 
 # Buttons under a suggestion or a nudge: one per organization, its first option.
 MAX_ATTEND_BUTTONS = 5

@@ -10,15 +10,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal
 
-from bot.config import Config
-from bot.services.identity import Identity, identify
-from handlers.i18n import Translator
-from handlers.port import Choice, Inbound, Message, Port
-from storage.accounts import Account
-from storage.store import Store
+from bot.core.config import Config
+from bot.core.i18n import Translator
+from bot.core.messages import Choice, Inbound, Message
+from bot.services import Store
+from bot.services.dialogues import Dialogue, dialogue_in_progress, end_dialogue, keep_dialogue
+from bot.services.identity import Identity, identify, note_seen
+from handlers.port import Port
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,18 @@ class Context:
 
     async def reply(self, message: Message) -> None:
         await self.port.reply(message)
+
+    async def dialogue(self) -> Dialogue | None:
+        """The dialogue this user has in progress, if any."""
+        return await dialogue_in_progress(self.store, self.inbound.channel, self.inbound.user_id)
+
+    async def keep_dialogue(self, flow: str, state: dict[str, Any]) -> None:
+        await keep_dialogue(
+            self.store, self.inbound.channel, self.inbound.user_id, flow, state, self.now
+        )
+
+    async def end_dialogue(self) -> None:
+        await end_dialogue(self.store, self.inbound.channel, self.inbound.user_id)
 
     @property
     def me(self) -> Identity:
@@ -111,8 +124,8 @@ class Router:
         self, inbound: Inbound, port: Port, store: Store, config: Config, now: datetime
     ) -> None:
         who = await identify(store, config, inbound.channel, inbound.user_id)
-        if who is not None and _worth_recording(who.account, now):
-            await store.accounts.seen(who.account.id, now)
+        if who is not None:
+            await note_seen(store, who.account, now)
         t = Translator(who.language if who else "vi", config.committee.tz)
         ctx = Context(inbound, port, store, config, now, who, t)
         try:
@@ -135,7 +148,7 @@ class Router:
                 return
             if await self._allowed(ctx, route):
                 if ctx.who is not None:
-                    await ctx.store.conversations.clear(inbound.channel, inbound.user_id)
+                    await ctx.end_dialogue()
                 await route.handler(ctx)
             return
         if inbound.choice is not None:
@@ -151,7 +164,7 @@ class Router:
         if not inbound.private:
             return  # chatter in a group is none of our business
         if ctx.who is not None:
-            in_progress = await ctx.store.conversations.get(inbound.channel, inbound.user_id)
+            in_progress = await ctx.dialogue()
             if in_progress is not None and in_progress[0] in self.flows:
                 await self.flows[in_progress[0]](ctx, in_progress[1])
                 return
@@ -180,17 +193,6 @@ class Router:
         if not allowed:
             await ctx.say(f"error.not_{route.role}")
         return allowed
-
-
-# How fresh "the app used last" (where the bot's own messages go) is kept: a write per update
-# in a burst of check-ins costs more than a minute's imprecision between two apps.
-SEEN_PRECISION = timedelta(minutes=1)
-
-
-def _worth_recording(account: Account, now: datetime) -> bool:
-    """Whether to write that the user was seen: they unblocked the bot, or a while has passed."""
-    last = account.last_seen_at
-    return account.blocked or last is None or now - last >= SEEN_PRECISION
 
 
 def _what(inbound: Inbound) -> str:

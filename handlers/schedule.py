@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.roster.parse import parse_local_time
+from bot.core.local_time import parse_local_time
+from bot.core.messages import Choice
+from bot.services.notify import notify
 from bot.services.scheduling import (
     MAX_AHEAD,
     MAX_VENUE,
@@ -17,8 +19,6 @@ from bot.services.scheduling import (
     time_problem,
     venue_problem,
 )
-from handlers.notify import notify
-from handlers.port import Choice
 from handlers.router import Context, Router
 
 # A secretary of several cells picks one; the typed venue waits here (callback data is short).
@@ -48,9 +48,7 @@ async def schedule(ctx: Context) -> None:
 
 
 async def _ask_cell(ctx: Context, starts_at: datetime, venue: str | None) -> None:
-    inbound = ctx.inbound
-    state = {"at": starts_at.isoformat(), "venue": venue}
-    await ctx.store.conversations.put(inbound.channel, inbound.user_id, FLOW, state, ctx.now)
+    await ctx.keep_dialogue(FLOW, {"at": starts_at.isoformat(), "venue": venue})
     choices = tuple(
         # Names repeat across organizations ("Chi bộ Cơ quan UBND phường"); codes do not.
         Choice(f"{cell.name} ({cell.code})", choice_data(cell.id, starts_at, ctx.config))
@@ -63,7 +61,7 @@ async def pick_cell(ctx: Context) -> None:
     """The cell chosen by a secretary of several; the venue comes from the waiting dialogue."""
     inbound = ctx.inbound
     picked = parse_choice(inbound.choice or "", ctx.config)
-    waiting = await ctx.store.conversations.get(inbound.channel, inbound.user_id)
+    waiting = await ctx.dialogue()
     if picked is None or not _waits_for(waiting, picked[1]):
         await ctx.say("schedule.stale_choice")
         return
@@ -87,7 +85,7 @@ async def _schedule(ctx: Context, cell_id: int, starts_at: datetime, venue: str 
         )
         if isinstance(outcome, Scheduled):
             await _tell_members(ctx, outcome)
-            await ctx.store.conversations.clear(ctx.inbound.channel, ctx.inbound.user_id)
+            await ctx.end_dialogue()
     if isinstance(outcome, Scheduled):
         await _confirm_scheduled(ctx, outcome)
     else:

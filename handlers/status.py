@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.core.i18n import Translator
+from bot.core.messages import Message
 from bot.services.progress import OrganizationProgress, Progress, member_progress
-from handlers.i18n import Translator
-from handlers.port import Message
 from handlers.router import Context, Router
 
 

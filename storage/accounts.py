@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.people import Account
 from storage.db import Database
 from storage.timefmt import from_db, to_db
-
-
-@dataclass(frozen=True)
-class Account:
-    id: int
-    channel: str
-    user_id: str
-    chat_id: str
-    person_id: int
-    # As find() reads them (for_person leaves them out): when the user last wrote, and
-    # whether the channel said they blocked the bot.
-    last_seen_at: datetime | None = None
-    blocked: bool = False
 
 
 class AccountsRepository:

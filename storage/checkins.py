@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from bot.core.checkins import CheckinAtCell, MemberCheckin, Rating
 from storage.db import Database
 from storage.timefmt import from_db, maybe_from_db, to_db
-
-Rating = Literal["good", "fair", "average", "poor"]
 
 
 class CheckinsRepository:
@@ -126,42 +124,10 @@ class CheckinsRepository:
         return [_checkin_at_cell(row) for row in rows]
 
 
-@dataclass(frozen=True)
-class MemberCheckin:
-    """A member's check-in with the meeting and cell it was at."""
-
-    id: int
-    meeting_id: int
-    checked_in_at: datetime
-    status: str  # pending, confirmed, denied
-    has_note: bool
-    meeting_starts_at: datetime
-    cell_id: int
-    cell_code: str
-    cell_name: str
-
-
 def _member_checkin(row: Sequence[Any]) -> MemberCheckin:
     return MemberCheckin(
         row[0], row[1], from_db(row[2]), row[3], bool(row[4]), from_db(row[5]), *row[6:9]
     )
-
-
-@dataclass(frozen=True)
-class CheckinAtCell:
-    """A check-in as the cell's secretary decides on it."""
-
-    id: int
-    status: str  # pending, confirmed, denied
-    checked_in_at: datetime
-    decided_at: datetime | None
-    member_person_id: int
-    member_code: str
-    member_name: str
-    meeting_starts_at: datetime
-    cell_id: int
-    cell_code: str
-    cell_name: str
 
 
 def _checkin_at_cell(row: Sequence[Any]) -> CheckinAtCell:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import NamedTuple
 
-from bot.coverage import AssignmentPeriod, OrganizationInfo, Visit
+from bot.core.coverage import AssignmentPeriod, OrganizationInfo, Visit
 from storage.db import Database
 from storage.timefmt import from_db, to_db
 

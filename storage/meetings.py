@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from bot.core.meetings import AssignedMeeting, MeetingView, MemberToTell
 from storage.db import Database
 from storage.timefmt import from_db, to_db
 
@@ -113,32 +113,6 @@ class MeetingsRepository:
         return [MemberToTell(person_id, code) for person_id, code in rows]
 
 
-@dataclass(frozen=True)
-class MeetingView:
-    """A meeting with what a member is shown of its cell and organization."""
-
-    id: int
-    starts_at: datetime
-    venue: str  # the meeting's own, else the cell's usual place
-    kind: str
-    cell_id: int
-    cell_code: str
-    cell_name: str
-    flagged: bool
-    secretary_id: int | None
-    organization_code: str
-    organization_name: str
-
-
-@dataclass(frozen=True)
-class AssignedMeeting:
-    """A meeting seen through one assignment of a member to the meeting's organization."""
-
-    meeting: MeetingView
-    assigned_from: date
-    assigned_until: date | None  # inclusive; None = open
-
-
 def _meeting_view(row: Sequence[Any]) -> MeetingView:
     return MeetingView(
         row[0], from_db(row[1]), row[2], row[3], row[4], row[5], row[6], bool(row[7]), *row[8:11]
@@ -148,11 +122,3 @@ def _meeting_view(row: Sequence[Any]) -> MeetingView:
 def _assigned_meeting(row: Sequence[Any]) -> AssignedMeeting:
     until = row[12] and date.fromisoformat(row[12])
     return AssignedMeeting(_meeting_view(row), date.fromisoformat(row[11]), until)
-
-
-@dataclass(frozen=True)
-class MemberToTell:
-    """A committee member to tell about a meeting."""
-
-    person_id: int
-    code: str

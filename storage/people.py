@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from bot.core.people import CellRef, MemberRef, Person, Roles
 from storage.db import Database
-
-
-@dataclass(frozen=True)
-class Person:
-    id: int
-    phone: str
-    name: str  # the member's name, else the name given as a cell's secretary
-    member_code: str | None
 
 
 class PeopleRepository:
@@ -69,30 +60,6 @@ class PeopleRepository:
 
     async def choose_channel(self, person_id: int, channel: str | None) -> None:
         await self.db.execute("UPDATE people SET channel = ? WHERE id = ?", (channel, person_id))
-
-
-@dataclass(frozen=True)
-class MemberRef:
-    id: int
-    code: str
-    name: str
-    language: str | None  # as the roster says
-
-
-@dataclass(frozen=True)
-class CellRef:
-    id: int
-    code: str
-    name: str
-    organization_code: str
-
-
-@dataclass(frozen=True)
-class Roles:
-    person: Person
-    language: str | None  # chosen in chat
-    member: MemberRef | None
-    cells: tuple[CellRef, ...]  # where this person is the secretary
 
 
 async def roles_of(db: Database, person_id: int) -> Roles | None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.reminders import MeetingInfo, PendingCheckin, PlannedMeeting, UnscheduledCell
+from bot.core.reminders import MeetingInfo, PendingCheckin, PlannedMeeting, UnscheduledCell
 from storage.db import Database
 from storage.timefmt import from_db, to_db
 

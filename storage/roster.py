@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.roster.model import Assignment, Cell, Meeting, Member, Organization, Roster
+from bot.core.roster import Assignment, Cell, Meeting, Member, Organization, Roster
 from storage.db import Database
 from storage.timefmt import from_db, to_db
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from dialogue import World, make_world
 
-from bot.config import Config, Storage
+from bot.core.config import Config, Storage
 from bot.sample import SAMPLE_DIR
 from storage.db import Database
 from storage.store import Store

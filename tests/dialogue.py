@@ -16,11 +16,11 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.app import App, build_app
-from bot.clock import FakeClock
-from bot.config import Config
+from bot.core.clock import FakeClock
+from bot.core.config import Config
+from bot.core.messages import Choice, Inbound, Message
 from bot.sample import demo_start, load_sample
 from bot.services.invites import create_invite
-from handlers.port import Choice, Inbound, Message
 from storage.store import Store
 
 CHANNEL = "test"

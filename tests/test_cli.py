@@ -19,8 +19,8 @@ import pytest
 from conftest import copy_sample_roster
 
 from bot.cli import main
-from bot.clock import FakeClock
-from bot.config import ENV_CONFIG, ENV_TELEGRAM_TOKEN, ENV_ZALO_TOKEN, load_config
+from bot.core.clock import FakeClock
+from bot.core.config import ENV_CONFIG, ENV_TELEGRAM_TOKEN, ENV_ZALO_TOKEN, load_config
 from bot.sample import SAMPLE_DIR, load_sample
 from bot.services.invites import token_hash
 from storage.db import Database

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.clock import FakeClock, SystemClock
+from bot.core.clock import FakeClock, SystemClock
 from storage.timefmt import from_db, maybe_from_db, to_db
 
 HANOI_OFFSET = timezone(timedelta(hours=7))

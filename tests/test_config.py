@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import (
+from bot.core.config import (
     ENV_CONFIG,
     ENV_TELEGRAM_TOKEN,
     ENV_ZALO_TOKEN,

@@ -16,14 +16,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.coverage import (
+from bot.core.coverage import (
     AssignmentPeriod,
     OrganizationInfo,
     QuarterCoverage,
     Visit,
     coverage_for_quarter,
 )
-from bot.quarters import Quarter
+from bot.core.quarters import Quarter
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 Q4 = Quarter(2021, 4)

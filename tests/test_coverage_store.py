@@ -16,16 +16,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import Config, Coverage
-from bot.coverage import (
+from bot.core.config import Config, Coverage
+from bot.core.coverage import (
     AssignmentPeriod,
     OrganizationInfo,
     QuarterCoverage,
     Visit,
     coverage_for_quarter,
 )
-from bot.quarters import Quarter
-from bot.roster.model import Assignment, Cell, Meeting, Member, Organization, Roster
+from bot.core.quarters import Quarter
+from bot.core.roster import Assignment, Cell, Meeting, Member, Organization, Roster
 from bot.services.coverage import collection_paused, member_coverage, quarter_coverage
 from storage.store import Store
 from storage.timefmt import to_db

@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 from fakes.telegram_api import FakeTelegram
 
-from bot.clock import SystemClock
-from bot.config import Config, load_config
+from bot.core.clock import SystemClock
+from bot.core.config import Config, load_config
+from bot.roster import import_roster
 from bot.scheduler import Scheduler
-from bot.services.roster import import_roster
 from storage.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

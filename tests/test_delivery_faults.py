@@ -20,16 +20,18 @@ from fakes.telegram_api import MESSAGES_PER_SECOND, FakeTelegram
 from telegram.ext import Application
 
 from bot.channels.telegram import CHANNEL, TelegramSender, build_application
-from bot.config import Config, ConfigError, Reminders, Storage, Telegram, load_config
-from bot.delivery import RETRY_BACKOFF, Delivery, queue_message
-from bot.digest import digest_text, gather_digest
-from bot.quarters import Quarter
-from bot.quiet_hours import QuietHours
-from bot.roster.parse import parse_local_time
+from bot.core.config import Config, ConfigError, Reminders, Storage, Telegram, load_config
+from bot.core.i18n import Translator
+from bot.core.local_time import parse_local_time
+from bot.core.messages import Message
+from bot.core.quarters import Quarter
+from bot.core.quiet_hours import QuietHours
+from bot.delivery import RETRY_BACKOFF, Delivery
+from bot.digest.gather import gather_digest
+from bot.digest.text import digest_text
 from bot.runner import run
 from bot.scheduler import Scheduler
-from handlers.i18n import Translator
-from handlers.port import Message
+from bot.services.outbox import queue_message
 from storage.store import Store
 from storage.timefmt import from_db
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dialogue import World, make_world, texts
 
-from bot.config import Access, Config
+from bot.core.config import Access, Config
 from bot.services.invites import create_invite
 
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 from conftest import dump
 from dialogue import CHANNEL, InboxSender, Person, World, texts
 
-from bot.delivery import queue_message
-from handlers.port import Message
+from bot.core.messages import Message
+from bot.services.outbox import queue_message
 
 
 async def linked_on_both(world: World, code: str = "M01") -> tuple[Person, InboxSender, int]:

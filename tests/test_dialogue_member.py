@@ -15,12 +15,12 @@ from conftest import dump
 from dialogue import CHANNEL, Person, World, texts
 
 from bot.app import build_app
-from bot.quarters import Quarter
-from bot.roster.parse import parse_local_time
+from bot.core.i18n import catalog
+from bot.core.local_time import parse_local_time
+from bot.core.quarters import Quarter
+from bot.roster import import_roster
 from bot.sample import SAMPLE_DIR
 from bot.services.coverage import quarter_coverage
-from bot.services.roster import import_roster
-from handlers.i18n import catalog
 
 
 def at(world: World, local: str):

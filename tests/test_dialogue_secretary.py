@@ -12,14 +12,14 @@ import pytest
 from conftest import dump
 from dialogue import World, make_world, texts
 
-from bot.config import Access, Config
-from bot.coverage import QuarterCoverage
-from bot.quarters import Quarter
+from bot.core.config import Access, Config
+from bot.core.coverage import QuarterCoverage
+from bot.core.i18n import catalog
+from bot.core.quarters import Quarter
+from bot.core.texts import confirm as confirm_texts
+from bot.core.texts import digest as digest_texts
+from bot.core.texts import schedule as schedule_texts
 from bot.services.coverage import quarter_coverage
-from handlers.i18n import catalog
-from handlers.texts import confirm as confirm_texts
-from handlers.texts import digest as digest_texts
-from handlers.texts import schedule as schedule_texts
 from storage.timefmt import from_db
 
 Q4 = Quarter(2021, 4)

@@ -14,12 +14,16 @@ import pytest
 from dialogue import World, make_world
 from openpyxl import load_workbook
 
-from bot.config import Access, Committee, Config
-from bot.digest import SHOWN_UNREACHABLE, Digest, digest_text, gather_digest, render_digest
-from bot.digest_files import SHEETS, write_chart
-from bot.quarters import Quarter
+from bot.core.config import Access, Committee, Config
+from bot.core.i18n import Translator, catalog
+from bot.core.quarters import Quarter
+from bot.digest.chart import write_chart
+from bot.digest.gather import gather_digest
+from bot.digest.model import Digest
+from bot.digest.render import render_digest
+from bot.digest.text import SHOWN_UNREACHABLE, digest_text
+from bot.digest.workbook import SHEETS
 from bot.services.coverage import quarter_coverage
-from handlers.i18n import Translator, catalog
 from storage.timefmt import to_db
 
 Q4 = Quarter(2021, 4)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from bot.cli import build_parser
-from bot.config import Config, load_config
+from bot.core.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

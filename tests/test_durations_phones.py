@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.durations import format_duration, parse_duration
-from bot.phones import normalize_phone
+from bot.core.durations import format_duration, parse_duration
+from bot.core.phones import normalize_phone
 
 # --- durations ---------------------------------------------------------------------------------
 

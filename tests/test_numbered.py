@@ -7,7 +7,7 @@ from conftest import dump
 from dialogue import CHANNEL, World
 
 from bot.channels.numbered import NumberedChoices, render
-from handlers.port import Choice, Inbound, Message
+from bot.core.messages import Choice, Inbound, Message
 from storage.store import Store
 
 CHAT = "chat-1"

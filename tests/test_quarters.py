@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.quarters import Quarter, local_midnight_utc
+from bot.core.quarters import Quarter, local_midnight_utc
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 

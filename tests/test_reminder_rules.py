@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.config import Config, Reminders
-from bot.quarters import Quarter
-from bot.quiet_hours import QuietHours
-from bot.reminders import (
+from bot.core.config import Config, Reminders
+from bot.core.quarters import Quarter
+from bot.core.quiet_hours import QuietHours
+from bot.core.reminders import (
     DIGEST_CATCH_UP,
     GapOption,
     MeetingInfo,

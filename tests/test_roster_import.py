@@ -11,12 +11,12 @@ import pytest
 from conftest import copy_sample_roster, dump
 from openpyxl import Workbook
 
-from bot.config import Config
+from bot.core.config import Config
+from bot.core.roster import Cell, Member
+from bot.roster import export_roster_to, import_roster
 from bot.roster.files import RosterFileError, read_tables
-from bot.roster.model import Cell, Member
 from bot.roster.parse import parse_roster
 from bot.sample import SAMPLE_DIR
-from bot.services.roster import export_roster_to, import_roster
 from storage.store import Store
 
 NOW = datetime(2021, 11, 20, 1, 0, tzinfo=UTC)

@@ -16,7 +16,7 @@ import pytest
 from dialogue import CHANNEL, World, make_world
 
 from bot.app import build_app
-from bot.config import Access, Config, Reminders, Storage
+from bot.core.config import Access, Config, Reminders, Storage
 from bot.scheduler import TICK_JOB, Scheduler, Ticker
 from storage.outbox import Queued
 

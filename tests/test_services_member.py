@@ -7,15 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import Config
-from bot.roster.parse import parse_local_time
+from bot.core.config import Config
+from bot.core.local_time import parse_local_time
+from bot.core.meetings import AssignedMeeting, MeetingView
 from bot.sample import demo_start, load_sample
 from bot.services.agenda import assigned_on_meeting_day, plan_attendance, upcoming_meetings
 from bot.services.checkins import checkin_window, open_for_checkin
 from bot.services.notes import NoteDraft, answer, text_too_long
 from bot.services.progress import member_progress, next_to_attend
 from handlers.meetings import choice_id
-from storage.meetings import AssignedMeeting, MeetingView
 from storage.store import Store
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -27,12 +27,13 @@ from bot.channels.telegram import (
     TelegramPort,
     TelegramSender,
 )
-from bot.config import Config, Telegram
-from bot.delivery import RetryAfter, TransientError, Unreachable, queue_message
-from bot.message_parts import split_text
+from bot.core.config import Config, Telegram
+from bot.core.message_parts import split_text
+from bot.core.messages import Choice
+from bot.core.messages import Message as BotMessage
+from bot.delivery import RetryAfter, TransientError, Unreachable
 from bot.services.invites import create_invite
-from handlers.port import Choice
-from handlers.port import Message as BotMessage
+from bot.services.outbox import queue_message
 
 M01_PHONE = "0963106218"
 MEMBER_MENU = ["meetings", "checkin", "note", "status", "help", "lang", "channel"]

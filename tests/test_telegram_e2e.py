@@ -24,13 +24,13 @@ from fakes.telegram_api import FakeTelegram
 
 from bot.channels.telegram import TelegramChannel
 from bot.cli import EXIT_BAD_INPUT, main
-from bot.clock import FakeClock
-from bot.config import Config, Reminders, Storage, Telegram
-from bot.delivery import queue_message
-from bot.roster.parse import parse_local_time
+from bot.core.clock import FakeClock
+from bot.core.config import Config, Reminders, Storage, Telegram
+from bot.core.local_time import parse_local_time
+from bot.core.messages import Message
 from bot.runner import run
 from bot.services.invites import create_invite
-from handlers.port import Message
+from bot.services.outbox import queue_message
 from storage.timefmt import to_db
 
 SECRETARY, MEMBER = 2001, 3001  # Telegram ids of C0101's secretary and of M08

@@ -15,7 +15,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.channels.telegram import build_application
 from bot.channels.telegram_http import POOL_TIMEOUT_MESSAGE, AiohttpRequest
-from bot.config import Telegram
+from bot.core.config import Telegram
 
 CHAT = 1001
 SHORT = 0.2  # seconds: the longest a test waits for something that is not coming

@@ -15,9 +15,9 @@ from dialogue import make_world
 
 from bot.channels.numbered import NumberedChoices
 from bot.channels.terminal import CHANNEL, Screen, TerminalPort, run_demo
-from bot.config import ENV_CONFIG, ENV_TELEGRAM_TOKEN, ENV_ZALO_TOKEN, Config
-from handlers.i18n import Translator
-from handlers.port import Inbound
+from bot.core.config import ENV_CONFIG, ENV_TELEGRAM_TOKEN, ENV_ZALO_TOKEN, Config
+from bot.core.i18n import Translator
+from bot.core.messages import Inbound
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 M01_PROMPT = "[20/11/2021 08:00 | M01 Nguyễn Văn Thành]"

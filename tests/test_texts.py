@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.i18n import LANGUAGES, Translator, catalog
+from bot.core.i18n import LANGUAGES, Translator, catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [*ROOT.glob("handlers/*.py"), *ROOT.glob("bot/**/*.py")]

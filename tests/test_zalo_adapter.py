@@ -31,10 +31,11 @@ from bot.channels.zalo import (
     ZaloPort,
     ZaloSender,
 )
-from bot.config import Access, Config, ConfigError, Telegram, Zalo
-from bot.delivery import RetryAfter, TransientError, Unreachable, queue_message
+from bot.core.config import Access, Config, ConfigError, Telegram, Zalo
+from bot.core.messages import Choice, Message
+from bot.delivery import RetryAfter, TransientError, Unreachable
 from bot.services.invites import create_invite
-from handlers.port import Choice, Message
+from bot.services.outbox import queue_message
 
 SECRET = "s3cret-Zalo_token"
 

@@ -20,9 +20,9 @@ from dialogue import World, make_world
 from fakes.telegram_api import FakeTelegram
 from fakes.zalo_api import FakeZalo
 
-from bot.clock import FakeClock
-from bot.config import Config, Reminders, Storage, Telegram, Zalo
-from bot.roster.parse import parse_local_time
+from bot.core.clock import FakeClock
+from bot.core.config import Config, Reminders, Storage, Telegram, Zalo
+from bot.core.local_time import parse_local_time
 from bot.runner import run
 from bot.services.invites import create_invite
 

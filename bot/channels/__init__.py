@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from bot.app import App
-from bot.config import Channel as ChannelSettings
-from bot.config import Config
+from bot.core.config import Channel as ChannelSettings
+from bot.core.config import Config
 
 
 class Channel(Protocol):

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.clock import Clock
-from bot.config import Config
+from bot.core.clock import Clock
+from bot.core.config import Config
+from bot.core.i18n import Translator
+from bot.core.messages import Inbound, Message
 from bot.services.identity import identify
-from handlers.i18n import Translator
-from handlers.port import Inbound, Message
 from storage.store import Store
 
 # "2", " 2 ", "2." : what people type to pick the second line of a list.

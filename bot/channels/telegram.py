@@ -45,13 +45,13 @@ from telegram.ext import (
 
 from bot.app import App
 from bot.channels.telegram_http import AiohttpRequest
-from bot.config import ConfigError, Telegram
+from bot.core.config import ConfigError, Telegram
+from bot.core.i18n import Translator
+from bot.core.message_parts import TEXT_LIMITS, split_text
+from bot.core.messages import Inbound, Message
 from bot.delivery import RetryAfter, TransientError, Unreachable
-from bot.message_parts import TEXT_LIMITS, split_text
 from bot.services.identity import identify
 from handlers.account import menu_entries
-from handlers.i18n import Translator
-from handlers.port import Inbound, Message
 
 log = logging.getLogger(__name__)
 # Time periods as timedelta, PTB's coming default: without it, PTB 22 warns that its integer

@@ -22,17 +22,17 @@ from typing import TextIO
 
 from bot.app import App, build_app
 from bot.channels.numbered import NumberedChoices, render
-from bot.clock import FakeClock
-from bot.config import Access, Config, Storage
-from bot.durations import parse_duration
-from bot.quarters import Quarter
+from bot.core.clock import FakeClock
+from bot.core.config import Access, Config, Storage
+from bot.core.durations import parse_duration
+from bot.core.i18n import LANGUAGES, Translator
+from bot.core.messages import Inbound, Message
+from bot.core.quarters import Quarter
 from bot.reports import coverage_text
 from bot.sample import demo_start, load_sample
 from bot.services.coverage import quarter_coverage
 from bot.services.identity import identify
 from bot.services.invites import create_invite
-from handlers.i18n import LANGUAGES, Translator
-from handlers.port import Inbound, Message
 from storage.store import Store
 
 CHANNEL = "terminal"

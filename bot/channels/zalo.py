@@ -48,12 +48,12 @@ from tornado.web import Application, RequestHandler
 
 from bot.app import App
 from bot.channels.numbered import NumberedChoices, render
-from bot.config import ConfigError, Zalo
+from bot.core.config import ConfigError, Zalo
+from bot.core.i18n import Translator
+from bot.core.message_parts import TEXT_LIMITS, split_text
+from bot.core.messages import Message
 from bot.delivery import RetryAfter, TransientError, Unreachable
-from bot.message_parts import TEXT_LIMITS, split_text
 from bot.services.identity import identify
-from handlers.i18n import Translator
-from handlers.port import Message
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.core.roster import Roster
 from bot.roster.files import SPECS, write_tables
-from bot.roster.model import Roster
 
 
 def export_roster(roster: Roster, path: Path, tz: ZoneInfo) -> None:

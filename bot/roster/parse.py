@@ -5,17 +5,17 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.phones import normalize_phone
+from bot.core.local_time import parse_local_time
+from bot.core.phones import normalize_phone
+from bot.core.roster import Assignment, Cell, Meeting, Member, Organization, Roster
 from bot.roster.files import Problem, RosterFileError, Table
-from bot.roster.model import Assignment, Cell, Meeting, Member, Organization, Roster
 
 _CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,32}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_LOCAL_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})[ T](\d{1,2}):(\d{2})$")
 MAX_TEXT = 200
 _YES = {"yes", "y", "true", "1", "có", "co", "x"}
 _NO = {"no", "n", "false", "0", "không", "khong", ""}
@@ -157,23 +157,6 @@ def _date(text: str) -> date:
     except ValueError:
         pass
     raise _Bad(f'"{text}" is not a date (use YYYY-MM-DD, e.g. 2021-12-05)')
-
-
-def parse_local_time(text: str, tz: ZoneInfo) -> datetime:
-    """Read "2021-12-05 08:00" or "05/12/2021 08:00" as a local time in TZ (aware)."""
-    match = _LOCAL_TIME.match(text.strip())
-    try:
-        if match:
-            day_text, hours, minutes = match.groups()
-            if "/" in day_text:
-                d, m, y = map(int, day_text.split("/"))
-                day = date(y, m, d)
-            else:
-                day = date.fromisoformat(day_text)
-            return datetime(day.year, day.month, day.day, int(hours), int(minutes), tzinfo=tz)
-    except ValueError:
-        pass
-    raise _Bad(f'"{text}" is not a date and time (use YYYY-MM-DD HH:MM, e.g. 2021-12-05 08:00)')
 
 
 def _member(row: _Row) -> Member:

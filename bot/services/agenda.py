@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from bot.config import Config
-from bot.quarters import Quarter
+from bot.core.config import Config
+from bot.core.meetings import AssignedMeeting, MeetingView
+from bot.core.quarters import Quarter
 from bot.services.coverage import member_coverage
-from storage.meetings import AssignedMeeting, MeetingView
 from storage.store import Store
 
 # How far ahead /meetings looks: a month and a half shows the next meeting of every cell.

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from bot.config import Config
+from bot.core.checkins import MemberCheckin
+from bot.core.config import Config
+from bot.core.meetings import MeetingView
 from bot.services.agenda import HORIZON, assigned_meeting, assigned_meetings
-from storage.checkins import MemberCheckin
-from storage.meetings import MeetingView
 from storage.store import Store
 
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from bot.core.checkins import CheckinAtCell
 from bot.services.identity import Identity
-from storage.checkins import CheckinAtCell
 from storage.store import Store
 
 Decision = Literal["confirmed", "denied"]

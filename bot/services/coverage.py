@@ -7,9 +7,9 @@ import gc
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from bot.config import Config
-from bot.coverage import PairStatus, QuarterCoverage, coverage_for_quarter
-from bot.quarters import Quarter
+from bot.core.config import Config
+from bot.core.coverage import PairStatus, QuarterCoverage, coverage_for_quarter
+from bot.core.quarters import Quarter
 from storage.store import Store
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from bot.config import Config
-from bot.phones import normalize_phone
-from storage.accounts import Account
-from storage.people import CellRef, MemberRef, Roles
+from bot.core.config import Config
+from bot.core.i18n import LANGUAGES
+from bot.core.people import Account, CellRef, MemberRef, Roles
+from bot.core.phones import normalize_phone
 from storage.store import Store
-
-LANGUAGES = ("vi", "en")
 
 
 @dataclass(frozen=True)
@@ -75,3 +74,22 @@ async def identify(store: Store, config: Config, channel: str, user_id: str) -> 
         cells=roles.cells,
         is_admin=is_admin(config, roles),
     )
+
+
+# How fresh "the app used last" (where the bot's own messages go) is kept: a write per update
+# in a burst of check-ins costs more than a minute's imprecision between two apps.
+SEEN_PRECISION = timedelta(minutes=1)
+
+
+async def note_seen(store: Store, account: Account, now: datetime) -> None:
+    """Record that the account's user wrote: they unblocked the bot, or a while has passed."""
+    last = account.last_seen_at
+    if account.blocked or last is None or now - last >= SEEN_PRECISION:
+        await store.accounts.seen(account.id, now)
+
+
+async def set_language(store: Store, person_id: int, language: str) -> None:
+    """The interface language the person chose in chat (LANGUAGES)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}")
+    await store.people.set_language(person_id, language)

@@ -7,8 +7,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.config import Config
-from storage.people import Person
+from bot.core.config import Config
+from bot.core.people import Person
 from storage.store import Store
 
 

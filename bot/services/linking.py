@@ -6,8 +6,8 @@ import re
 from datetime import datetime
 from typing import Literal
 
-from bot.config import Config
-from bot.phones import normalize_phone
+from bot.core.config import Config
+from bot.core.phones import normalize_phone
 from bot.services.identity import admin_phones
 from bot.services.invites import token_hash
 from storage.store import Store

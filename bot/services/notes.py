@@ -10,12 +10,11 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any, Literal, get_args
 
-from storage.checkins import MemberCheckin, Rating
+from bot.core.checkins import RATINGS, MemberCheckin, Rating
 from storage.store import Store
 
 FLOW = "note"
 MAX_TEXT = 500  # characters, as the notes table enforces
-RATINGS: tuple[Rating, ...] = get_args(Rating)
 
 Step = Literal["rating", "steps", "difficulties", "text"]
 STEPS: tuple[Step, ...] = get_args(Step)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.config import Config
-from bot.coverage import Status
-from bot.quarters import Quarter
+from bot.core.config import Config
+from bot.core.coverage import Status
+from bot.core.meetings import MeetingView
+from bot.core.quarters import Quarter
 from bot.services.agenda import assigned_meetings
 from bot.services.coverage import member_coverage
-from storage.meetings import MeetingView
 from storage.store import Store
 
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from bot.config import Config
-from bot.quarters import Quarter
+from bot.core.config import Config
+from bot.core.meetings import MeetingView, MemberToTell
+from bot.core.quarters import Quarter
 from bot.services.identity import Identity
-from storage.meetings import MeetingView, MemberToTell
 from storage.store import Store
 
 # Far enough for a quarter's planning, near enough that a typo in the year is caught.

@@ -7,16 +7,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from bot.config import Config
-from bot.delivery import file_payload, message_payload
-from bot.digest import render_digest
-from bot.message_parts import parts_for
-from bot.quarters import Quarter
-from bot.reminders import digest_chat_key
-from handlers.i18n import Translator
-from handlers.port import Message
+from bot.core.config import Config
+from bot.core.i18n import Translator
+from bot.core.message_parts import parts_for
+from bot.core.messages import Message
+from bot.core.quarters import Quarter
+from bot.core.reminders import digest_chat_key
+from bot.digest.render import render_digest
+from bot.services import Store
+from bot.services.outbox import file_payload, message_payload
 from storage.outbox import Queued
-from storage.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
-from bot.quarters import Quarter
+from bot.core.quarters import Quarter
 
 Status = Literal["covered", "pending", "missed"]
 CheckinStatus = Literal["pending", "confirmed", "denied"]

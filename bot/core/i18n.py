@@ -1,6 +1,6 @@
 """Interface language: message catalogs (Vietnamese first, English second) and date formats.
 
-Each feature keeps its texts in ``handlers/texts/<feature>.py`` as ``TEXTS = {key: (vi, en)}``;
+Each feature keeps its texts in ``bot/core/texts/<feature>.py`` as ``TEXTS = {key: (vi, en)}``;
 keys are unique across features. A test checks every key has both languages and the same
 placeholders in each.
 """
@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-import handlers.texts
+import bot.core.texts
 
 LANGUAGES = ("vi", "en")
 _WEEKDAYS = {
@@ -26,12 +26,12 @@ _WEEKDAYS = {
 def catalog() -> dict[str, tuple[str, str]]:
     """Every text of every feature module, by key."""
     merged: dict[str, tuple[str, str]] = {}
-    for module_info in sorted(pkgutil.iter_modules(handlers.texts.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"handlers.texts.{module_info.name}")
+    for module_info in sorted(pkgutil.iter_modules(bot.core.texts.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"bot.core.texts.{module_info.name}")
         for key, texts in module.TEXTS.items():
             if key in merged:
                 raise KeyError(
-                    f"text key {key!r} defined twice (handlers/texts/{module_info.name})"
+                    f"text key {key!r} defined twice (bot/core/texts/{module_info.name})"
                 )
             merged[key] = texts
     return merged

@@ -16,8 +16,8 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from bot.durations import format_duration
-from bot.quarters import Quarter
+from bot.core.durations import format_duration
+from bot.core.quarters import Quarter
 
 # Messages about a day rather than an hour (a weekly suggestion, a nudge, a missing date) go at
 # this local time: early enough to plan the day, after the default quiet hours.

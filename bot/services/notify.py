@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.config import Config
-from bot.delivery import queue_message
-from handlers.i18n import Translator
-from handlers.port import Choice, Message
+from bot.core.config import Config
+from bot.core.i18n import Translator
+from bot.core.messages import Choice, Message
+from bot.services.outbox import queue_message
 from storage.store import Store
 
 

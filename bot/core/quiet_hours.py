@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.config import Config
+from bot.core.config import Config
 
 
 @dataclass(frozen=True)

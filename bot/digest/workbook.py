@@ -1,49 +1,27 @@
-"""The digest's files: an Excel workbook the office can filter, and a chart it can forward.
+"""The digest's workbook: an Excel file the office can filter, one sheet per list.
 
-The chart is drawn on a bare ``matplotlib.figure.Figure`` with the Agg canvas (no pyplot: no
-global figures, no GUI backend), in DejaVu Sans, which ships with matplotlib and has every
-Vietnamese letter. matplotlib is imported when a chart is drawn, not with this module: every
-command of the CLI imports the handlers, and only the digest needs it.
+Written directly as SpreadsheetML in a zip (see the note above _write_xlsx), every value
+as text or a number, never a formula.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import threading
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 from xml.sax.saxutils import escape
 
-from bot.services.notes import RATINGS
-from handlers.i18n import Translator
-
-if TYPE_CHECKING:  # bot.digest imports this module to render its files
-    from bot.digest import Digest
+from bot.core.checkins import RATINGS
+from bot.core.i18n import Translator
+from bot.digest.model import Digest
+from bot.digest.text import why_unreachable
+from bot.digest.whole_file import write_whole
 
 SHEETS = ("members", "organizations", "visits", "notes", "unreachable")
-FONT_FAMILY = "DejaVu Sans"
 DATE_FORMAT = "dd/mm/yyyy hh:mm"
-# Status colours people read at a glance: green done, amber waiting, red not done.
-GREEN, AMBER, RED, GREY = "#2e7d32", "#f9a825", "#c62828", "#9e9e9e"
-# matplotlib is not thread-safe; renderings run in worker threads (asyncio.to_thread).
-_DRAWING = threading.Lock()
-
-
-def _replaced(path: Path, write) -> None:
-    """Write through a temporary name, so PATH is whole or absent, never half written."""
-    partial = path.with_name(path.name + ".part")
-    try:
-        write(partial)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
-# -- the workbook ---------------------------------------------------------------------------
 
 
 def write_workbook(digest: Digest, path: Path, t: Translator) -> None:
@@ -56,7 +34,7 @@ def write_workbook(digest: Digest, path: Path, t: Translator) -> None:
         ("notes", _NOTE_COLUMNS, _note_rows(digest, t)),
         ("unreachable", _UNREACHABLE_COLUMNS, _unreachable_rows(digest, t)),
     ]
-    _replaced(path, lambda target: _write_xlsx(target, sheets, t))
+    write_whole(path, lambda target: _write_xlsx(target, sheets, t))
 
 
 # (header key, column width)
@@ -188,8 +166,6 @@ def _note_rows(digest: Digest, t: Translator) -> Iterator[list[Cell]]:
 
 
 def _unreachable_rows(digest: Digest, t: Translator) -> Iterator[list[Cell]]:
-    from bot.digest import why_unreachable  # bot.digest imports this module
-
     for person in digest.unreachable:
         yield [
             person.name,
@@ -341,79 +317,3 @@ def _column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         name = chr(ord("A") + rest) + name
     return name
-
-
-# -- the chart ------------------------------------------------------------------------------
-
-
-def write_chart(digest: Digest, path: Path, t: Translator) -> None:
-    """A PNG: required visits by status, organizations and flagged cells visited, ratings."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.font_manager import FontProperties
-
-    font = FontProperties(family=FONT_FAMILY)
-    with _DRAWING:
-        figure = Figure(figsize=(13, 4.8), dpi=100, layout="constrained")
-        canvas = FigureCanvasAgg(figure)
-        coverage_axes, visits_axes, ratings_axes = figure.subplots(1, 3)
-        _draw_coverage(coverage_axes, digest, t, font)
-        _draw_visits(visits_axes, digest, t, font)
-        _draw_ratings(ratings_axes, digest, t, font)
-        figure.suptitle(
-            t("digest.chart_title", committee=digest.committee, quarter=digest.quarter_title(t))
-            + "\n"
-            + t("digest.chart_subtitle", day=f"{digest.as_of_day:%d/%m/%Y}"),
-            fontproperties=FontProperties(family=FONT_FAMILY, size=14, weight="bold"),
-        )
-        _replaced(path, lambda target: canvas.print_png(str(target)))
-
-
-def _draw_coverage(axes, digest: Digest, t: Translator, font) -> None:
-    totals = digest.coverage.totals
-    statuses = ("covered", "pending", "missed")
-    labels = [t(f"digest.chart_{s}") for s in statuses]
-    bars = axes.bar(labels, [totals[s] for s in statuses], color=[GREEN, AMBER, RED])
-    axes.bar_label(bars, fontproperties=font)
-    axes.set_title(
-        t("digest.chart_coverage", percent=digest.percent, **totals), fontproperties=font
-    )
-    _finish(axes, axes.yaxis, font)
-
-
-def _draw_visits(axes, digest: Digest, t: Translator, font) -> None:
-    labels = [t("digest.chart_organizations"), t("digest.chart_flagged")]
-    visited = [digest.organizations_visited, digest.flagged_visited]
-    missing = [len(digest.unvisited_organizations), len(digest.unvisited_flagged)]
-    done = axes.barh(labels, visited, color=GREEN, label=t("digest.chart_visited"))
-    not_done = axes.barh(
-        labels, missing, left=visited, color=GREY, label=t("digest.chart_not_visited")
-    )
-    for bars, values, colour in ((done, visited, "white"), (not_done, missing, "black")):
-        labels = [str(value) if value else "" for value in values]  # no "0" on an empty bar
-        axes.bar_label(bars, labels, label_type="center", fontproperties=font, color=colour)
-    axes.invert_yaxis()
-    axes.set_title(t("digest.chart_visits"), fontproperties=font)
-    axes.legend(prop=font, loc="lower right")
-    _finish(axes, axes.xaxis, font)
-
-
-def _draw_ratings(axes, digest: Digest, t: Translator, font) -> None:
-    labels = [t(f"note.rating_{r}") for r in RATINGS]
-    bars = axes.bar(
-        labels, [digest.ratings[r] for r in RATINGS], color=[GREEN, "#7cb342", AMBER, RED]
-    )
-    axes.bar_label(bars, fontproperties=font)
-    axes.set_title(t("digest.chart_ratings", count=len(digest.notes)), fontproperties=font)
-    _finish(axes, axes.yaxis, font)
-
-
-def _finish(axes, counts_axis, font) -> None:
-    """Whole-number ticks on COUNTS_AXIS, category labels in the font with Vietnamese letters,
-    no frame lines on top and right."""
-    from matplotlib.ticker import MaxNLocator
-
-    counts_axis.set_major_locator(MaxNLocator(integer=True))
-    for label in (*axes.get_xticklabels(), *axes.get_yticklabels()):
-        label.set_fontproperties(font)
-    axes.spines[["top", "right"]].set_visible(False)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from bot.durations import parse_duration
+from bot.core.durations import parse_duration
 
 DEFAULT_PATH = "config.toml"
 ENV_CONFIG = "CHECKIN_BOT_CONFIG"
