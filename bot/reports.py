@@ -10,7 +10,7 @@ from bot.core.coverage import QuarterCoverage
 
 
 def coverage_json(coverage: QuarterCoverage) -> str:
-    # No indent: Python's C encoder only serves compact output (5x faster at city scale).
+    # No indent: Python's C encoder only serves compact output; a city's coverage is large.
     return json.dumps(coverage.to_json(), ensure_ascii=False)
 
 

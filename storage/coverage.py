@@ -92,7 +92,7 @@ class CoverageQueries:
     async def visits_between(self, start: datetime, end: datetime) -> list[Visit]:
         """Check-ins not denied at meetings starting in [start, end)."""
         # Codes of members and organizations come from two small maps rather than a join per
-        # visit: a city's quarter has ~19,000 visits and only a few thousand of each. The
+        # visit: a city's quarter has many times more visits than members or organizations. The
         # check-ins carry their cell's organization and code (migration 0005), so the visits
         # are one range of one index.
         members = dict(await self.db.fetchall("SELECT id, code FROM members"))

@@ -7,14 +7,13 @@ serialised by SQLite itself: BEGIN IMMEDIATE plus a busy timeout.
 
 Where statements run. aiosqlite owns the connection and can run any statement on its worker
 thread, keeping the event loop free while SQLite works. For a point statement (a chat update
-makes a dozen lookups by key) that trip costs far more than the statement: about 70 µs of the
-loop's own time plus a wake-up, against 2-5 µs in SQLite, and the worker then contends with the
-loop for the GIL. bench/chat.py measured a check-in tap at twice the time it takes with the
-statements run in place. So `Database` runs statements inline on the loop, and `db.threaded`
-(the same connection, lock and transactions) runs them on the worker: the repositories that read
-or write many rows at once (a quarter's coverage, the digest, a roster import, the scheduler's
-scan) are handed that one, and an executemany of more than IN_PLACE_ROWS rows goes there
-whoever runs it. An inline statement slower than SLOW_INLINE_S is logged by its text, so that
+makes a dozen lookups by key) that trip costs the loop far more than the statement costs
+SQLite, plus a wake-up, and the worker then contends with the loop for the GIL (bench/chat.py
+shows the difference on a check-in tap). So `Database` runs statements inline on the loop, and
+`db.threaded` (the same connection, lock and transactions) runs them on the worker: the
+repositories that read or write many rows at once (a quarter's coverage, the digest, a roster
+import, the scheduler's scan) are handed that one, and an executemany of more than
+IN_PLACE_ROWS rows goes there whoever runs it. An inline statement slower than SLOW_INLINE_S is logged by its text, so that
 it can be moved.
 
 Waiting for another process must not stop the loop either: inline statements run with no busy
@@ -40,7 +39,7 @@ from storage.migrations import apply_migrations, pending_migrations
 
 BUSY_TIMEOUT_MS = 10_000
 SLOW_INLINE_S = 0.02  # an inline statement this slow held up every chat the bot is serving
-IN_PLACE_ROWS = 50  # an executemany of more rows runs on the worker (1,000 took 25 ms in place)
+IN_PLACE_ROWS = 50  # an executemany of more rows runs on the worker: a batch would stall the loop
 
 log = logging.getLogger(__name__)
 

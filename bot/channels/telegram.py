@@ -294,7 +294,7 @@ def build_application(settings: Telegram) -> Application:
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.api_base_url)
-        # aiohttp, not PTB's default httpx: half the CPU per call (bot.channels.telegram_http).
+        # aiohttp, not PTB's default httpx: less CPU per call (bot.channels.telegram_http).
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
         # The outbox waits out a 429 itself (bot.delivery.RetryAfter): no retries in here.

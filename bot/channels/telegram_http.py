@@ -1,8 +1,8 @@
 """python-telegram-bot's HTTP client on aiohttp, in place of its default HTTPXRequest (httpx).
 
-httpx spends about twice aiohttp's CPU per request on its own machinery (transports, pool
-bookkeeping, per-request timeout and header objects): measured ~1.2 ms against ~0.6 ms per
-sendMessage to the in-process fake, and a check-in tap makes three Bot API calls.
+httpx spends much more CPU per request than aiohttp on its own machinery (transports, pool
+bookkeeping, per-request timeout and header objects), and a check-in tap makes three Bot API
+calls: bench/chat.py compares the two (README, Speed).
 """
 
 from __future__ import annotations
@@ -105,8 +105,8 @@ class AiohttpRequest(BaseRequest):
             cookie_jar=aiohttp.DummyCookieJar(),
             # Every request sets its own timeouts; none of aiohttp's 5-minute defaults.
             timeout=aiohttp.ClientTimeout(),
-            # httpx's HTTP(S)_PROXY and NO_PROXY, at aiohttp's cost of ~0.7 ms a request (it
-            # reads the environment and ~/.netrc each time): paid only when a proxy is set.
+            # httpx's HTTP(S)_PROXY and NO_PROXY; aiohttp reads the environment and ~/.netrc
+            # at every request to honour them, so that is paid only when a proxy is set.
             trust_env=any(scheme in _PROXIED for scheme in getproxies_environment()),
         )
         self._slots = asyncio.Semaphore(self._pool_size)

@@ -21,8 +21,8 @@ CheckinStatus = Literal["pending", "confirmed", "denied"]
 STATUSES: tuple[Status, ...] = ("covered", "pending", "missed")
 
 
-# The rule's inputs are NamedTuples: immutable like frozen dataclasses, but five times cheaper
-# to build, which counts for a city's tens of thousands of visits a quarter.
+# The rule's inputs are NamedTuples: immutable like frozen dataclasses, but much cheaper to
+# build, which counts for a city's tens of thousands of visits a quarter.
 class AssignmentPeriod(NamedTuple):
     member: str
     organization: str

@@ -177,9 +177,9 @@ def _unreachable_rows(digest: Digest, t: Translator) -> Iterator[list[Cell]]:
 
 # -- the .xlsx package ------------------------------------------------------------------------
 # Written directly (SpreadsheetML in a zip, inline strings): openpyxl, even in write-only mode
-# with lxml, spends about 15 µs a cell, which is over 5 s for a city's quarter of visits and
-# notes; these few strings do the same rows in a tenth of that. openpyxl reads them back in
-# the tests.
+# with lxml, spends so long on each cell that a city's quarter of visits and notes takes
+# seconds; these few strings write the same rows many times faster (bench/digest.py).
+# openpyxl reads them back in the tests.
 
 Cell = str | int | float | datetime | None
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -139,7 +139,7 @@ def _read_csv(folder: Path, spec: FileSpec, label: str) -> Table:
 
 def _workbook_reader(path: Path):
     """Read the workbook's sheets up front (and close it); return a reader like _read_csv's."""
-    # openpyxl is imported here, not at the top: it costs every command ~0.1 s of start-up.
+    # openpyxl is imported here, not at the top: loading it slows every command's start.
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 

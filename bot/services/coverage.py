@@ -14,9 +14,9 @@ from storage.store import Store
 
 
 async def quarter_coverage(store: Store, config: Config, quarter: Quarter) -> QuarterCoverage:
-    # A city's quarter builds ~20,000 visits and as many pairs, all kept: the cyclic garbage
-    # collector would walk them (and the rest of the heap) several times over for nothing
-    # while they are made, about a fifth of the whole computation.
+    # A city's quarter builds tens of thousands of visits and as many pairs, all kept: the
+    # cyclic garbage collector would walk them (and the rest of the heap) several times over
+    # for nothing while they are made.
     with collection_paused():
         return await _quarter_coverage(store, config, quarter)
 
@@ -59,7 +59,7 @@ async def member_coverage(
     """The member's own part of quarter_coverage: what /status and /meetings need.
 
     A pair's status depends only on that member's assignments and visits, so the rule runs on
-    those alone, not on the whole district's (a city's ~20,000 visits at every command).
+    those alone, not on the whole district's (a city's tens of thousands of visits at every command).
     """
     tz = config.committee.tz
     start, end = quarter.utc_bounds(tz)
