@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 
@@ -127,14 +128,26 @@ def _read_csv(folder: Path, spec: FileSpec, label: str) -> Table:
         raise RosterFileError(
             [Problem(label, line, "-", 'not UTF-8 text (in Excel: Save As "CSV UTF-8")')]
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    separator = _separator(text.partition("\n")[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     header = next(reader, [])
     rows: list[tuple[int, list[str]]] = []
     line = reader.line_num
     for values in reader:
         rows.append((line + 1, values))  # a quoted value may span lines: report where it starts
         line = reader.line_num
-    return _table(label, header, rows)
+    return _table(label, header, rows, _SEPARATORS[separator])
+
+
+# Excel writes "CSV" with the list separator of the regional settings: ";" under Vietnamese
+# ones (where "," is the decimal mark). Header names never hold a separator, so the header
+# line says which one the file uses.
+_SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _separator(header_line: str) -> str:
+    """The separator the header line uses most (a comma when none stands out)."""
+    return max(_SEPARATORS, key=header_line.count)  # max keeps the first of equals: ","
 
 
 def _workbook_reader(path: Path):
@@ -150,12 +163,11 @@ def _workbook_reader(path: Path):
             [Problem(path.name, 0, "-", f"cannot open the workbook: {exc}")]
         ) from None
     try:
-        sheets = {name.strip().lower().removesuffix(".csv"): name for name in workbook.sheetnames}
+        sheets = {
+            _nfc(name.strip().lower()).removesuffix(".csv"): name for name in workbook.sheetnames
+        }
         contents = {
-            spec.name: [
-                [_cell_text(value) for value in row]
-                for row in workbook[sheets[spec.name]].iter_rows(values_only=True)
-            ]
+            spec.name: _sheet_texts(workbook[sheets[spec.name]])
             for spec in SPECS
             if spec.name in sheets
         }
@@ -176,15 +188,25 @@ def _workbook_reader(path: Path):
     return read, labels
 
 
+def _sheet_texts(sheet) -> list[list[str]]:
+    # A sheet's <dimension> tag is what the writing program claimed, and some claim less than
+    # they wrote (openpyxl's read-only max_row and max_column come from it): read every row
+    # and cell that is there instead.
+    sheet.reset_dimensions()
+    return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+
+
 def _drop_trailing_empty(values: list[str]) -> list[str]:
     while values and values[-1] == "":
         values = values[:-1]
     return values
 
 
-def _table(label: str, header: list[str], rows: list[tuple[int, list[str]]]) -> Table:
-    """A Table of stripped values by column; blank rows skipped, overlong rows reported."""
-    header = [column.strip() for column in header]
+def _table(
+    label: str, header: list[str], rows: list[tuple[int, list[str]]], separator: str = "comma"
+) -> Table:
+    """A Table of stripped NFC values by column; blank rows skipped, overlong rows reported."""
+    header = [_nfc(column.strip()) for column in header]
     table = Table(label, header, [])
     problems = []
     for line, values in rows:
@@ -197,26 +219,45 @@ def _table(label: str, header: list[str], rows: list[tuple[int, list[str]]]) -> 
                     line,
                     "-",
                     f"{len(values)} values but the header has {len(header)} columns"
-                    " (a comma inside a value needs quotes)",
+                    f" (a {separator} inside a value needs quotes)",
                 )
             )
             continue
-        table.rows.append((line, {c: v.strip() for c, v in zip(header, values, strict=False)}))
+        table.rows.append(
+            (line, {c: _nfc(v.strip()) for c, v in zip(header, values, strict=False)})
+        )
     if problems:
         raise RosterFileError(problems)
     return table
 
 
+def _nfc(text: str) -> str:
+    """TEXT composed (NFC): "Không" typed as "Kho" + U+0302 + U+0301 + "ng" is the same word."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+_HALF_MINUTE = timedelta(seconds=30)
+
+
 def _cell_text(value: object) -> str:
-    """Text of a spreadsheet cell as it would read in a CSV file."""
+    """Text of a spreadsheet cell as it would read in a CSV file.
+
+    Date and time cells are numbers of days that programs store a hair off (07:59:59.99 for
+    08:00): they read to the nearest minute. A date cell holds 00:00, so that reads as the date
+    alone, and a cell holding only a time as the time alone; bot.roster.parse decides what a
+    column accepts, naming the value as read here.
+    """
     if value is None:
         return ""
     if isinstance(value, datetime):
-        if value.time() == datetime.min.time():
+        value = (value + _HALF_MINUTE).replace(second=0, microsecond=0)
+        if value.time() == time():
             return value.date().isoformat()
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
