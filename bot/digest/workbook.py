@@ -11,7 +11,6 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from fractions import Fraction
 from pathlib import Path
 from typing import IO
 from xml.sax.saxutils import escape
@@ -316,12 +315,13 @@ def excel_serial(value: datetime) -> float:
 
     A time is a fraction of a day no float holds exactly (08:00 is 1/3), and spreadsheets
     show hh:mm by cutting off the seconds: a serial a hair below 08:00 shows as 07:59. So
-    this is the float nearest the exact serial, or the next one up when that is below it,
-    written in full (repr) so the file holds that very float.
+    this is the float nearest the exact serial, or the next one up when that is below it
+    (_cell writes it in full, with repr, so the file holds that very float).
     """
     microseconds = (value.replace(tzinfo=UTC) - _EXCEL_EPOCH) // _MICROSECOND
     days = microseconds / _MICROSECONDS_PER_DAY
-    if Fraction(days) * _MICROSECONDS_PER_DAY < microseconds:
+    numerator, denominator = days.as_integer_ratio()  # the float exactly
+    if numerator * _MICROSECONDS_PER_DAY < microseconds * denominator:
         days = math.nextafter(days, math.inf)
     return days
 
