@@ -7,6 +7,7 @@ stored (the raw number and openpyxl's reading) and as LibreOffice Calc shows the
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import os
 import re
@@ -36,7 +37,9 @@ def exact_serial(moment: datetime) -> Fraction:
     return Fraction((moment - EXCEL_EPOCH) // timedelta(microseconds=1), MICROSECONDS_PER_DAY)
 
 
-@pytest.mark.parametrize("day", [datetime(2021, 12, 5), datetime(2024, 2, 29), datetime(2035, 1, 1)])
+@pytest.mark.parametrize(
+    "day", [datetime(2021, 12, 5), datetime(2024, 2, 29), datetime(2035, 1, 1)]
+)
 def test_every_minute_of_a_day_is_stored_at_or_just_above_its_time(day: datetime) -> None:
     for minute in range(24 * 60):
         moment = day + timedelta(minutes=minute)
@@ -92,16 +95,15 @@ def soffice() -> str:
     return found
 
 
-async def test_libreoffice_calc_shows_the_meeting_times(world, tmp_path: Path) -> None:
-    program = soffice()
-    xlsx, expected = await visits_workbook(world, tmp_path / "digest")
-    out = tmp_path / "csv"
-    # Comma-separated, UTF-8, formatted as shown, the visits sheet alone.
-    options = f"44,34,76,1,,0,false,true,true,false,false,{SHEETS.index('visits') + 1}"
+def shown_by_libreoffice(program: str, xlsx: Path, sheet: str, folder: Path) -> list[str]:
+    """Column A of SHEET below the header, as LibreOffice Calc shows it (its own CSV export)."""
+    out = folder / "csv"
+    # Comma-separated, UTF-8, formatted as shown, that sheet alone.
+    options = f"44,34,76,1,,0,false,true,true,false,false,{SHEETS.index(sheet) + 1}"
     subprocess.run(
         [
             program,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
             "--headless",
             "--convert-to",
             f"csv:Text - txt - csv (StarCalc):{options}",
@@ -115,7 +117,14 @@ async def test_libreoffice_calc_shows_the_meeting_times(world, tmp_path: Path) -
     )
     (converted,) = out.iterdir()
     with converted.open(encoding="utf-8", newline="") as file:
-        shown = [row[0] for row in csv.reader(file)][1:]
+        return [row[0] for row in csv.reader(file)][1:]
+
+
+async def test_libreoffice_calc_shows_the_meeting_times(world, tmp_path: Path) -> None:
+    program = soffice()
+    xlsx, expected = await visits_workbook(world, tmp_path / "digest")
+
+    shown = await asyncio.to_thread(shown_by_libreoffice, program, xlsx, "visits", tmp_path)
 
     assert shown == [f"{moment:%d/%m/%Y %H:%M}" for moment in expected]
-    assert "05/12/2021 08:00" in shown or any(text.endswith(" 08:00") for text in shown)
+    assert any(text.endswith(" 08:00") for text in shown)
