@@ -108,6 +108,16 @@ def test_systemd_analyze_verifies_the_units(tmp_path: Path) -> None:
             timeout=60,
         )
         assert rated.returncode == 0, rated.stdout[-300:] + rated.stderr
+    # 02:30 in Việt Nam is 19:30 UTC, on a server kept in UTC too.
+    (when,) = unit_settings("checkin-bot-backup.timer")["OnCalendar"]
+    calendar = subprocess.run(
+        [analyze, "calendar", when],
+        env={**os.environ, "TZ": "UTC"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert re.search(r"Next elapse: \w+ \d{4}-\d\d-\d\d 19:30:00 UTC", calendar.stdout)
 
 
 def test_the_readme_deploying_section_is_in_step_with_the_units() -> None:
