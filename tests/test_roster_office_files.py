@@ -371,3 +371,76 @@ async def test_day_first_dates_as_excel_writes_them_in_csv(
     await import_roster(store, config, sample_roster_dir, NOW)
 
     await assert_is_the_sample(store, config)
+
+
+# -- files that are not what they claim -------------------------------------------------------------
+
+SAVE_AGAIN = 'open it in Excel and save it again as "Excel Workbook (.xlsx)"'
+NOT_A_WORKBOOK = (
+    "office.xlsx:0: -: not an .xlsx workbook, or only part of one (an old .xls, a"
+    f" password-protected file, a renamed file, a copy cut short?): {SAVE_AGAIN}"
+)
+
+
+def renamed_csv(path: Path) -> str:
+    path.write_bytes((SAMPLE_DIR / "members.csv").read_bytes())
+    return NOT_A_WORKBOOK
+
+
+def old_xls_or_password_protected(path: Path) -> str:
+    # Both are OLE compound files, not zips: this is how they start.
+    path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))
+    return NOT_A_WORKBOOK
+
+
+def half_copied(path: Path) -> str:
+    write_workbook(path, sample_sheets())
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    return NOT_A_WORKBOOK
+
+
+def sheet_cut_short(path: Path) -> str:
+    """A zip whose members sheet's XML ends mid-way (a program that crashed while saving)."""
+    write_workbook(path, sample_sheets())
+    with zipfile.ZipFile(path) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data[:500] if name == "xl/worksheets/sheet1.xml" else data)
+    return "office.xlsx:0: -: cannot read the workbook (unclosed token: line 1, column"
+
+
+def a_zip_of_something_else(path: Path) -> str:
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("word/document.xml", "<document/>")
+    return (
+        'office.xlsx:0: -: cannot read the workbook ("There is no item named'
+        " '[Content_Types].xml' in the archive\"): " + SAVE_AGAIN
+    )
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        renamed_csv,
+        old_xls_or_password_protected,
+        half_copied,
+        sheet_cut_short,
+        a_zip_of_something_else,
+    ],
+    ids=lambda make: make.__name__.replace("_", " "),
+)
+async def test_a_file_named_xlsx_that_is_no_workbook_is_one_line(
+    store: Store, config: Config, tmp_path: Path, make
+) -> None:
+    await import_roster(store, config, SAMPLE_DIR, NOW)
+    before = await dump(store)
+    path = tmp_path / "office.xlsx"
+    expected = make(path)
+
+    with pytest.raises(RosterFileError) as caught:
+        await import_roster(store, config, path, LATER)
+
+    (problem,) = problems_of(caught)
+    assert problem.startswith(expected)
+    assert await dump(store) == before

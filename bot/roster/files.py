@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -158,21 +160,34 @@ def _workbook_reader(path: Path):
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        try:
+            sheets = {
+                _nfc(name.strip().lower()).removesuffix(".csv"): name
+                for name in workbook.sheetnames
+            }
+            contents = {
+                spec.name: _sheet_texts(workbook[sheets[spec.name]])
+                for spec in SPECS
+                if spec.name in sheets
+            }
+        finally:
+            workbook.close()
+    except zipfile.BadZipFile:
+        raise RosterFileError([Problem(path.name, 0, "-", _NOT_A_WORKBOOK)]) from None
+    # Read-only sheets are read from the zip as they are parsed: a file cut short fails here,
+    # in the inflating (zlib.error, EOFError) or in the XML (ParseError is a SyntaxError).
+    except (
+        InvalidFileException,
+        OSError,
+        KeyError,
+        ValueError,
+        EOFError,
+        zlib.error,
+        SyntaxError,
+    ) as exc:
         raise RosterFileError(
-            [Problem(path.name, 0, "-", f"cannot open the workbook: {exc}")]
+            [Problem(path.name, 0, "-", f"cannot read the workbook ({exc}): {_SAVE_AGAIN}")]
         ) from None
-    try:
-        sheets = {
-            _nfc(name.strip().lower()).removesuffix(".csv"): name for name in workbook.sheetnames
-        }
-        contents = {
-            spec.name: _sheet_texts(workbook[sheets[spec.name]])
-            for spec in SPECS
-            if spec.name in sheets
-        }
-    finally:
-        workbook.close()
     labels = {spec.name: f"{path.name}[{spec.name}]" for spec in SPECS}
 
     def read(_: Path, spec: FileSpec, label: str) -> Table:
@@ -186,6 +201,13 @@ def _workbook_reader(path: Path):
         return _table(label, header, trimmed)
 
     return read, labels
+
+
+_SAVE_AGAIN = 'open it in Excel and save it again as "Excel Workbook (.xlsx)"'
+_NOT_A_WORKBOOK = (
+    "not an .xlsx workbook, or only part of one (an old .xls, a password-protected file, a"
+    f" renamed file, a copy cut short?): {_SAVE_AGAIN}"
+)
 
 
 def _sheet_texts(sheet) -> list[list[str]]:
