@@ -444,3 +444,23 @@ async def test_a_file_named_xlsx_that_is_no_workbook_is_one_line(
     (problem,) = problems_of(caught)
     assert problem.startswith(expected)
     assert await dump(store) == before
+
+
+async def test_a_quote_never_closed_is_one_line_where_it_opens(
+    store: Store, config: Config, sample_roster_dir: Path
+) -> None:
+    path = sample_roster_dir / "members.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[5].startswith("M05,")
+    lines[5] = lines[5].replace("M05,", 'M05,"', 1)  # and the rest of a long file is one value
+    path.write_text("\n".join(lines + ["M99,Nguyễn Văn X,0912000000,member,"] * 5000) + "\n")
+    before = await dump(store)
+
+    with pytest.raises(RosterFileError) as caught:
+        await import_roster(store, config, sample_roster_dir, NOW)
+
+    assert problems_of(caught) == [
+        "members.csv:6: -: field larger than field limit (131072):"
+        ' is the closing quote (") of a value missing?'
+    ]
+    assert await dump(store) == before

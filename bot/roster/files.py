@@ -132,12 +132,19 @@ def _read_csv(folder: Path, spec: FileSpec, label: str) -> Table:
         ) from None
     separator = _separator(text.partition("\n")[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    header = next(reader, [])
+    header: list[str] = []
     rows: list[tuple[int, list[str]]] = []
-    line = reader.line_num
-    for values in reader:
-        rows.append((line + 1, values))  # a quoted value may span lines: report where it starts
+    line = 0
+    try:
+        header = next(reader, [])
         line = reader.line_num
+        for values in reader:
+            rows.append((line + 1, values))  # a quoted value may span lines: where it starts
+            line = reader.line_num
+    except csv.Error as exc:  # in a roster, only a quote never closed runs a value that long
+        raise RosterFileError(
+            [Problem(label, line + 1, "-", f'{exc}: is the closing quote (") of a value missing?')]
+        ) from None
     return _table(label, header, rows, _SEPARATORS[separator])
 
 
