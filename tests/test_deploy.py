@@ -246,7 +246,9 @@ def test_pip_install_into_a_fresh_venv_runs_the_demo(tmp_path: Path) -> None:
     ).stdout.strip()  # fmt: skip
     # Tests have no network: the dependencies, pip and setuptools come from this checkout's
     # venv, on the path after the fresh venv's own site-packages, where our package goes.
-    (Path(site) / "dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    (Path(site) / "dependencies.pth").write_text(
+        sysconfig.get_path("purelib") + "\n", encoding="utf-8"
+    )
 
     installed = subprocess.run(
         [python, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index",

@@ -453,7 +453,8 @@ async def test_a_quote_never_closed_is_one_line_where_it_opens(
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[5].startswith("M05,")
     lines[5] = lines[5].replace("M05,", 'M05,"', 1)  # and the rest of a long file is one value
-    path.write_text("\n".join(lines + ["M99,Nguyễn Văn X,0912000000,member,"] * 5000) + "\n")
+    rows = lines + ["M99,Nguyễn Văn X,0912000000,member,"] * 5000
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     before = await dump(store)
 
     with pytest.raises(RosterFileError) as caught:
