@@ -1,8 +1,8 @@
 """Roster files as the committee office's programs write them, each built here in the test.
 
 Workbooks whose sheets claim a wrong size, Vietnamese typed decomposed (NFD), CSV saved by
-Excel under Vietnamese regional settings (semicolons, day-first dates), and date cells that
-hold a time or date-and-time cells that hold no time.
+Excel under Vietnamese regional settings (semicolons, day-first dates), date cells that hold a
+time or date-and-time cells that hold no time, and files that are not what they claim.
 """
 
 from __future__ import annotations
