@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -102,15 +103,34 @@ async def cmd_digest(args: argparse.Namespace, config: Config, clock: Clock) -> 
 
 
 async def cmd_backup(args: argparse.Namespace, config: Config, clock: Clock) -> int:
-    target = Path(args.path)
-    if target.exists():
-        raise BadInput(f"{target}: already exists (choose a new file name)")
+    from bot.backup import BackupFailed, dated_name, prune, write_backup
+
+    path = Path(args.path)
+    into_folder = args.keep is not None or path.is_dir() or args.path.endswith(("/", os.sep))
+    if into_folder and path.exists() and not path.is_dir():
+        raise BadInput(f"{path}: exists and is not a folder (--keep needs a folder of backups)")
     if not Path(config.storage.path).exists():
         raise BadInput(f"{config.storage.path}: no database there yet (storage.path)")
+    target = path / dated_name(clock.now(), config.committee.tz) if into_folder else path
+    if target.exists():
+        raise BadInput(f"{target}: already exists (choose a new file name)")
     target.parent.mkdir(parents=True, exist_ok=True)
     async with await Store.open(config.storage.path) as store:
-        await store.db.backup_to(target)
+        try:
+            await write_backup(store, target)
+        except BackupFailed as exc:
+            print(f"{target}: the backup failed ({exc}); no backup was written", file=sys.stderr)
+            return EXIT_FAILED
     print(f"Backup written to {target}")
+    if args.keep is not None:
+        try:
+            removed = prune(path, args.keep)
+        except OSError as exc:
+            print(f"{path}: older backups could not be removed ({exc})", file=sys.stderr)
+            return EXIT_FAILED
+        if removed:
+            names = ", ".join(old.name for old in removed)
+            print(f"Removed {len(removed)} older than the newest {args.keep}: {names}")
     return EXIT_OK
 
 
@@ -162,6 +182,12 @@ def _quarter(text: str | None, config: Config, clock: Clock) -> Quarter:
         raise BadInput(f"--quarter: {exc}") from None
 
 
+def _at_least_one(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: a subcommand's copy of --config must not reset one given before the subcommand.
@@ -210,9 +236,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also queue it for the digest chats, as the scheduler does (never twice)",
     )
-    add(
-        "backup", cmd_backup, "a consistent copy of the database, also while the bot runs"
-    ).add_argument("path", metavar="PATH")
+    backup = add(
+        "backup",
+        cmd_backup,
+        "a consistent copy of the database, also while the bot runs: to the new file PATH, or"
+        " to a dated file (checkin-bot-YYYYMMDD-HHMMSS.sqlite3) in the folder PATH",
+    )
+    backup.add_argument("path", metavar="PATH")
+    backup.add_argument(
+        "--keep",
+        type=_at_least_one,
+        metavar="N",
+        help="back up into the folder PATH and keep only its newest N dated backups",
+    )
     add(
         "invite",
         cmd_invite,

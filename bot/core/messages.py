@@ -7,6 +7,7 @@ where a channel has none.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -50,8 +51,14 @@ class Inbound:
         private: bool = True,
         display_name: str = "",
     ) -> Inbound:
-        """What a user typed: "/cmd args" (also "/cmd@botname") is a command, else text."""
-        stripped = text.strip()
+        """What a user typed: "/cmd args" (also "/cmd@botname") is a command, else text.
+
+        Text is composed (NFC) here, for every channel: phones and some keyboards send
+        Vietnamese decomposed ("ô" + a tone mark as two characters), and the same words
+        must compare, store and search as one.
+        """
+        stripped = unicodedata.normalize("NFC", text.strip())
+        display_name = unicodedata.normalize("NFC", display_name)
         if stripped.startswith("/") and len(stripped) > 1:
             word, *args = stripped[1:].split()
             return cls(

@@ -6,6 +6,7 @@ as text or a number, never a formula.
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -205,7 +206,8 @@ _DATE_STYLE, _HEADER_STYLE = 1, 2  # positions in cellXfs above
 # Day 0 of Excel's 1900 date system. Excel has no time zones: a cell holds the wall-clock
 # time it shows, so times are compared here as if both were UTC.
 _EXCEL_EPOCH = datetime(1899, 12, 30, tzinfo=UTC)
-_DAY = timedelta(days=1)
+_MICROSECOND = timedelta(microseconds=1)
+_MICROSECONDS_PER_DAY = 86_400_000_000
 # Characters XML 1.0 cannot carry at all (a note typed in chat could hold one).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ROWS_PER_WRITE = 1000
@@ -302,11 +304,26 @@ def _cell(ref: str, value: Cell, style: int) -> str:
         text = _NOT_XML.sub("", escape(value))
         return f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
     if isinstance(value, datetime):
-        days = (value.replace(tzinfo=UTC) - _EXCEL_EPOCH) / _DAY
-        return f'<c r="{ref}" s="{_DATE_STYLE}"><v>{days:.8f}</v></c>'
+        return f'<c r="{ref}" s="{_DATE_STYLE}"><v>{excel_serial(value)!r}</v></c>'
     if isinstance(value, bool | int | float):
         return f'<c r="{ref}"{styled}><v>{int(value) if isinstance(value, bool) else value}</v></c>'
     raise TypeError(f"no cell for {value!r}")
+
+
+def excel_serial(value: datetime) -> float:
+    """VALUE's serial number of days, never below the exact one.
+
+    A time is a fraction of a day no float holds exactly (08:00 is 1/3), and spreadsheets
+    show hh:mm by cutting off the seconds: a serial a hair below 08:00 shows as 07:59. So
+    this is the float nearest the exact serial, or the next one up when that is below it
+    (_cell writes it in full, with repr, so the file holds that very float).
+    """
+    microseconds = (value.replace(tzinfo=UTC) - _EXCEL_EPOCH) // _MICROSECOND
+    days = microseconds / _MICROSECONDS_PER_DAY
+    numerator, denominator = days.as_integer_ratio()  # the float exactly
+    if numerator * _MICROSECONDS_PER_DAY < microseconds * denominator:
+        days = math.nextafter(days, math.inf)
+    return days
 
 
 def _column_letter(index: int) -> str:

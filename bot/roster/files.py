@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
+import zipfile
+import zlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 
@@ -127,14 +130,33 @@ def _read_csv(folder: Path, spec: FileSpec, label: str) -> Table:
         raise RosterFileError(
             [Problem(label, line, "-", 'not UTF-8 text (in Excel: Save As "CSV UTF-8")')]
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, [])
+    separator = _separator(text.partition("\n")[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    header: list[str] = []
     rows: list[tuple[int, list[str]]] = []
-    line = reader.line_num
-    for values in reader:
-        rows.append((line + 1, values))  # a quoted value may span lines: report where it starts
+    line = 0
+    try:
+        header = next(reader, [])
         line = reader.line_num
-    return _table(label, header, rows)
+        for values in reader:
+            rows.append((line + 1, values))  # a quoted value may span lines: where it starts
+            line = reader.line_num
+    except csv.Error as exc:  # in a roster, only a quote never closed runs a value that long
+        raise RosterFileError(
+            [Problem(label, line + 1, "-", f'{exc}: is the closing quote (") of a value missing?')]
+        ) from None
+    return _table(label, header, rows, _SEPARATORS[separator])
+
+
+# Excel writes "CSV" with the list separator of the regional settings: ";" under Vietnamese
+# ones (where "," is the decimal mark). Header names never hold a separator, so the header
+# line says which one the file uses.
+_SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _separator(header_line: str) -> str:
+    """The separator the header line uses most (a comma when none stands out)."""
+    return max(_SEPARATORS, key=header_line.count)  # max keeps the first of equals: ","
 
 
 def _workbook_reader(path: Path):
@@ -145,22 +167,34 @@ def _workbook_reader(path: Path):
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        try:
+            sheets = {
+                _nfc(name.strip().lower()).removesuffix(".csv"): name
+                for name in workbook.sheetnames
+            }
+            contents = {
+                spec.name: _sheet_texts(workbook[sheets[spec.name]])
+                for spec in SPECS
+                if spec.name in sheets
+            }
+        finally:
+            workbook.close()
+    except zipfile.BadZipFile:
+        raise RosterFileError([Problem(path.name, 0, "-", _NOT_A_WORKBOOK)]) from None
+    # Read-only sheets are read from the zip as they are parsed: a file cut short fails here,
+    # in the inflating (zlib.error, EOFError) or in the XML (ParseError is a SyntaxError).
+    except (
+        InvalidFileException,
+        OSError,
+        KeyError,
+        ValueError,
+        EOFError,
+        zlib.error,
+        SyntaxError,
+    ) as exc:
         raise RosterFileError(
-            [Problem(path.name, 0, "-", f"cannot open the workbook: {exc}")]
+            [Problem(path.name, 0, "-", f"cannot read the workbook ({exc}): {_SAVE_AGAIN}")]
         ) from None
-    try:
-        sheets = {name.strip().lower().removesuffix(".csv"): name for name in workbook.sheetnames}
-        contents = {
-            spec.name: [
-                [_cell_text(value) for value in row]
-                for row in workbook[sheets[spec.name]].iter_rows(values_only=True)
-            ]
-            for spec in SPECS
-            if spec.name in sheets
-        }
-    finally:
-        workbook.close()
     labels = {spec.name: f"{path.name}[{spec.name}]" for spec in SPECS}
 
     def read(_: Path, spec: FileSpec, label: str) -> Table:
@@ -176,15 +210,32 @@ def _workbook_reader(path: Path):
     return read, labels
 
 
+_SAVE_AGAIN = 'open it in Excel and save it again as "Excel Workbook (.xlsx)"'
+_NOT_A_WORKBOOK = (
+    "not an .xlsx workbook, or only part of one (an old .xls, a password-protected file, a"
+    f" renamed file, a copy cut short?): {_SAVE_AGAIN}"
+)
+
+
+def _sheet_texts(sheet) -> list[list[str]]:
+    # A sheet's <dimension> tag is what the writing program claimed, and some claim less than
+    # they wrote (openpyxl's read-only max_row and max_column come from it): read every row
+    # and cell that is there instead.
+    sheet.reset_dimensions()
+    return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+
+
 def _drop_trailing_empty(values: list[str]) -> list[str]:
     while values and values[-1] == "":
         values = values[:-1]
     return values
 
 
-def _table(label: str, header: list[str], rows: list[tuple[int, list[str]]]) -> Table:
-    """A Table of stripped values by column; blank rows skipped, overlong rows reported."""
-    header = [column.strip() for column in header]
+def _table(
+    label: str, header: list[str], rows: list[tuple[int, list[str]]], separator: str = "comma"
+) -> Table:
+    """A Table of stripped NFC values by column; blank rows skipped, overlong rows reported."""
+    header = [_nfc(column.strip()) for column in header]
     table = Table(label, header, [])
     problems = []
     for line, values in rows:
@@ -197,26 +248,45 @@ def _table(label: str, header: list[str], rows: list[tuple[int, list[str]]]) -> 
                     line,
                     "-",
                     f"{len(values)} values but the header has {len(header)} columns"
-                    " (a comma inside a value needs quotes)",
+                    f" (a {separator} inside a value needs quotes)",
                 )
             )
             continue
-        table.rows.append((line, {c: v.strip() for c, v in zip(header, values, strict=False)}))
+        table.rows.append(
+            (line, {c: _nfc(v.strip()) for c, v in zip(header, values, strict=False)})
+        )
     if problems:
         raise RosterFileError(problems)
     return table
 
 
+def _nfc(text: str) -> str:
+    """TEXT composed (NFC): "Không" typed as "Kho" + U+0302 + U+0301 + "ng" is the same word."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+_HALF_MINUTE = timedelta(seconds=30)
+
+
 def _cell_text(value: object) -> str:
-    """Text of a spreadsheet cell as it would read in a CSV file."""
+    """Text of a spreadsheet cell as it would read in a CSV file.
+
+    Date and time cells are numbers of days that programs store a hair off (07:59:59.99 for
+    08:00): they read to the nearest minute. A date cell holds 00:00, so that reads as the date
+    alone, and a cell holding only a time as the time alone; bot.roster.parse decides what a
+    column accepts, naming the value as read here.
+    """
     if value is None:
         return ""
     if isinstance(value, datetime):
-        if value.time() == datetime.min.time():
+        value = (value + _HALF_MINUTE).replace(second=0, microsecond=0)
+        if value.time() == time():
             return value.date().isoformat()
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,13 @@ from bot.core.roster import Assignment, Cell, Meeting, Member, Organization, Ros
 from bot.roster.files import Problem, RosterFileError, Table
 
 _CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,32}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A day as the office writes it: ISO, or day first as Excel under Vietnamese regional settings
+# saves a date cell to CSV (the form meetings and chat also take).
+_DAY = r"(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})"
+_DAY_ONLY = re.compile(rf"^{_DAY}$")
+# What a spreadsheet's date cells holding a time read as (bot.roster.files._cell_text).
+_DAY_AND_TIME = re.compile(rf"^{_DAY}[ T]\d{{1,2}}:\d{{2}}$")
+_TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
 MAX_TEXT = 200
 _YES = {"yes", "y", "true", "1", "có", "co", "x"}
 _NO = {"no", "n", "false", "0", "không", "khong", ""}
@@ -152,11 +158,36 @@ def _yes_no(text: str) -> bool:
 
 def _date(text: str) -> date:
     try:
-        if _DATE.match(text):
+        if _DAY_ONLY.match(text):
+            if "/" in text:
+                day, month, year = map(int, text.split("/"))
+                return date(year, month, day)
             return date.fromisoformat(text)
     except ValueError:
         pass
+    if _DAY_AND_TIME.match(text):
+        raise _Bad(
+            f'"{text}" is a date and a time; give the date alone (YYYY-MM-DD, e.g. 2021-12-05)'
+        )
+    if _TIME_ONLY.match(text):
+        raise _Bad(f'"{text}" is a time, not a date (use YYYY-MM-DD, e.g. 2021-12-05)')
     raise _Bad(f'"{text}" is not a date (use YYYY-MM-DD, e.g. 2021-12-05)')
+
+
+def _local_time(tz: ZoneInfo) -> Callable[[str], datetime]:
+    def convert(text: str) -> datetime:
+        if _DAY_ONLY.match(text):
+            raise _Bad(
+                f'"{text}" is a date without the time of the meeting'
+                " (use YYYY-MM-DD HH:MM, e.g. 2021-12-05 08:00)"
+            )
+        if _TIME_ONLY.match(text):
+            raise _Bad(
+                f'"{text}" is a time without the date (use YYYY-MM-DD HH:MM, e.g. 2021-12-05 08:00)'
+            )
+        return parse_local_time(text, tz)
+
+    return convert
 
 
 def _member(row: _Row) -> Member:
@@ -207,7 +238,7 @@ def _assignment(row: _Row) -> Assignment:
 def _meeting(row: _Row, tz: ZoneInfo) -> Meeting:
     return Meeting(
         cell=row.get("cell", _code),
-        starts_at=row.get("starts_at", lambda text: parse_local_time(text, tz)),
+        starts_at=row.get("starts_at", _local_time(tz)),
         venue=row.get("venue", _text, required=False),
         kind=row.get("kind", _choice("regular", "thematic"), required=False) or "regular",
     )
