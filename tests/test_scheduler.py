@@ -259,6 +259,18 @@ async def test_a_cell_without_next_months_date_by_the_25th_is_chased_once(town):
     assert "01/2022" in chase.text and "/datlich" in chase.text
 
 
+async def test_the_date_chase_fires_at_8_though_the_25th_was_looked_at_since_midnight(town):
+    # As `run` and the demo live through the night: ticks at 00:00 on the 25th, when the
+    # chase is not yet due, then on to the morning.
+    secretary = await town.linked("C0102")
+    town.clock.set(local(2021, 12, 24, 22))
+    await live_until(town, local(2021, 12, 25, 7, 55), step=timedelta(minutes=30))
+    assert not [m for m in secretary.received if m.text.startswith("📆")]
+    await live_until(town, local(2021, 12, 25, 10), step=timedelta(minutes=30))
+    (chase,) = [m for m in secretary.received if m.text.startswith("📆")]
+    assert "01/2022" in chase.text
+
+
 # --- the digest ---------------------------------------------------------------------------
 
 

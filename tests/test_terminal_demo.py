@@ -198,6 +198,16 @@ async def test_moving_to_the_quarters_end_brings_nudges_and_the_digest_to_the_of
     assert digest.count(office) >= 3
 
 
+async def test_the_secretary_of_a_cell_with_no_january_date_is_chased_on_the_25th():
+    # The demo ticks every half hour, through midnight on the 25th, before the chase is due.
+    transcript = await session("C0102", ":time +34d", ":time +26h")
+
+    assert "📆" not in answer(transcript, ":time +34d")
+    chased = answer(transcript, ":time +26h")
+    assert "[25/12 08:00 tin nhắn tới C0102 Lý Thị Minh Tâm] 📆" in chased
+    assert "01/2022" in chased
+
+
 def files_shown(transcript: str) -> list[tuple[str, bool]]:
     """(name, whether it is there) of each attached file the transcript shows."""
     paths = re.findall(r"\[tệp đính kèm: ([^\]]+)\]", transcript)
