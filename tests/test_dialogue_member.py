@@ -380,7 +380,9 @@ async def test_difficulties_raised_flag_the_cell_for_the_office(world):
     for data in ("note:rate:fair", "note:steps:yes", "note:diff:yes"):
         await thanh.tap(data)
     done = texts(await thanh.tap("note:skip"))
-    assert "đánh dấu có khó khăn" in done
+    # The cell's name carries its kind: "Chi bộ" once.
+    assert "\nChi bộ khu dân cư Lâm Du được đánh dấu có khó khăn" in done
+    assert "Chi bộ Chi bộ" not in done
     assert await flagged_cells_of_o01(world) == ["C0103", "C0106"]
     assert await notes_of(world, checkin) == [("fair", 1, 1, "")]
     # Re-importing the unchanged roster (C0106 flagged "no" there) keeps what was reported.

@@ -257,6 +257,7 @@ async def test_a_cell_without_next_months_date_by_the_25th_is_chased_once(town):
     await live_until(town, local(2021, 12, 27, 9), step=timedelta(hours=1))
     (chase,) = [m for m in secretary.received if m.text.startswith("📆")]
     assert "01/2022" in chase.text and "/datlich" in chase.text
+    assert chase.text.startswith("📆 Chi bộ Tổ dân phố số 3 chưa có lịch")  # "Chi bộ" once
 
 
 async def test_the_date_chase_fires_at_8_though_the_25th_was_looked_at_since_midnight(town):

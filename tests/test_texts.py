@@ -29,6 +29,14 @@ def test_each_text_has_both_languages_with_the_same_placeholders(key):
     assert placeholders(vietnamese) == placeholders(english), key
 
 
+@pytest.mark.parametrize("key", sorted(catalog()))
+def test_a_cells_name_is_not_preceded_by_its_kind(key):
+    # Cell names carry their kind already ("Chi bộ Tổ dân phố số 3"): "Chi bộ {cell}" would
+    # read "Chi bộ Chi bộ Tổ dân phố số 3", "Cell {cell}" "Cell Chi bộ ...".
+    for text in catalog()[key]:
+        assert not re.search(r"(?i)\b(chi bộ|cell)\s+\{cell\}", text), (key, text)
+
+
 def test_every_key_the_code_names_exists():
     used = {
         (path.relative_to(ROOT).as_posix(), key)

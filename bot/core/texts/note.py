@@ -64,9 +64,8 @@ TEXTS = {
         "Your note on the meeting of {cell} is updated (it replaces the earlier one): {rating}.",
     ),
     "note.flagged": (
-        "Chi bộ {cell} được đánh dấu có khó khăn, vướng mắc để Văn phòng Quận ủy theo dõi.",
-        "The cell {cell} is now marked as having difficulties, for the committee office to"
-        " follow up.",
+        "{cell} được đánh dấu có khó khăn, vướng mắc để Văn phòng Quận ủy theo dõi.",
+        "{cell} is now marked as having difficulties, for the committee office to follow up.",
     ),
     "note.gone": (
         "Lần điểm danh này không còn hiệu lực (bí thư chi bộ đã xác nhận vắng), nên nhận xét"

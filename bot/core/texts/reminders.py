@@ -40,9 +40,9 @@ TEXTS = {
         "24 hours for confirmation.\nPlease confirm or mark absent.",
     ),
     "reminders.schedule_chase": (
-        "📆 Chi bộ {cell} chưa có lịch họp tháng {month}.\n"
+        "📆 {cell} chưa có lịch họp tháng {month}.\n"
         "Gửi /datlich NGÀY GIỜ, ví dụ /datlich {example}",
-        "📆 Cell {cell} has no meeting set for {month} yet.\n"
+        "📆 {cell} has no meeting set for {month} yet.\n"
         "Send /schedule DATE TIME, e.g. /schedule {example}",
     ),
     "reminders.left_days": ("{n} ngày", "{n} days"),
