@@ -1,11 +1,11 @@
 """Texts of the scheduler's messages: reminders, suggestions, nudges, chases."""
 
 TEXTS = {
+    # The meeting's time, never the time left: quiet hours may hold a reminder back.
     "reminders.before_meeting": (
-        "🔔 Nhắc lịch: bạn sẽ dự họp {cell} ({organization})\n"
-        "🕗 {when}\n📍 {venue}\nCòn khoảng {left}.",
+        "🔔 Nhắc lịch: đồng chí sẽ dự sinh hoạt {cell} ({organization})\n🕗 {when}\n📍 {venue}",
         "🔔 Reminder: you will attend the meeting of {cell} ({organization})\n"
-        "🕗 {when}\n📍 {venue}\nAbout {left} to go.",
+        "🕗 {when}\n📍 {venue}",
     ),
     "reminders.checkin_open": (
         "✅ Đã mở điểm danh buổi họp {cell} ({organization}) lúc {when}.\n"
@@ -45,7 +45,4 @@ TEXTS = {
         "📆 {cell} has no meeting set for {month} yet.\n"
         "Send /schedule DATE TIME, e.g. /schedule {example}",
     ),
-    "reminders.left_days": ("{n} ngày", "{n} days"),
-    "reminders.left_hours": ("{n} giờ", "{n} hours"),
-    "reminders.left_minutes": ("{n} phút", "{n} minutes"),
 }
