@@ -43,7 +43,7 @@ async def checkin(ctx: Context) -> None:
         return
     coming = found.next_meeting
     if coming is None:
-        await ctx.say("checkin.none_coming", days=HORIZON.days)
+        await ctx.say("checkin.none_coming", count=HORIZON.days)
         return
     opens = checkin_window(ctx.config, coming.starts_at).opens
     await ctx.say(

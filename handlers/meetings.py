@@ -53,10 +53,10 @@ async def meetings(ctx: Context) -> None:
     upcoming = await upcoming_meetings(ctx.store, ctx.config, ctx.me.member.code, ctx.now)
     days = HORIZON.days
     if not upcoming:
-        await ctx.say("meetings.none", days=days)
+        await ctx.say("meetings.none", count=days)
         return
     shown = upcoming[:SHOWN]
-    lines = [t("meetings.header", days=days)]
+    lines = [t("meetings.header", count=days)]
     # Bullets, not numbers: where choices are a numbered list (Zalo, the terminal), the
     # choices' numbers are the only ones on screen, so no one answers a line's number.
     lines += [_line(t, item) for item in shown]

@@ -88,7 +88,7 @@ def _nudge(subject: Nudge, t: Translator) -> Message:
     return Message(
         t(
             "reminders.nudge",
-            days=subject.days_left,
+            days_left=t("common.days_left", count=subject.days_left),
             quarter=quarter,
             count=len(subject.options),
             options=text,

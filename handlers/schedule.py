@@ -137,12 +137,12 @@ async def _refuse(ctx: Context, problem: Problem, starts_at: datetime, cell_id: 
         await ctx.say("schedule.past", when=t.when(starts_at), now=t.when(ctx.now))
     elif problem == "too_far":
         last = t.day(ctx.now + MAX_AHEAD)
-        await ctx.say("schedule.too_far", when=t.when(starts_at), days=MAX_AHEAD.days, last=last)
+        await ctx.say("schedule.too_far", when=t.when(starts_at), count=MAX_AHEAD.days, last=last)
     elif problem == "taken":
         cell = next((c.name for c in ctx.me.cells if c.id == cell_id), "")
         await ctx.say("schedule.taken", cell=cell, when=t.when(starts_at))
     elif problem == "venue_too_long":
-        await ctx.say("schedule.venue_too_long", limit=MAX_VENUE)
+        await ctx.say("schedule.venue_too_long", count=MAX_VENUE)
     else:
         await ctx.say("schedule.not_your_cell")
 

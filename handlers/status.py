@@ -36,9 +36,9 @@ def _header(t: Translator, progress: Progress) -> str:
         number=quarter.number,
         year=quarter.year,
         end=quarter.end.strftime("%d/%m/%Y"),
-        days=progress.days_left,
+        days_left=t("common.days_left", count=progress.days_left),
         covered=progress.count("covered"),
-        required=len(progress.organizations),
+        count=len(progress.organizations),
     )
 
 

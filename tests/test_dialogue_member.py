@@ -513,12 +513,3 @@ def test_every_key_the_member_handlers_name_is_in_the_catalog():
     missing = sorted((named | built) - catalog().keys())
     assert missing == []
     assert len(named) > 30
-
-
-def test_member_texts_have_both_languages_and_the_same_placeholders():
-    placeholder = re.compile(r"\{(\w*)\}")
-    for key, (vi, en) in catalog().items():
-        if key.split(".")[0] not in FEATURES:
-            continue
-        assert vi and en and vi != "" and en != "", key
-        assert sorted(placeholder.findall(vi)) == sorted(placeholder.findall(en)), key

@@ -463,18 +463,12 @@ async def test_report_in_english(office):
 # texts --------------------------------------------------------------------------------------
 
 
-def test_texts_have_both_languages_with_the_same_placeholders():
-    import string
-
-    def placeholders(text: str) -> set[str]:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
+def test_the_secretary_and_office_texts_are_named_after_their_feature():
+    # Both languages and their placeholders: tests/test_texts.py, for every key.
     for module in (schedule_texts, confirm_texts, digest_texts):
-        for key, (vi, en) in module.TEXTS.items():
+        for key, both in module.TEXTS.items():
             assert key.split(".")[0] == module.__name__.rsplit(".", 1)[1], key
-            assert vi and en and vi != en, key
-            assert placeholders(vi) == placeholders(en), key
-            assert catalog()[key] == (vi, en)
+            assert catalog()[key] == both
 
 
 async def test_will_attend_on_the_meeting_message_reaches_the_secretary(world):

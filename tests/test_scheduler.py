@@ -237,10 +237,10 @@ async def test_nudges_before_the_quarter_ends_name_the_missed_organizations(town
     town.clock.set(local(2021, 12, 18, 7, 0))
     await live_until(town, local(2021, 12, 18, 8, 0))
     (nudge,) = [m for m in m05.received if m.text.startswith("⏳")]
-    assert "Còn 14 ngày là hết quý 4/2021" in nudge.text
+    assert "Quý 4/2021 chỉ còn 14 ngày" in nudge.text
     await live_until(town, local(2021, 12, 29, 9, 0), step=timedelta(hours=1))
     nudges = [m for m in m05.received if m.text.startswith("⏳")]
-    assert len(nudges) == 2 and "Còn 3 ngày" in nudges[1].text
+    assert len(nudges) == 2 and "chỉ còn 3 ngày" in nudges[1].text
 
 
 # --- secretaries ----------------------------------------------------------------------------

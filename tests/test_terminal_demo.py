@@ -187,8 +187,12 @@ async def test_moving_to_the_quarters_end_brings_nudges_and_the_digest_to_the_of
     moved = answer(transcript, ":time +42d")
     assert moved.endswith("\nĐồng hồ thử tua tới Thứ Bảy 01/01/2022 08:00.\n")
     # Nudges 14 and 3 days before the quarter ends, to members with missed organizations.
-    assert re.search(r"\[18/12 08:00 tin nhắn tới M\d\d [^\]]+\] ⏳ Còn 14 ngày", moved)
-    assert re.search(r"\[29/12 08:00 tin nhắn tới M\d\d [^\]]+\] ⏳ Còn 3 ngày", moved)
+    assert re.search(
+        r"\[18/12 08:00 tin nhắn tới M\d\d [^\]]+\] ⏳ Quý 4/2021 chỉ còn 14 ngày", moved
+    )
+    assert re.search(
+        r"\[29/12 08:00 tin nhắn tới M\d\d [^\]]+\] ⏳ Quý 4/2021 chỉ còn 3 ngày", moved
+    )
     # The digest, whole (the office is being played), then its two files.
     office = "[31/12 17:00 tin nhắn tới Văn phòng (admin)] "
     digest = moved[moved.index(office) :]

@@ -1,5 +1,7 @@
 """Texts of /checkin and of the check-in itself."""
 
+from bot.core.plural import Plural
+
 TEXTS = {
     "checkin.open_header": (
         "Các buổi sinh hoạt đang mở điểm danh:",
@@ -17,9 +19,16 @@ TEXTS = {
         " {opens}.",
     ),
     "checkin.none_coming": (
-        "Hiện không có buổi sinh hoạt nào đang mở điểm danh, và chưa có lịch sinh hoạt nào trong"
-        " {days} ngày tới.",
-        "No meeting is open for check-in now, and none is scheduled in the next {days} days.",
+        Plural(
+            "Hiện không có buổi sinh hoạt nào đang mở điểm danh, và chưa có lịch sinh hoạt nào"
+            " trong {count} ngày tới."
+        ),
+        Plural(
+            one="No meeting is open for check-in now, and none is scheduled in the next {count}"
+            " day.",
+            other="No meeting is open for check-in now, and none is scheduled in the next"
+            " {count} days.",
+        ),
     ),
     "checkin.done": (
         "Đã điểm danh tại buổi sinh hoạt {cell} lúc {time}. Bí thư chi bộ sẽ xác nhận."

@@ -1,5 +1,7 @@
 """Texts of the quarterly digest: its message (full, and /report's short one), workbook, chart."""
 
+from bot.core.plural import Plural
+
 TEXTS = {
     # -- the message ---------------------------------------------------------------------------
     "digest.quarter": ("Quý {roman}/{year}", "Quarter {roman}/{year}"),
@@ -59,11 +61,17 @@ TEXTS = {
         "… and {count} more: see the workbook, sheet unreachable",
     ),
     "digest.ratings": (
-        "Đánh giá chất lượng buổi sinh hoạt ({count} nhận xét):\n{counts}\n"
-        "Thực hiện đúng các bước: {steps}/{count} · Chi bộ nêu khó khăn, vướng mắc:"
-        " {difficulties}/{count}",
-        "Quality of the meetings ({count} notes):\n{counts}\n"
-        "Steps kept: {steps} of {count} · Difficulties raised: {difficulties} of {count}",
+        Plural(
+            "Đánh giá chất lượng buổi sinh hoạt ({count} nhận xét):\n{counts}\n"
+            "Thực hiện đúng các bước: {steps}/{count} · Chi bộ nêu khó khăn, vướng mắc:"
+            " {difficulties}/{count}"
+        ),
+        Plural(
+            one="Quality of the meetings ({count} note):\n{counts}\n"
+            "Steps kept: {steps} of {count} · Difficulties raised: {difficulties} of {count}",
+            other="Quality of the meetings ({count} notes):\n{counts}\n"
+            "Steps kept: {steps} of {count} · Difficulties raised: {difficulties} of {count}",
+        ),
     ),
     "digest.no_notes": (
         "Chưa có nhận xét nào về chất lượng buổi sinh hoạt trong quý.",
@@ -162,7 +170,10 @@ TEXTS = {
     "digest.chart_visited": ("Đã được dự", "Visited"),
     "digest.chart_not_visited": ("Chưa được dự", "Not visited"),
     "digest.chart_ratings": (
-        "Đánh giá chất lượng ({count} nhận xét)",
-        "Quality of the meetings ({count} notes)",
+        Plural("Đánh giá chất lượng ({count} nhận xét)"),
+        Plural(
+            one="Quality of the meetings ({count} note)",
+            other="Quality of the meetings ({count} notes)",
+        ),
     ),
 }

@@ -1,17 +1,31 @@
 """Texts of /meetings (the upcoming meetings) and "Will attend"."""
 
+from bot.core.plural import Plural
+
 TEXTS = {
     "meetings.none": (
-        "Trong {days} ngày tới chưa có lịch sinh hoạt nào của các chi bộ thuộc cơ sở đồng chí"
-        " được phân công. Khi bí thư chi bộ đặt lịch, bot sẽ báo đồng chí.",
-        "No meetings of your organizations' cells are scheduled in the next {days} days. You"
-        " will be told when a secretary sets one.",
+        Plural(
+            "Trong {count} ngày tới chưa có lịch sinh hoạt nào của các chi bộ thuộc cơ sở đồng"
+            " chí được phân công. Khi bí thư chi bộ đặt lịch, bot sẽ báo đồng chí."
+        ),
+        Plural(
+            one="No meetings of your organizations' cells are scheduled in the next {count}"
+            " day. You will be told when a secretary sets one.",
+            other="No meetings of your organizations' cells are scheduled in the next {count}"
+            " days. You will be told when a secretary sets one.",
+        ),
     ),
     "meetings.header": (
-        "Lịch sinh hoạt {days} ngày tới. Chi bộ có khó khăn, vướng mắc và cơ sở đồng chí chưa"
-        " dự trong quý được xếp trước:",
-        "Meetings in the next {days} days. Cells with difficulties and organizations you have"
-        " not visited this quarter come first:",
+        Plural(
+            "Lịch sinh hoạt {count} ngày tới. Chi bộ có khó khăn, vướng mắc và cơ sở đồng chí"
+            " chưa dự trong quý được xếp trước:"
+        ),
+        Plural(
+            one="Meetings in the next {count} day. Cells with difficulties and organizations"
+            " you have not visited this quarter come first:",
+            other="Meetings in the next {count} days. Cells with difficulties and organizations"
+            " you have not visited this quarter come first:",
+        ),
     ),
     "meetings.line": (
         "• {cell} ({cell_code}), {organization}\n    {when}, {venue}{marks}",

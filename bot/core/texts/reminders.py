@@ -1,5 +1,7 @@
 """Texts of the scheduler's messages: reminders, suggestions, nudges, chases."""
 
+from bot.core.plural import Plural
+
 TEXTS = {
     # The meeting's time, never the time left: quiet hours may hold a reminder back.
     "reminders.before_meeting": (
@@ -18,10 +20,15 @@ TEXTS = {
         "📅 This week: you have not yet attended a meeting at {count} of your organizations "
         "this quarter.\n{options}",
     ),
+    # {days_left}: common.days_left.
     "reminders.nudge": (
-        "⏳ Còn {days} ngày là hết quý {quarter}: bạn chưa dự họp ở {count} tổ chức.\n{options}",
-        "⏳ {days} days left in quarter {quarter}: you have not attended a meeting at "
-        "{count} organizations yet.\n{options}",
+        Plural("⏳ Quý {quarter} chỉ {days_left}: bạn chưa dự họp ở {count} tổ chức.\n{options}"),
+        Plural(
+            one="⏳ Quarter {quarter} has {days_left}: you have not attended a meeting at"
+            " {count} organization yet.\n{options}",
+            other="⏳ Quarter {quarter} has {days_left}: you have not attended a meeting at"
+            " {count} organizations yet.\n{options}",
+        ),
     ),
     "reminders.option_organization": ("• {organization} ({code}):", "• {organization} ({code}):"),
     "reminders.option_meeting": ("   – {when} {cell}{marks}", "   – {when} {cell}{marks}"),

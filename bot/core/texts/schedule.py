@@ -1,5 +1,7 @@
 """Texts of /schedule: a cell secretary sets the cell's next meeting."""
 
+from bot.core.plural import Plural
+
 TEXTS = {
     "schedule.usage": (
         "Hãy gõ ngày và giờ sinh hoạt, có thể thêm địa điểm, ví dụ:\n"
@@ -22,18 +24,27 @@ TEXTS = {
         "{when} is already past. Choose a time after {now}.",
     ),
     "schedule.too_far": (
-        "{when} còn quá xa: chỉ đặt lịch trước tối đa {days} ngày (đến {last})."
-        " Hãy kiểm tra lại năm và tháng.",
-        "{when} is too far ahead: meetings can be set at most {days} days ahead (until {last})."
-        " Check the year and the month.",
+        Plural(
+            "{when} còn quá xa: chỉ đặt lịch trước tối đa {count} ngày (đến {last})."
+            " Hãy kiểm tra lại năm và tháng."
+        ),
+        Plural(
+            one="{when} is too far ahead: meetings can be set at most {count} day ahead"
+            " (until {last}). Check the year and the month.",
+            other="{when} is too far ahead: meetings can be set at most {count} days ahead"
+            " (until {last}). Check the year and the month.",
+        ),
     ),
     "schedule.taken": (
         "{cell} đã có buổi sinh hoạt lúc {when}. Không có gì thay đổi; hãy chọn giờ khác.",
         "{cell} already meets at {when}. Nothing was changed; choose another time.",
     ),
     "schedule.venue_too_long": (
-        "Địa điểm dài quá {limit} ký tự. Hãy viết ngắn gọn hơn.",
-        "The place is longer than {limit} characters. Please write it shorter.",
+        Plural("Địa điểm dài quá {count} ký tự. Hãy viết ngắn gọn hơn."),
+        Plural(
+            one="The place is longer than {count} character. Please write it shorter.",
+            other="The place is longer than {count} characters. Please write it shorter.",
+        ),
     ),
     "schedule.pick_cell": (
         "Đồng chí là bí thư của nhiều chi bộ. Đặt lịch {when} cho chi bộ nào?",
@@ -52,9 +63,16 @@ TEXTS = {
         "Meeting set for {cell}:\n{when}\nPlace: {venue}\n{told}",
     ),
     "schedule.told_some": (
-        "Đã báo cho {count} Quận ủy viên chưa có lượt dự được xác nhận ở {organization} trong quý.",
-        "{count} committee member(s) with no confirmed visit to {organization} this quarter"
-        " were told.",
+        Plural(
+            "Đã báo cho {count} Quận ủy viên chưa có lượt dự được xác nhận ở {organization}"
+            " trong quý."
+        ),
+        Plural(
+            one="{count} committee member with no confirmed visit to {organization} this"
+            " quarter was told.",
+            other="{count} committee members with no confirmed visit to {organization} this"
+            " quarter were told.",
+        ),
     ),
     "schedule.told_none": (
         "Các Quận ủy viên được phân công ở {organization} đều đã dự sinh hoạt trong quý,"
