@@ -22,7 +22,10 @@ def choice_id(data: str | None) -> int | None:
 def _line(t: Translator, item: Upcoming) -> str:
     meeting = item.meeting
     marks = t("meetings.flagged_mark") if meeting.flagged else ""
-    marks += t("meetings.planned_mark") if item.planned else ""
+    if item.checked_in:
+        marks += t("checkin.checked_in_mark")
+    elif item.planned:
+        marks += t("meetings.planned_mark")
     # A base cell (chi bộ cơ sở) is its own organization: its name once is enough.
     key = (
         "meetings.line_base_cell"
@@ -62,7 +65,9 @@ async def meetings(ctx: Context) -> None:
     lines += [_line(t, item) for item in shown]
     if len(upcoming) > SHOWN:
         lines.append(t("meetings.more", count=len(upcoming) - SHOWN))
-    choices = tuple(_attend_choice(t, item) for item in shown if not item.planned)
+    choices = tuple(
+        _attend_choice(t, item) for item in shown if not (item.planned or item.checked_in)
+    )
     if choices:
         lines.append(t("meetings.pick"))
     await ctx.reply(Message("\n".join(lines), choices))

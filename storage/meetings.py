@@ -67,6 +67,16 @@ class MeetingsRepository:
         rows = await self.db.fetchall(self._OF_MEMBER + " AND mt.id = ?", (member_code, meeting_id))
         return [_assigned_meeting(row) for row in rows]
 
+    async def checked_in_at(self, member_code: str, since: datetime) -> set[int]:
+        """Ids of the meetings starting at or after SINCE where the member has a check-in that
+        counts or may count (pending or confirmed)."""
+        rows = await self.db.fetchall(
+            "SELECT ch.meeting_id FROM checkins ch JOIN members m ON m.id = ch.member_id"
+            " WHERE m.code = ? AND ch.meeting_starts_at >= ? AND ch.status != 'denied'",
+            (member_code, to_db(since)),
+        )
+        return {row[0] for row in rows}
+
     async def schedule(
         self, cell_id: int, starts_at: datetime, venue: str | None, set_by: int, now: datetime
     ) -> int | None:

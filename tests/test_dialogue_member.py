@@ -459,6 +459,45 @@ async def test_status_after_the_last_meeting_of_the_quarter(world):
     assert "còn 1 ngày" in text and "Chưa có lịch sinh hoạt nào còn lại trong quý" in text
 
 
+# -- what is done is not offered again ----------------------------------------------------------
+
+
+async def test_a_meeting_checked_in_at_is_offered_nowhere_again(world):
+    # M01 has not covered O11 this quarter; O11 meets on 13/12 at 14:00 and M01 checks in at
+    # 13:40, while its window is open: the meeting has not started, the check-in is pending.
+    world.clock.set(at(world, "2021-12-13 13:40"))
+    thanh = await world.linked("M01")
+    o11 = await meeting_id(world, "O11", "2021-12-13 14:00")
+    await thanh.tap(f"checkin:{o11}")
+
+    status = (await thanh.send("/status"))[-1].text
+    assert "⏳ Chi bộ Trạm Y tế phường Cự Khối: đã điểm danh" in status
+    assert "13/12/2021 14:00" not in status  # not "attend next"
+    assert "Chưa có lịch sinh hoạt nào còn lại" not in status  # nor a worry for the pending
+
+    listing = (await thanh.send("/meetings"))[-1]
+    line = next(line for line in listing.text.split("\n• ") if "(O11)" in line)
+    assert "13/12/2021 14:00" in line and "✓ đã điểm danh" in line
+    assert f"attend:{o11}" not in [c.data for c in listing.choices]
+
+    offer = (await thanh.send("/checkin"))[-1]
+    assert "(O11)" in offer.text and "✓ đã điểm danh" in offer.text
+    assert offer.choices == ()
+
+
+async def test_a_confirmed_visit_is_not_offered_either(world):
+    world.clock.set(at(world, "2021-12-13 13:40"))
+    thanh = await world.linked("M01")
+    o11 = await meeting_id(world, "O11", "2021-12-13 14:00")
+    await thanh.tap(f"checkin:{o11}")
+    await world.store.db.execute(
+        "UPDATE checkins SET status = 'confirmed' WHERE meeting_id = ?", (o11,)
+    )
+    listing = (await thanh.send("/meetings"))[-1]
+    assert f"attend:{o11}" not in [c.data for c in listing.choices]
+    assert (await thanh.send("/checkin"))[-1].choices == ()
+
+
 # -- English -------------------------------------------------------------------------------------
 
 

@@ -12,6 +12,13 @@ TEXTS = {
         "• {cell} ({cell_code}): {when}, {venue}",
     ),
     "checkin.button": ("Điểm danh: {cell_code}", "Check in: {cell_code}"),
+    "checkin.checked_in_mark": (" ✓ đã điểm danh", " ✓ checked in"),
+    "checkin.all_checked_in": (
+        "Đồng chí đã điểm danh ở các buổi sinh hoạt đang mở điểm danh. Sau buổi họp, gõ /note"
+        " (/nhanxet) để nhận xét.",
+        "You have checked in at the meetings open for check-in. After the meeting, send /note"
+        " to rate it.",
+    ),
     "checkin.none_open": (
         "Hiện không có buổi sinh hoạt nào đang mở điểm danh. Buổi gần nhất: {cell} {when};"
         " điểm danh mở từ {opens}.",
