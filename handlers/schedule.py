@@ -5,50 +5,84 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.core.local_time import parse_local_time
+from bot.core.local_time import TimeTypo, read_typed_time
 from bot.core.messages import Choice
+from bot.services.dialogues import Dialogue
 from bot.services.notify import notify
 from bot.services.scheduling import (
     MAX_AHEAD,
     MAX_VENUE,
     Problem,
     Scheduled,
+    Unusual,
     choice_data,
+    choice_time,
     parse_choice,
+    parse_choice_time,
     schedule_meeting,
     time_problem,
+    unusual_time,
     venue_problem,
 )
 from handlers.router import Context, Router
 
-# A secretary of several cells picks one; the typed venue waits here (callback data is short).
+# What /schedule still needs while it asks (is this time meant? which cell?) waits here:
+# {"at": ISO time, "venue": str | None, "cell": id | None, "confirmed": bool}.
 FLOW = "schedule"
 
 
 async def schedule(ctx: Context) -> None:
-    """Read "/schedule DATE TIME [venue...]" and set the meeting, asking which cell if need be."""
+    """Read "/schedule DATE TIME [venue...]" and set the meeting, asking what it must first."""
     args = ctx.inbound.args
     if len(args) < 2:
         await _usage(ctx, "schedule.usage")
         return
-    given = f"{args[0]} {args[1]}"
-    try:
-        starts_at = parse_local_time(given, ctx.config.committee.tz)
-    except ValueError:
-        await _usage(ctx, "schedule.bad_time", given=given)
+    starts_at = read_typed_time(args[0], args[1], ctx.now, ctx.config.committee.tz)
+    if isinstance(starts_at, TimeTypo):
+        await _typo(ctx, starts_at, args[0], args[1])
         return
     venue = " ".join(args[2:]) or None
     problem = time_problem(starts_at, ctx.now) or venue_problem(venue)
     if problem is not None:
         await _refuse(ctx, problem, starts_at, cell_id=None)
-    elif len(ctx.me.cells) == 1:
-        await _schedule(ctx, ctx.me.cells[0].id, starts_at, venue)
+        return
+    cells = ctx.me.cells
+    state = {
+        "at": starts_at.isoformat(),
+        "venue": venue,
+        "cell": cells[0].id if len(cells) == 1 else None,
+        "confirmed": False,
+    }
+    await _go_on(ctx, state)
+
+
+async def _go_on(ctx: Context, state: dict[str, Any]) -> None:
+    """The next step of a /schedule: confirm an unusual time, pick the cell, or set it."""
+    starts_at = datetime.fromisoformat(state["at"])
+    unusual = unusual_time(starts_at, ctx.now, ctx.config.committee.tz)
+    problem = time_problem(starts_at, ctx.now)  # again: the question may have waited
+    if problem is not None:
+        await _refuse(ctx, problem, starts_at, cell_id=state.get("cell"))
+    elif unusual is not None and not state.get("confirmed"):
+        await ctx.keep_dialogue(FLOW, state)
+        await _ask_to_confirm(ctx, unusual, starts_at)
+    elif state.get("cell") is None:
+        await ctx.keep_dialogue(FLOW, state)
+        await _ask_cell(ctx, starts_at)
     else:
-        await _ask_cell(ctx, starts_at, venue)
+        await _schedule(ctx, state["cell"], starts_at, state.get("venue"))
 
 
-async def _ask_cell(ctx: Context, starts_at: datetime, venue: str | None) -> None:
-    await ctx.keep_dialogue(FLOW, {"at": starts_at.isoformat(), "venue": venue})
+async def _ask_to_confirm(ctx: Context, unusual: Unusual, starts_at: datetime) -> None:
+    at = choice_time(starts_at, ctx.config)
+    choices = (
+        Choice(ctx.t("schedule.yes"), f"schedule-yes:{at}"),
+        Choice(ctx.t("schedule.no"), f"schedule-no:{at}"),
+    )
+    await ctx.say(f"schedule.confirm_{unusual}", when=ctx.t.when(starts_at), choices=choices)
+
+
+async def _ask_cell(ctx: Context, starts_at: datetime) -> None:
     choices = tuple(
         # Names repeat across organizations ("Chi bộ Cơ quan UBND phường"); codes do not.
         Choice(f"{cell.name} ({cell.code})", choice_data(cell.id, starts_at, ctx.config))
@@ -57,20 +91,43 @@ async def _ask_cell(ctx: Context, starts_at: datetime, venue: str | None) -> Non
     await ctx.say("schedule.pick_cell", when=ctx.t.when(starts_at), choices=choices)
 
 
-async def pick_cell(ctx: Context) -> None:
-    """The cell chosen by a secretary of several; the venue comes from the waiting dialogue."""
-    inbound = ctx.inbound
-    picked = parse_choice(inbound.choice or "", ctx.config)
-    waiting = await ctx.dialogue()
-    if picked is None or not _waits_for(waiting, picked[1]):
+async def confirm_time(ctx: Context) -> None:
+    """ "Yes" to an unusual time: go on where the /schedule waited."""
+    waiting = await _waiting_for(ctx)
+    if waiting is None:
         await ctx.say("schedule.stale_choice")
         return
-    cell_id, starts_at = picked
-    assert waiting is not None
-    await _schedule(ctx, cell_id, starts_at, waiting[1].get("venue"))
+    await _go_on(ctx, {**waiting[1], "confirmed": True})
 
 
-def _waits_for(waiting: tuple[str, dict[str, Any]] | None, starts_at: datetime) -> bool:
+async def decline_time(ctx: Context) -> None:
+    """ "No" to an unusual time: nothing is set."""
+    if await _waiting_for(ctx) is None:
+        await ctx.say("schedule.stale_choice")
+        return
+    await ctx.end_dialogue()
+    await ctx.say("schedule.declined")
+
+
+async def _waiting_for(ctx: Context) -> Dialogue | None:
+    """The /schedule in progress, if the chosen "<prefix>:<time>" is the time it asks about."""
+    _, _, at = (ctx.inbound.choice or "").partition(":")
+    starts_at = parse_choice_time(at, ctx.config)
+    waiting = await ctx.dialogue()
+    return waiting if starts_at is not None and _waits_for(waiting, starts_at) else None
+
+
+async def pick_cell(ctx: Context) -> None:
+    """The cell chosen by a secretary of several; the venue comes from the waiting dialogue."""
+    picked = parse_choice(ctx.inbound.choice or "", ctx.config)
+    waiting = await ctx.dialogue()
+    if picked is None or waiting is None or not _waits_for(waiting, picked[1]):
+        await ctx.say("schedule.stale_choice")
+        return
+    await _go_on(ctx, {**waiting[1], "cell": picked[0]})
+
+
+def _waits_for(waiting: Dialogue | None, starts_at: datetime) -> bool:
     """Whether the dialogue in progress is the /schedule that offered this time."""
     return (
         waiting is not None and waiting[0] == FLOW and waiting[1].get("at") == starts_at.isoformat()
@@ -147,12 +204,32 @@ async def _refuse(ctx: Context, problem: Problem, starts_at: datetime, cell_id: 
         await ctx.say("schedule.not_your_cell")
 
 
+async def _typo(ctx: Context, typo: TimeTypo, day: str, clock: str) -> None:
+    """Why DAY CLOCK is no time, in the user's words; the form's help if it is not one."""
+    if typo.problem == "form":
+        await _usage(ctx, "schedule.bad_time", given=f"{day} {clock}")
+    elif typo.problem == "month":
+        await ctx.say("schedule.no_such_month", month=typo.month)
+    elif typo.problem == "day":
+        await ctx.say(
+            "schedule.no_such_day",
+            date=f"{typo.day:02d}/{typo.month:02d}/{typo.year}",
+            month=ctx.t.month(typo.month),
+            year=typo.year,
+            count=typo.days_in_month,
+        )
+    else:
+        await ctx.say("schedule.no_such_time", given=clock)
+
+
 async def _usage(ctx: Context, key: str, **values: object) -> None:
-    # The example is a week ahead, so that copying it works.
+    # The examples are a week ahead, so that copying one works.
     example = (ctx.now + timedelta(days=7)).astimezone(ctx.config.committee.tz)
-    await ctx.say(key, iso=f"{example:%Y-%m-%d}", dmy=f"{example:%d/%m/%Y}", **values)
+    await ctx.say(key, dm=f"{example:%d/%m}", dmy=f"{example:%d/%m/%Y}", **values)
 
 
 def register(router: Router) -> None:
     router.command("schedule", "datlich", role="secretary")(schedule)
     router.choice("schedule", role="secretary")(pick_cell)
+    router.choice("schedule-yes", role="secretary")(confirm_time)
+    router.choice("schedule-no", role="secretary")(decline_time)

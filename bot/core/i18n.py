@@ -25,6 +25,23 @@ _WEEKDAYS = {
     "vi": ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"),
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
 }
+_MONTHS = {
+    "vi": tuple(f"tháng {number}" for number in range(1, 13)),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
 
 
 @cache
@@ -58,6 +75,10 @@ class Translator:
         """A meeting time as people read it: "Thứ Bảy 05/12/2021 08:00" / "Sat 05/12/2021 08:00"."""
         local = instant.astimezone(self.tz)
         return f"{_WEEKDAYS[self.language][local.weekday()]} {local:%d/%m/%Y %H:%M}"
+
+    def month(self, number: int) -> str:
+        """A month of the year by its number (1-12): "tháng 2" / "February"."""
+        return _MONTHS[self.language][number - 1]
 
     def clock(self, instant: datetime) -> str:
         return f"{instant.astimezone(self.tz):%H:%M}"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from bot.core.config import Config
 from bot.core.meetings import MeetingView, MemberToTell
@@ -15,11 +16,17 @@ from storage.store import Store
 
 # Far enough for a quarter's planning, near enough that a typo in the year is caught.
 MAX_AHEAD = timedelta(days=120)
+# A meeting sooner than this, or at night, is likely a typo (or a surprise to the members who
+# would come): it is set only once the secretary confirms it.
+SHORT_NOTICE = timedelta(hours=1)
+NIGHT_STARTS, NIGHT_ENDS = time(22, 0), time(5, 0)
 MAX_VENUE = 200  # as in the roster's cells.csv
-CHOICE_TIME = "%Y%m%d%H%M"  # the local time inside "schedule:<cell id>:<time>" choice data
-_CHOICE = re.compile(r"^schedule:(\d{1,18}):(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})$")
+CHOICE_TIME = "%Y%m%d%H%M"  # the local time inside choice data ("schedule:<cell id>:<time>")
+_CHOICE = re.compile(r"^schedule:(\d{1,18}):(\d{12})$")
+_TIME = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})$")
 
 TimeProblem = Literal["past", "too_far"]
+Unusual = Literal["soon", "night"]
 Problem = Literal["past", "too_far", "taken", "not_your_cell", "venue_too_long"]
 
 
@@ -34,6 +41,16 @@ def time_problem(starts_at: datetime, now: datetime) -> TimeProblem | None:
         return "past"
     if starts_at - now > MAX_AHEAD:
         return "too_far"
+    return None
+
+
+def unusual_time(starts_at: datetime, now: datetime, tz: ZoneInfo) -> Unusual | None:
+    """Why a meeting at STARTS_AT should be confirmed first: too soon, or at night."""
+    if starts_at - now < SHORT_NOTICE:
+        return "soon"
+    clock = starts_at.astimezone(tz).time()
+    if clock > NIGHT_STARTS or clock < NIGHT_ENDS:
+        return "night"
     return None
 
 
@@ -76,18 +93,28 @@ async def members_yet_to_visit(
     return tuple(members)
 
 
+def choice_time(starts_at: datetime, config: Config) -> str:
+    """STARTS_AT as choice data carries it: local YYYYMMDDHHMM."""
+    return f"{starts_at.astimezone(config.committee.tz):{CHOICE_TIME}}"
+
+
+def parse_choice_time(text: str, config: Config) -> datetime | None:
+    """The local time of choice_time's TEXT, else None (forged data)."""
+    match = _TIME.match(text)
+    if match is None:
+        return None
+    try:
+        return datetime(*map(int, match.groups()), tzinfo=config.committee.tz)
+    except ValueError:
+        return None
+
+
 def choice_data(cell_id: int, starts_at: datetime, config: Config) -> str:
-    return f"schedule:{cell_id}:{starts_at.astimezone(config.committee.tz):{CHOICE_TIME}}"
+    return f"schedule:{cell_id}:{choice_time(starts_at, config)}"
 
 
 def parse_choice(data: str, config: Config) -> tuple[int, datetime] | None:
     """The cell id and local time named by "schedule:<cell id>:<YYYYMMDDHHMM>", else None."""
     match = _CHOICE.match(data)
-    if match is None:
-        return None
-    cell, year, month, day, hour, minute = map(int, match.groups())
-    try:
-        starts_at = datetime(year, month, day, hour, minute, tzinfo=config.committee.tz)
-    except ValueError:
-        return None
-    return cell, starts_at
+    starts_at = match and parse_choice_time(match[2], config)
+    return (int(match[1]), starts_at) if match and starts_at else None

@@ -5,19 +5,59 @@ from bot.core.plural import Plural
 TEXTS = {
     "schedule.usage": (
         "Hãy gõ ngày và giờ sinh hoạt, có thể thêm địa điểm, ví dụ:\n"
-        "/schedule {iso} 08:00\n/schedule {dmy} 08:00 Hội trường tầng 2\n"
-        "(ngày viết NĂM-THÁNG-NGÀY hoặc NGÀY/THÁNG/NĂM, giờ viết GIỜ:PHÚT)",
+        "/schedule {dm} 19h30\n/schedule {dmy} 08:00 Hội trường tầng 2\n"
+        "(ngày viết NGÀY/THÁNG, NGÀY/THÁNG/NĂM hoặc NĂM-THÁNG-NGÀY; giờ viết 19:30, 19h30"
+        " hoặc 19g30)",
         "Type the date and time of the meeting, and the place if it is not the usual one, e.g.:\n"
-        "/schedule {iso} 08:00\n/schedule {dmy} 08:00 Meeting room, 2nd floor\n"
-        "(date as YEAR-MONTH-DAY or DAY/MONTH/YEAR, time as HOURS:MINUTES)",
+        "/schedule {dm} 19:30\n/schedule {dmy} 08:00 Meeting room, 2nd floor\n"
+        "(date as DAY/MONTH, DAY/MONTH/YEAR or YEAR-MONTH-DAY; time as 19:30 or 19h30)",
     ),
     "schedule.bad_time": (
         '"{given}" không phải ngày giờ hợp lệ. Hãy gõ, ví dụ:\n'
-        "/schedule {iso} 08:00\n/schedule {dmy} 08:00 Hội trường tầng 2\n"
-        "(ngày viết NĂM-THÁNG-NGÀY hoặc NGÀY/THÁNG/NĂM, giờ viết GIỜ:PHÚT)",
+        "/schedule {dm} 19h30\n/schedule {dmy} 08:00 Hội trường tầng 2\n"
+        "(ngày viết NGÀY/THÁNG, NGÀY/THÁNG/NĂM hoặc NĂM-THÁNG-NGÀY; giờ viết 19:30, 19h30"
+        " hoặc 19g30)",
         '"{given}" is not a valid date and time. Type, for example:\n'
-        "/schedule {iso} 08:00\n/schedule {dmy} 08:00 Meeting room, 2nd floor\n"
-        "(date as YEAR-MONTH-DAY or DAY/MONTH/YEAR, time as HOURS:MINUTES)",
+        "/schedule {dm} 19:30\n/schedule {dmy} 08:00 Meeting room, 2nd floor\n"
+        "(date as DAY/MONTH, DAY/MONTH/YEAR or YEAR-MONTH-DAY; time as 19:30 or 19h30)",
+    ),
+    "schedule.no_such_day": (
+        Plural(
+            "Không có ngày {date}: {month} năm {year} chỉ có {count} ngày. Hãy gõ lại /schedule"
+            " với ngày đúng."
+        ),
+        Plural(
+            one="There is no {date}: {month} has {count} day in {year}. Send /schedule again"
+            " with a day that exists.",
+            other="There is no {date}: {month} has {count} days in {year}. Send /schedule again"
+            " with a day that exists.",
+        ),
+    ),
+    "schedule.no_such_month": (
+        "Không có tháng {month}: tháng viết từ 1 đến 12. Hãy gõ lại /schedule với ngày đúng.",
+        "There is no month {month}: months go from 1 to 12. Send /schedule again with a day"
+        " that exists.",
+    ),
+    "schedule.no_such_time": (
+        "Không có giờ {given}: giờ viết từ 00:00 đến 23:59. Hãy gõ lại /schedule với giờ đúng.",
+        "There is no time {given}: times go from 00:00 to 23:59. Send /schedule again with a"
+        " time that exists.",
+    ),
+    "schedule.confirm_soon": (
+        "{when} chỉ còn chưa đầy một giờ nữa: các Quận ủy viên có thể không kịp đến."
+        " Vẫn đặt lịch vào giờ này?",
+        "{when} is less than an hour from now: committee members may not make it in time."
+        " Set the meeting at this time anyway?",
+    ),
+    "schedule.confirm_night": (
+        "{when} là ban đêm (sau 22:00 hoặc trước 05:00). Vẫn đặt lịch vào giờ này?",
+        "{when} is at night (after 22:00 or before 05:00). Set the meeting at this time anyway?",
+    ),
+    "schedule.yes": ("Có, giữ giờ này", "Yes, keep this time"),
+    "schedule.no": ("Không", "No"),
+    "schedule.declined": (
+        "Chưa đặt lịch; không có gì thay đổi. Gõ lại /schedule với ngày giờ khác.",
+        "Nothing was set. Send /schedule again with another date and time.",
     ),
     "schedule.past": (
         "{when} đã qua. Hãy chọn một thời điểm sau {now}.",
