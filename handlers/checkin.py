@@ -71,6 +71,13 @@ async def check_in_at(ctx: Context) -> None:
             await _ask_secretary(ctx, result)
     if result.outcome in ("not_found", "not_yours"):
         await ctx.say(f"checkin.{result.outcome}")
+    elif result.outcome == "cancelled":
+        assert result.meeting is not None
+        await ctx.say(
+            "checkin.cancelled",
+            cell=result.meeting.cell_name,
+            when=ctx.t.when(result.meeting.starts_at),
+        )
     elif result.outcome in ("not_yet", "closed"):
         await _outside_window(ctx, result)
     else:

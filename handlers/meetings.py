@@ -100,8 +100,8 @@ async def attend(ctx: Context) -> None:
         await ctx.say(f"meetings.{result.outcome}")
         return
     values = {"cell": meeting.cell_name, "when": ctx.t.when(meeting.starts_at)}
-    if result.outcome == "past":
-        await ctx.say("meetings.past", **values)
+    if result.outcome in ("past", "cancelled"):
+        await ctx.say(f"meetings.{result.outcome}", **values)
         return
     if result.outcome == "already":
         await ctx.say("meetings.already_planned", **values)

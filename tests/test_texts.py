@@ -106,6 +106,9 @@ def test_every_key_the_code_names_exists():
         # Keys the code builds from a value: every value it can take must have its text.
         [f"start.invite_{outcome}" for outcome in ("unknown", "used", "expired")],
         [f"error.not_{role}" for role in ("linked", "member", "secretary", "admin")],
+        [f"schedule.confirm_{unusual}" for unusual in ("soon", "night")],
+        [f"schedule.change_{why}" for why in ("cancelled", "started", "checked_in")],
+        [f"meetings.{outcome}" for outcome in ("past", "cancelled", "not_found", "not_yours")],
         [
             f"menu.{command}"
             for command in (

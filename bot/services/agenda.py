@@ -26,7 +26,7 @@ class Upcoming:
     checked_in: bool  # the member is there already (the window opens before the start)
 
 
-PlanOutcome = Literal["planned", "already", "not_found", "not_yours", "past"]
+PlanOutcome = Literal["planned", "already", "not_found", "not_yours", "past", "cancelled"]
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,8 @@ async def plan_attendance(
     meeting = await assigned_meeting(store, config, member_code, meeting_id)
     if isinstance(meeting, str):
         return PlanResult(meeting)
+    if meeting.cancelled_at is not None:
+        return PlanResult("cancelled", meeting)
     if meeting.starts_at <= now:
         return PlanResult("past", meeting)
     added = await store.plans.add(meeting.id, member_code, now)

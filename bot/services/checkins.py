@@ -58,7 +58,9 @@ async def open_for_checkin(
     return OpenCheckins([], next((m for m in coming if m.starts_at > now), None))
 
 
-CheckinOutcome = Literal["checked_in", "already", "not_found", "not_yours", "not_yet", "closed"]
+CheckinOutcome = Literal[
+    "checked_in", "already", "not_found", "not_yours", "not_yet", "closed", "cancelled"
+]
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ async def check_in(
     meeting = await assigned_meeting(store, config, member_code, meeting_id)
     if isinstance(meeting, str):
         return CheckinResult(meeting)
+    if meeting.cancelled_at is not None:
+        return CheckinResult("cancelled", meeting)
     window = checkin_window(config, meeting.starts_at)
     # Inserting decides between a first tap and a repeated one (the pair is unique), so the
     # common case, a first tap in an open window, is one statement.

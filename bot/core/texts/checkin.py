@@ -65,6 +65,12 @@ TEXTS = {
         "Check-in for the meeting of {cell} ({when}) has closed: it was open from {opens} to"
         " {closes}. If you attended, tell the cell's secretary.",
     ),
+    "checkin.cancelled": (
+        "Buổi sinh hoạt {cell} lúc {when} đã bị hủy, nên không điểm danh được. Gõ /checkin để"
+        " xem các buổi đang mở điểm danh.",
+        "The meeting of {cell} on {when} was cancelled, so there is no checking in. Send"
+        " /checkin to see the meetings open for check-in.",
+    ),
     "checkin.not_found": (
         "Không tìm thấy buổi sinh hoạt này. Gõ /checkin để xem các buổi đang mở điểm danh.",
         "That meeting does not exist. Send /checkin to see the meetings open for check-in.",

@@ -76,6 +76,10 @@ TEXTS = {
         "The meeting of {cell} on {when} has already started or passed. Send /meetings to pick"
         " another.",
     ),
+    "meetings.cancelled": (
+        "Buổi sinh hoạt {cell} lúc {when} đã bị hủy. Gõ /meetings để xem lịch mới.",
+        "The meeting of {cell} on {when} was cancelled. Send /meetings for the current list.",
+    ),
     "meetings.secretary_told": (
         "Đồng chí {member} (Quận ủy viên) báo sẽ dự buổi sinh hoạt của {cell} lúc {when}.",
         "{member} (district committee member) will attend the meeting of {cell} on {when}.",
