@@ -8,7 +8,8 @@ from bot.services.agenda import HORIZON, Upcoming, plan_attendance, upcoming_mee
 from bot.services.notify import notify
 from handlers.router import Context, Router
 
-# A phone screen of lines and buttons; the rest are the least urgent by suggestion order.
+# A phone screen of lines and buttons; the rest, the least urgent by suggestion order, a tap
+# on More away.
 SHOWN = 10
 
 
@@ -52,25 +53,40 @@ def _attend_choice(t: Translator, item: Upcoming) -> Choice:
 
 async def meetings(ctx: Context) -> None:
     """List the member's upcoming meetings, most urgent first, each with "Will attend"."""
+    await _page(ctx, 0)
+
+
+async def more(ctx: Context) -> None:
+    """ "More": the next page of the list, worked out afresh (data: the first one's place)."""
+    first = choice_id(ctx.inbound.choice)
+    await _page(ctx, first if first is not None else -1)
+
+
+async def _page(ctx: Context, first: int) -> None:
+    """The upcoming meetings from the FIRST (0: the top of the list), SHOWN of them."""
     t = ctx.t
     upcoming = await upcoming_meetings(ctx.store, ctx.config, ctx.me.member.code, ctx.now)
     days = HORIZON.days
-    if not upcoming:
+    if not upcoming and first == 0:
         await ctx.say("meetings.none", count=days)
         return
-    shown = upcoming[:SHOWN]
-    lines = [t("meetings.header", count=days)]
+    if not 0 <= first < len(upcoming):  # the list got shorter since (or the data is forged)
+        await ctx.say("meetings.no_more")
+        return
+    shown = upcoming[first : first + SHOWN]
+    header = "meetings.header" if first == 0 else "meetings.header_next"
+    lines = [t(header, count=days)]
     # Bullets, not numbers: where choices are a numbered list (Zalo, the terminal), the
     # choices' numbers are the only ones on screen, so no one answers a line's number.
     lines += [_line(t, item) for item in shown]
-    if len(upcoming) > SHOWN:
-        lines.append(t("meetings.more", count=len(upcoming) - SHOWN))
-    choices = tuple(
-        _attend_choice(t, item) for item in shown if not (item.planned or item.checked_in)
-    )
+    choices = [_attend_choice(t, item) for item in shown if not (item.planned or item.checked_in)]
     if choices:
         lines.append(t("meetings.pick"))
-    await ctx.reply(Message("\n".join(lines), choices))
+    left = len(upcoming) - first - len(shown)
+    if left:
+        lines.append(t("meetings.more", count=left))
+        choices.append(Choice(t("meetings.more_button"), f"meetings-more:{first + SHOWN}"))
+    await ctx.reply(Message("\n".join(lines), tuple(choices)))
 
 
 async def attend(ctx: Context) -> None:
@@ -113,4 +129,5 @@ async def attend(ctx: Context) -> None:
 
 def register(router: Router) -> None:
     router.command("meetings", "lich", role="member")(meetings)
+    router.choice("meetings-more", role="member")(more)
     router.choice("attend", role="member")(attend)

@@ -100,6 +100,35 @@ async def test_meetings_look_45_days_ahead_and_say_when_there_are_more(world):
     assert int(re.search(r"và (\d+) buổi khác", text).group(1)) == 10  # now C0108's too
 
 
+async def test_meetings_show_ten_at_a_time_with_more(world):
+    world.clock.set(at(world, "2021-11-05 13:00"))
+    thanh = await world.linked("M01")
+    first = (await thanh.send("/meetings"))[-1]
+    assert len(listed_cells(first.text)) == 10
+    assert "… và 9 buổi khác: bấm Xem thêm." in first.text
+    more = first.choices[-1]
+    assert (more.label, more.data) == ("Xem thêm", "meetings-more:10")
+    second = (await thanh.tap(more))[-1]
+    assert second.text.startswith("Lịch sinh hoạt 45 ngày tới (tiếp theo):")
+    assert len(listed_cells(second.text)) == 9
+    assert "Xem thêm" not in [c.label for c in second.choices]
+    # Every meeting once, each page's Will attend for its own meetings.
+    attend = [c.data for c in first.choices[:-1] + second.choices]
+    assert len(attend) == len(set(attend)) == 19
+
+
+async def test_more_in_english_and_when_the_list_got_shorter(world):
+    world.clock.set(at(world, "2021-11-05 13:00"))
+    son = await world.linked("M01")
+    await son.send("/lang en")
+    first = (await son.send("/meetings"))[-1]
+    assert "… and 9 more: tap More." in first.text and first.choices[-1].label == "More"
+    before = await dump_but_last_seen(world)
+    for data in ("meetings-more:99", "meetings-more:abc", "meetings-more:"):
+        assert "nothing more to show" in texts(await son.tap(data)), data
+    assert await dump_but_last_seen(world) == before
+
+
 async def test_nothing_upcoming_is_said_plainly(world):
     world.clock.set(at(world, "2021-12-31 23:59"))
     thanh = await world.linked("M01")

@@ -38,9 +38,22 @@ TEXTS = {
     "meetings.no_venue": ("chưa có địa điểm", "venue not set"),
     "meetings.flagged_mark": (" ⚠️ khó khăn", " ⚠️ difficulties"),
     "meetings.planned_mark": (" ✓ sẽ dự", " ✓ will attend"),
+    "meetings.header_next": (
+        Plural("Lịch sinh hoạt {count} ngày tới (tiếp theo):"),
+        Plural(
+            one="Meetings in the next {count} day (continued):",
+            other="Meetings in the next {count} days (continued):",
+        ),
+    ),
     "meetings.more": (
-        "... và {count} buổi khác. Gõ lại /meetings sau khi dự để xem tiếp.",
-        "... and {count} more. Send /meetings again later to see them.",
+        "… và {count} buổi khác: bấm Xem thêm.",
+        "… and {count} more: tap More.",
+    ),
+    "meetings.more_button": ("Xem thêm", "More"),
+    "meetings.no_more": (
+        "Danh sách đã thay đổi và không còn buổi nào để xem thêm. Gõ /meetings để xem lại từ đầu.",
+        "The list has changed and there is nothing more to show. Send /meetings to see it from"
+        " the top.",
     ),
     "meetings.pick": (
         'Bấm "Sẽ dự" để báo trước cho bí thư chi bộ.',
