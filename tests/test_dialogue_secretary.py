@@ -516,25 +516,25 @@ async def test_report_shows_the_quarter_to_date(office):
     coverage = await quarter_coverage(office.store, office.config, Q4)
     totals = coverage.totals
     percent = round(100 * totals["covered"] / totals["required"])
-    assert "quý IV/2021 (đến 20/11/2021)" in text
+    assert "QUÝ IV/2021 (số liệu đến 20/11/2021)" in text
     assert f"Phải dự: {totals['required']} · Đã dự: {totals['covered']} ({percent}%)" in text
     assert f"Chờ xác nhận: {totals['pending']} · Chưa dự: {totals['missed']}" in text
-    unvisited = [o for o in coverage.organizations if o.cells_visited == 0]
-    assert f"chưa có Quận ủy viên nào đến dự ({len(unvisited)})" in text
-    assert "O11 " in text and "O01 " not in text  # O01 was visited by M01 in October
-    assert "C0302 (" in text and "C0205 (" not in text  # flagged; C0205 was visited
-    assert "Nguyễn Văn Thành: O11\n" in text  # M01 covered O01 and O10
+    assert "• O11 Chi bộ Trạm Y tế phường Cự Khối: Quận ủy viên chưa dự 2/2" in text
+    assert "• C0302 Chi bộ khu đô thị Việt Hưng" in text and "C0205 " not in text  # visited
     missing = [m for m in coverage.members if any(p.status == "missed" for p in m.organizations)]
-    assert f"còn cơ sở chưa dự ({len(missing)})" in text
-    assert len(text) < 3000  # one phone message
+    assert f"Quận ủy viên còn cơ sở chưa dự: {len(missing)}/{len(coverage.members)}." in text
+    assert len(text) <= 4096  # one Telegram message
 
 
 async def test_report_caps_long_lists(office):
     admin = await office.linked("M01")
     await office.store.db.execute("DELETE FROM notes")
     await office.store.db.execute("DELETE FROM checkins")  # nothing visited at all
+    await office.store.db.execute("UPDATE cells SET flagged = 1")
     text = (await admin.send("/report"))[-1].text
-    assert "(16):" in text and "… và 1 nữa" in text
+    cells = await office.store.db.fetchval("SELECT count(*) FROM cells WHERE active")
+    assert f"chưa được dự ({cells}):" in text and f"… và {cells - 10} nữa" in text
+    assert "(10 trong " in text  # the organizations furthest behind, ten of them
 
 
 async def test_report_is_for_admins_only(office):
@@ -547,7 +547,7 @@ async def test_report_is_for_admins_only(office):
 async def test_report_in_the_digest_chat_but_not_in_another_group(office):
     admin = await office.linked("M01")
     replies = await admin.send("/report", private=False, chat_id="-100500")
-    assert "quý IV/2021" in replies[-1].text
+    assert "QUÝ IV/2021" in replies[-1].text
     replies = await admin.send("/report", private=False, chat_id="-100999")
     assert "nhắn riêng" in replies[-1].text
     member = await office.linked("M02")
@@ -559,7 +559,7 @@ async def test_report_in_english(office):
     admin = await office.linked("M01")
     await admin.send("/lang en")
     text = (await admin.send("/report"))[-1].text
-    assert "quarter IV/2021 (to 20/11/2021)" in text and "Required: 41" in text
+    assert "QUARTER IV/2021 (figures to 20/11/2021)" in text and "Required: 41" in text
     assert [caption for _, caption in admin.port.files][-1] == "Chart of Quarter IV/2021"
 
 
