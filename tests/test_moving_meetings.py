@@ -301,6 +301,20 @@ async def test_a_cancelled_meeting_set_again_by_schedule_is_news_again(world):
     assert december != fifteenth
 
 
+async def test_set_again_in_the_night_the_queued_news_of_its_cancellation_is_called_back(world):
+    m08 = await world.linked("M08")
+    secretary = await world.linked("C0101")
+    await secretary.send("/schedule 15/12 08:00")
+    fifteenth = await meeting_id(world, "C0101", "2021-12-15 08:00")
+    world.clock.set(at(world, "2021-11-20 22:00"))  # the quiet hours: news waits for 07:00
+    await cancel(secretary, fifteenth)
+    world.clock.advance(timedelta(minutes=1))
+    await secretary.send("/schedule 15/12 08:00")
+    await live_until(world, at(world, "2021-11-21 07:05"))
+    about = [m.text for m in m08.received if "15/12/2021 08:00" in m.text]
+    assert len(about) == 2 and not [text for text in about if text.startswith("❌")]
+
+
 # -- refusals ------------------------------------------------------------------------------
 
 

@@ -96,12 +96,9 @@ async def schedule_meeting(
     problem = time_problem(starts_at, now) or venue_problem(venue)
     if problem is not None:
         return problem
-    meeting_id = await store.meetings.schedule(cell_id, starts_at, venue, secretary.person_id, now)
+    meeting_id = await _set(store, cell_id, starts_at, venue, secretary.person_id, now)
     if meeting_id is None:
         return "taken"
-    # Set again after a cancellation: what was still queued about it then (the news of the
-    # cancellation) no longer holds.
-    await store.outbox.drop_queued_about_meeting(meeting_id)
     meeting = await store.meetings.view(meeting_id)
     assert meeting is not None  # just inserted, at a cell the secretary holds
     return Scheduled(meeting, await members_yet_to_visit(store, config, meeting))
@@ -175,11 +172,10 @@ async def move_meeting(
     if not await store.meetings.cancel(meeting.id, secretary.person_id, now):
         return "checked_in"  # someone checked in meanwhile (nothing is written then)
     await store.outbox.drop_queued_about_meeting(meeting.id)
-    new_id = await store.meetings.schedule(
-        meeting.cell_id, starts_at, venue, secretary.person_id, now, kind=meeting.kind
+    new_id = await _set(
+        store, meeting.cell_id, starts_at, venue, secretary.person_id, now, kind=meeting.kind
     )
     assert new_id is not None  # free a moment ago, under the caller's write lock
-    await store.outbox.drop_queued_about_meeting(new_id)
     new = await store.meetings.view(new_id)
     assert new is not None  # just set, at a cell the secretary holds
     kept = []
@@ -190,6 +186,24 @@ async def move_meeting(
             kept.append(planner)
     others = await _others_to_tell(store, config, new, tuple(kept))
     return Changed(meeting, new, tuple(kept), others)
+
+
+async def _set(
+    store: Store,
+    cell_id: int,
+    starts_at: datetime,
+    venue: str | None,
+    set_by: int,
+    now: datetime,
+    kind: str = "regular",
+) -> int | None:
+    """The meeting's id, set at STARTS_AT; None if the cell meets then already."""
+    meeting_id = await store.meetings.schedule(cell_id, starts_at, venue, set_by, now, kind)
+    if meeting_id is not None:
+        # Set again after a cancellation: what was still queued about it then (the news of
+        # the cancellation) no longer holds.
+        await store.outbox.drop_queued_about_meeting(meeting_id)
+    return meeting_id
 
 
 async def _others_to_tell(
