@@ -37,9 +37,10 @@ from bench.report import Figure, median, seconds
 from bot.core.config import Config, load_config
 from bot.core.i18n import Translator
 from bot.core.local_time import parse_local_time
+from bot.core.message_parts import TEXT_LIMITS
 from bot.digest.chart import write_chart
 from bot.digest.gather import gather_digest
-from bot.digest.text import digest_text
+from bot.digest.text import digest_message
 from bot.digest.workbook import SHEETS, write_workbook
 from bot.services.coverage import quarter_coverage
 from storage.store import Store
@@ -183,7 +184,7 @@ async def render_only(config_path: Path, folder: Path) -> dict:
     return {
         "render_s": elapsed,
         "text_chars": len(rendered.text),
-        "short_chars": len(rendered.short_text),
+        "text_only_chars": len(rendered.text_only),
         "xlsx_bytes": rendered.xlsx.stat().st_size,
         "png_bytes": rendered.png.stat().st_size,
         "xlsx": str(rendered.xlsx),
@@ -201,8 +202,12 @@ def judge(runs: list[RenderRun]) -> list[Figure]:
     print(f"  whole child (start-up, imports, rendering): {seconds(walls)} s")
     print(f"  peak RSS per run (MB): {' '.join(f'{r.max_rss_mb:.0f}' for r in runs)}")
     print(
-        f"  text {first['text_chars']:,} characters (short {first['short_chars']:,}),"
+        f"  message {first['text_chars']:,} characters (Zalo's {first['text_only_chars']:,}),"
         f" xlsx {first['xlsx_bytes'] / 1e6:.1f} MB, png {first['png_bytes'] / 1e3:.0f} kB"
+    )
+    fits = (
+        first["text_chars"] <= TEXT_LIMITS["telegram"]
+        and first["text_only_chars"] <= TEXT_LIMITS["zalo"]
     )
     return [
         Figure(
@@ -219,7 +224,13 @@ def judge(runs: list[RenderRun]) -> list[Figure]:
             f"<= {TARGET_MB:.0f} MB",
             peak <= TARGET_MB,
         ),
-        Figure("digest text", f"{first['text_chars']:,} chars"),
+        Figure(
+            "digest message (Telegram / Zalo)",
+            f"{first['text_chars']:,} / {first['text_only_chars']:,} chars",
+            f"one message: <= {TEXT_LIMITS['telegram']:,} / {TEXT_LIMITS['zalo']:,}",
+            fits,
+            broken=not fits,
+        ),
         Figure("digest workbook", f"{first['xlsx_bytes'] / 1e6:.1f} MB"),
     ]
 
@@ -277,8 +288,14 @@ async def print_phases(config: Config, folder: Path) -> None:
             reads.append(time.perf_counter() - started)
     timings = {"gather_digest (reads)": reads}
     for name, step in (
-        ("full text", partial(digest_text, digest, t)),
-        ("short text", partial(digest_text, digest, t, short=True)),
+        (
+            "message",
+            partial(digest_message, digest, t, limit=TEXT_LIMITS["telegram"], files_attached=True),
+        ),
+        (
+            "Zalo's message",
+            partial(digest_message, digest, t, limit=TEXT_LIMITS["zalo"], files_attached=False),
+        ),
         ("workbook", partial(write_workbook, digest, folder / "phases.xlsx", t)),
         ("chart", partial(write_chart, digest, folder / "phases.png", t)),
     ):

@@ -19,6 +19,7 @@ from handlers import (
     meetings,
     note,
     report,
+    reschedule,
     schedule,
     status,
 )
@@ -50,7 +51,17 @@ def build_router() -> Router:
     router = Router()
     # account first: it owns /start and the fallbacks (shared contacts, text outside a dialogue).
     # The others register distinct commands and choice prefixes; the router refuses clashes.
-    for feature in (account, meetings, checkin, note, status, schedule, confirm, channel):
+    for feature in (
+        account,
+        meetings,
+        checkin,
+        note,
+        status,
+        schedule,
+        reschedule,
+        confirm,
+        channel,
+    ):
         feature.register(router)
     report.register(router, render_digest)
     return router

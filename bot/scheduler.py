@@ -23,7 +23,6 @@ from bot.core.quarters import Quarter
 from bot.core.reminders import (
     CHASE_CATCH_UP,
     CONFIRMATION_WAIT,
-    SCHEDULE_BY_DAY,
     DigestDue,
     Due,
     MeetingInfo,
@@ -36,6 +35,7 @@ from bot.core.reminders import (
     next_month,
     nudge_moments,
     quarter_nudges,
+    scheduling_chase_moment,
     scheduling_chases,
     suggestion_week,
     weekly_suggestions,
@@ -119,7 +119,10 @@ class Scheduler:
         tz = self.config.committee.tz
         month = next_month(now, tz)
         campaign = f"schedule-chase:{month:%Y-%m}"
-        if now.astimezone(tz).day < SCHEDULE_BY_DAY or self._worked_out_for(campaign, reachable):
+        # Worked out only once due: a campaign looked at earlier (a tick at midnight on the
+        # 25th) would count as done and never be looked at again.
+        due, _ = scheduling_chase_moment(month, tz)
+        if now < due or self._worked_out_for(campaign, reachable):
             return []
         campaigns.add(campaign)
         following = next_month(at_local(month, time(0), tz), tz)

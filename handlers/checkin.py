@@ -19,14 +19,15 @@ def _moment(t: Translator, instant: datetime) -> str:
     return f"{t.clock(instant)} {t.day(instant)[:5]}"
 
 
-def _open_line(t: Translator, meeting: MeetingView) -> str:
-    return t(
+def _open_line(t: Translator, meeting: MeetingView, checked_in: bool) -> str:
+    line = t(
         "checkin.open_line",
         cell=meeting.cell_name,
         cell_code=meeting.cell_code,
         when=t.when(meeting.starts_at),
         venue=meeting.venue or t("meetings.no_venue"),
     )
+    return line + t("checkin.checked_in_mark") if checked_in else line
 
 
 async def checkin(ctx: Context) -> None:
@@ -34,16 +35,19 @@ async def checkin(ctx: Context) -> None:
     t = ctx.t
     found = await open_for_checkin(ctx.store, ctx.config, ctx.me.member.code, ctx.now)
     if found.meetings:
-        lines = [t("checkin.open_header"), *(_open_line(t, m) for m in found.meetings)]
+        # A meeting checked in at is listed as done, without a button to do it again.
         choices = tuple(
             Choice(t("checkin.button", cell_code=m.cell_code), f"checkin:{m.id}")
             for m in found.meetings
+            if m.id not in found.checked_in
         )
+        header = t("checkin.open_header" if choices else "checkin.all_checked_in")
+        lines = [header, *(_open_line(t, m, m.id in found.checked_in) for m in found.meetings)]
         await ctx.reply(Message("\n".join(lines), choices))
         return
     coming = found.next_meeting
     if coming is None:
-        await ctx.say("checkin.none_coming", days=HORIZON.days)
+        await ctx.say("checkin.none_coming", count=HORIZON.days)
         return
     opens = checkin_window(ctx.config, coming.starts_at).opens
     await ctx.say(
@@ -67,6 +71,13 @@ async def check_in_at(ctx: Context) -> None:
             await _ask_secretary(ctx, result)
     if result.outcome in ("not_found", "not_yours"):
         await ctx.say(f"checkin.{result.outcome}")
+    elif result.outcome == "cancelled":
+        assert result.meeting is not None
+        await ctx.say(
+            "checkin.cancelled",
+            cell=result.meeting.cell_name,
+            when=ctx.t.when(result.meeting.starts_at),
+        )
     elif result.outcome in ("not_yet", "closed"):
         await _outside_window(ctx, result)
     else:

@@ -8,7 +8,8 @@ from bot.services.agenda import HORIZON, Upcoming, plan_attendance, upcoming_mee
 from bot.services.notify import notify
 from handlers.router import Context, Router
 
-# A phone screen of lines and buttons; the rest are the least urgent by suggestion order.
+# A phone screen of lines and buttons; the rest, the least urgent by suggestion order, a tap
+# on More away.
 SHOWN = 10
 
 
@@ -22,7 +23,10 @@ def choice_id(data: str | None) -> int | None:
 def _line(t: Translator, item: Upcoming) -> str:
     meeting = item.meeting
     marks = t("meetings.flagged_mark") if meeting.flagged else ""
-    marks += t("meetings.planned_mark") if item.planned else ""
+    if item.checked_in:
+        marks += t("checkin.checked_in_mark")
+    elif item.planned:
+        marks += t("meetings.planned_mark")
     # A base cell (chi bộ cơ sở) is its own organization: its name once is enough.
     key = (
         "meetings.line_base_cell"
@@ -49,23 +53,40 @@ def _attend_choice(t: Translator, item: Upcoming) -> Choice:
 
 async def meetings(ctx: Context) -> None:
     """List the member's upcoming meetings, most urgent first, each with "Will attend"."""
+    await _page(ctx, 0)
+
+
+async def more(ctx: Context) -> None:
+    """ "More": the next page of the list, worked out afresh (data: the first one's place)."""
+    first = choice_id(ctx.inbound.choice)
+    await _page(ctx, first if first is not None else -1)
+
+
+async def _page(ctx: Context, first: int) -> None:
+    """The upcoming meetings from the FIRST (0: the top of the list), SHOWN of them."""
     t = ctx.t
     upcoming = await upcoming_meetings(ctx.store, ctx.config, ctx.me.member.code, ctx.now)
     days = HORIZON.days
-    if not upcoming:
-        await ctx.say("meetings.none", days=days)
+    if not upcoming and first == 0:
+        await ctx.say("meetings.none", count=days)
         return
-    shown = upcoming[:SHOWN]
-    lines = [t("meetings.header", days=days)]
+    if not 0 <= first < len(upcoming):  # the list got shorter since (or the data is forged)
+        await ctx.say("meetings.no_more")
+        return
+    shown = upcoming[first : first + SHOWN]
+    header = "meetings.header" if first == 0 else "meetings.header_next"
+    lines = [t(header, count=days)]
     # Bullets, not numbers: where choices are a numbered list (Zalo, the terminal), the
     # choices' numbers are the only ones on screen, so no one answers a line's number.
     lines += [_line(t, item) for item in shown]
-    if len(upcoming) > SHOWN:
-        lines.append(t("meetings.more", count=len(upcoming) - SHOWN))
-    choices = tuple(_attend_choice(t, item) for item in shown if not item.planned)
+    choices = [_attend_choice(t, item) for item in shown if not (item.planned or item.checked_in)]
     if choices:
         lines.append(t("meetings.pick"))
-    await ctx.reply(Message("\n".join(lines), choices))
+    left = len(upcoming) - first - len(shown)
+    if left:
+        lines.append(t("meetings.more", count=left))
+        choices.append(Choice(t("meetings.more_button"), f"meetings-more:{first + SHOWN}"))
+    await ctx.reply(Message("\n".join(lines), tuple(choices)))
 
 
 async def attend(ctx: Context) -> None:
@@ -95,8 +116,8 @@ async def attend(ctx: Context) -> None:
         await ctx.say(f"meetings.{result.outcome}")
         return
     values = {"cell": meeting.cell_name, "when": ctx.t.when(meeting.starts_at)}
-    if result.outcome == "past":
-        await ctx.say("meetings.past", **values)
+    if result.outcome in ("past", "cancelled"):
+        await ctx.say(f"meetings.{result.outcome}", **values)
         return
     if result.outcome == "already":
         await ctx.say("meetings.already_planned", **values)
@@ -108,4 +129,5 @@ async def attend(ctx: Context) -> None:
 
 def register(router: Router) -> None:
     router.command("meetings", "lich", role="member")(meetings)
+    router.choice("meetings-more", role="member")(more)
     router.choice("attend", role="member")(attend)

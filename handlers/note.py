@@ -28,7 +28,7 @@ def question(t: Translator, draft: NoteDraft) -> Message:
         options = [(f"note.rating_{rating}", f"note:rate:{rating}") for rating in RATINGS]
         return _ask(t, "note.ask_rating", options)
     if draft.step == "text":
-        return _ask(t, "note.ask_text", [("note.skip", "note:skip")], limit=MAX_TEXT)
+        return _ask(t, "note.ask_text", [("note.skip", "note:skip")], count=MAX_TEXT)
     kind = KIND_OF_STEP[draft.step]
     options = [("note.yes", f"note:{kind}:yes"), ("note.no", f"note:{kind}:no")]
     return _ask(t, f"note.ask_{draft.step}", options)
@@ -99,7 +99,7 @@ async def on_text(ctx: Context, state: dict) -> None:
         return
     text = ctx.inbound.text or ""
     if text_too_long(text):
-        await ctx.say("note.too_long", length=len(text), limit=MAX_TEXT)
+        await ctx.say("note.too_long", count=len(text), limit=MAX_TEXT)
         return
     await _finish(ctx, draft, text)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
 from bot.core.i18n import Translator
 from bot.core.messages import Choice, Message
@@ -36,18 +35,8 @@ def _meeting_values(t: Translator, meeting: MeetingInfo) -> dict[str, str]:
     }
 
 
-def _left(t: Translator, before: timedelta) -> str:
-    minutes = int(before.total_seconds() // 60)
-    if minutes % (24 * 60) == 0:
-        return t("reminders.left_days", n=minutes // (24 * 60))
-    if minutes % 60 == 0:
-        return t("reminders.left_hours", n=minutes // 60)
-    return t("reminders.left_minutes", n=minutes)
-
-
 def _reminder(subject: Reminder, t: Translator) -> Message:
-    values = _meeting_values(t, subject.meeting)
-    return Message(t("reminders.before_meeting", left=_left(t, subject.before), **values))
+    return Message(t("reminders.before_meeting", **_meeting_values(t, subject.meeting)))
 
 
 def _checkin_open(meeting: MeetingInfo, t: Translator) -> Message:
@@ -99,7 +88,7 @@ def _nudge(subject: Nudge, t: Translator) -> Message:
     return Message(
         t(
             "reminders.nudge",
-            days=subject.days_left,
+            days_left=t("common.days_left", count=subject.days_left),
             quarter=quarter,
             count=len(subject.options),
             options=text,

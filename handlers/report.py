@@ -1,8 +1,8 @@
 """/report: the committee office's look at the current quarter to date, with the digest's files.
 
-The same rendering as the end-of-quarter digest: its short text as the reply, then the workbook
-and the chart attached. The rendering itself sits on top of the handlers (bot.digest), so the
-wiring hands it in.
+The same rendering as the end-of-quarter digest: its one message as the reply, then the
+workbook and the chart attached where the chat carries files. The rendering itself sits on top
+of the handlers (bot.digest), so the wiring hands it in.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from handlers.router import Context, Router
 
 
 class RenderedReport(Protocol):
-    short_text: str
-    xlsx: Path
-    png: Path
-    xlsx_caption: str
-    png_caption: str
+    def text_for(self, channel: str) -> str:
+        """The digest as one message that CHANNEL carries."""
+
+    def files_for(self, channel: str) -> tuple[tuple[Path, str], ...]:
+        """The files and their captions to attach in CHANNEL."""
 
 
 # (store, config, quarter, now, folder, language): the digest's texts and files in FOLDER.
@@ -40,9 +40,10 @@ def register(router: Router, render: RenderReport) -> None:
             rendered = await render(
                 ctx.store, ctx.config, quarter, ctx.now, Path(folder), ctx.t.language
             )
-            await ctx.reply(Message(rendered.short_text))
-            await ctx.port.send_file(rendered.xlsx, rendered.xlsx_caption)
-            await ctx.port.send_file(rendered.png, rendered.png_caption)
+            channel = ctx.inbound.channel
+            await ctx.reply(Message(rendered.text_for(channel)))
+            for path, caption in rendered.files_for(channel):
+                await ctx.port.send_file(path, caption)
 
     # Allowed in the configured digest chats too: the office reads it together there.
     router.command("report", "baocao", role="admin", group_ok=True)(report)

@@ -14,7 +14,9 @@ def _organization_lines(t: Translator, org: OrganizationProgress) -> list[str]:
         return lines
     meeting = org.next_meeting
     if meeting is None:
-        lines.append(t("status.no_next"))
+        # A pending check-in is the member's part done: only the missed need a worry.
+        if org.status == "missed":
+            lines.append(t("status.no_next"))
     else:
         flag = t("status.flagged_mark") if meeting.flagged else ""
         lines.append(
@@ -36,9 +38,9 @@ def _header(t: Translator, progress: Progress) -> str:
         number=quarter.number,
         year=quarter.year,
         end=quarter.end.strftime("%d/%m/%Y"),
-        days=progress.days_left,
+        days_left=t("common.days_left", count=progress.days_left),
         covered=progress.count("covered"),
-        required=len(progress.organizations),
+        count=len(progress.organizations),
     )
 
 

@@ -259,6 +259,13 @@ INSERT INTO roster_version (id, changes) VALUES (1, 0);
     for event in ("INSERT", "UPDATE", "DELETE")
 )
 
+CANCELLED_MEETINGS = """
+-- A meeting its cell's secretary cancelled, or moved (a move cancels it and sets the new one):
+-- kept, never deleted, and left out of every list, reminder and check-in from then on.
+ALTER TABLE meetings ADD COLUMN cancelled_at TEXT;
+ALTER TABLE meetings ADD COLUMN cancelled_by INTEGER REFERENCES people(id)
+"""
+
 # (name, SQL) in the order they apply.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_roster_activity_outbox", ROSTER),
@@ -267,6 +274,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0004_channels", CHANNELS),
     ("0005_checkin_cell_copies", CHECKIN_CELL_COPIES),
     ("0006_roster_version", ROSTER_VERSION),
+    ("0009_cancelled_meetings", CANCELLED_MEETINGS),
 ]
 
 

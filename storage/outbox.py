@@ -109,6 +109,16 @@ class OutboxRepository:
         )
         return [row[0] for row in rows]
 
+    async def drop_queued_about_meeting(self, meeting_id: int) -> list[str]:
+        """End the queued rows about a cancelled meeting (keys "<kind>:meeting=<id>:...");
+        return their keys. What is already being sent cannot be called back."""
+        rows = await self.db.fetchall(
+            "UPDATE outbox SET state = 'dropped', error = 'the meeting was cancelled'"
+            " WHERE state = 'queued' AND key LIKE ? RETURNING key",
+            (f"%:meeting={meeting_id}:%",),
+        )
+        return [row[0] for row in rows]
+
     async def claim_due(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
         """Mark up to LIMIT due rows as being sent and return them, oldest due first; rows
         past their expiry are left for drop_expired."""

@@ -37,7 +37,7 @@ class ReminderQueries:
             "   WHERE ch.meeting_id = mt.id AND ch.member_id = m.id)"
             " FROM meetings mt" + _CELL + " JOIN plans p ON p.meeting_id = mt.id"
             " JOIN members m ON m.id = p.member_id AND m.active"
-            " WHERE mt.starts_at >= ? AND mt.starts_at <= ?",
+            " WHERE mt.starts_at >= ? AND mt.starts_at <= ? AND mt.cancelled_at IS NULL",
             (to_db(first), to_db(last)),
         )
         return [PlannedMeeting(row[8], row[9], _meeting(row), bool(row[10])) for row in rows]
@@ -63,7 +63,7 @@ class ReminderQueries:
             " JOIN organizations o ON o.id = c.organization_id AND o.active"
             " WHERE c.active AND c.secretary_id IS NOT NULL AND NOT EXISTS"
             " (SELECT 1 FROM meetings mt WHERE mt.cell_id = c.id"
-            "  AND mt.starts_at >= ? AND mt.starts_at < ?)",
+            "  AND mt.starts_at >= ? AND mt.starts_at < ? AND mt.cancelled_at IS NULL)",
             (to_db(first), to_db(end)),
         )
         return [UnscheduledCell(*row) for row in rows]
@@ -72,7 +72,8 @@ class ReminderQueries:
         """Meetings of active cells starting in [FIRST, END), by time."""
         rows = await self.db.fetchall(
             "SELECT " + _MEETING + " FROM meetings mt" + _CELL + ""
-            " WHERE mt.starts_at >= ? AND mt.starts_at < ? ORDER BY mt.starts_at, c.code",
+            " WHERE mt.starts_at >= ? AND mt.starts_at < ? AND mt.cancelled_at IS NULL"
+            " ORDER BY mt.starts_at, c.code",
             (to_db(first), to_db(end)),
         )
         return [_meeting(row) for row in rows]

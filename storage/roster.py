@@ -50,7 +50,8 @@ class RosterRepository:
         self.db = db
 
     async def load(self) -> Roster:
-        """The roster as it stands: active members, organizations and cells, all meetings."""
+        """The roster as it stands: active members, organizations and cells, their meetings
+        (not those cancelled)."""
         db = self.db
         members = [
             Member(r["code"], r["full_name"], r["phone"], r["position"], r["language"])
@@ -98,7 +99,8 @@ class RosterRepository:
             Meeting(r["cell"], from_db(r["starts_at"]), r["venue"], r["kind"])
             for r in await db.fetchall(
                 "SELECT c.code AS cell, mt.starts_at, mt.venue, mt.kind"
-                " FROM meetings mt JOIN cells c ON c.id = mt.cell_id WHERE c.active"
+                " FROM meetings mt JOIN cells c ON c.id = mt.cell_id"
+                " WHERE c.active AND mt.cancelled_at IS NULL"
             )
         ]
         return Roster(members, organizations, cells, assignments, meetings).sorted()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,8 @@ def test_digest_writes_text_workbook_and_chart(office: Path, tmp_path: Path, cap
         "digest-2021Q4.xlsx",
     ]
     text = (out / "digest-2021Q4.txt").read_text(encoding="utf-8")
-    assert "41" in text and "Nguyễn Văn Thành" in text
+    assert "Phải dự: 41" in text and "• O11 Chi bộ Trạm Y tế phường Cự Khối" in text
+    assert len(text) <= 4096  # the one message of the digest chats
     assert load_workbook(out / "digest-2021Q4.xlsx", read_only=True).sheetnames == [
         "members",
         "organizations",
@@ -72,10 +74,13 @@ def test_digest_send_queues_once_per_chat_as_the_scheduler_would(office: Path, t
     assert telegram[0] == "digest:quarter=2021Q4:chat=telegram:-1001234567890"
     assert telegram[-2:] == [f"{telegram[0]}:file=xlsx", f"{telegram[0]}:file=png"]
     assert {state for _, _, state in queued} == {"queued"}
-    # Zalo takes no files from bots: its digest is the text and a line saying where they are.
+    assert len(telegram) == 3  # one message, two files
+    # Zalo takes no files from bots: its digest is one message saying where they are.
     zalo = [key for key, chat, _ in queued if chat == "zalo:office-group"]
-    assert zalo[0] == "digest:quarter=2021Q4:chat=zalo:office-group"
-    assert zalo[-1] == f"{zalo[0]}:files-elsewhere" and not [k for k in zalo if ":file=" in k]
+    assert zalo == ["digest:quarter=2021Q4:chat=zalo:office-group"]
+    (payload,) = rows(db_file(office), f"SELECT payload FROM outbox WHERE key = '{zalo[0]}'")
+    text = json.loads(payload[0])["text"]
+    assert len(text) <= 2000 and text.endswith("lấy bằng lệnh checkin-bot digest.")
     # The files the rows point at live beside the database, not in the working directory.
     assert (db_file(office).parent / "digests" / "2021Q4" / "digest-2021Q4.xlsx").exists()
 

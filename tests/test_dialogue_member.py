@@ -100,6 +100,35 @@ async def test_meetings_look_45_days_ahead_and_say_when_there_are_more(world):
     assert int(re.search(r"và (\d+) buổi khác", text).group(1)) == 10  # now C0108's too
 
 
+async def test_meetings_show_ten_at_a_time_with_more(world):
+    world.clock.set(at(world, "2021-11-05 13:00"))
+    thanh = await world.linked("M01")
+    first = (await thanh.send("/meetings"))[-1]
+    assert len(listed_cells(first.text)) == 10
+    assert "… và 9 buổi khác: bấm Xem thêm." in first.text
+    more = first.choices[-1]
+    assert (more.label, more.data) == ("Xem thêm", "meetings-more:10")
+    second = (await thanh.tap(more))[-1]
+    assert second.text.startswith("Lịch sinh hoạt 45 ngày tới (tiếp theo):")
+    assert len(listed_cells(second.text)) == 9
+    assert "Xem thêm" not in [c.label for c in second.choices]
+    # Every meeting once, each page's Will attend for its own meetings.
+    attend = [c.data for c in first.choices[:-1] + second.choices]
+    assert len(attend) == len(set(attend)) == 19
+
+
+async def test_more_in_english_and_when_the_list_got_shorter(world):
+    world.clock.set(at(world, "2021-11-05 13:00"))
+    son = await world.linked("M01")
+    await son.send("/lang en")
+    first = (await son.send("/meetings"))[-1]
+    assert "… and 9 more: tap More." in first.text and first.choices[-1].label == "More"
+    before = await dump_but_last_seen(world)
+    for data in ("meetings-more:99", "meetings-more:abc", "meetings-more:"):
+        assert "nothing more to show" in texts(await son.tap(data)), data
+    assert await dump_but_last_seen(world) == before
+
+
 async def test_nothing_upcoming_is_said_plainly(world):
     world.clock.set(at(world, "2021-12-31 23:59"))
     thanh = await world.linked("M01")
@@ -380,7 +409,9 @@ async def test_difficulties_raised_flag_the_cell_for_the_office(world):
     for data in ("note:rate:fair", "note:steps:yes", "note:diff:yes"):
         await thanh.tap(data)
     done = texts(await thanh.tap("note:skip"))
-    assert "đánh dấu có khó khăn" in done
+    # The cell's name carries its kind: "Chi bộ" once.
+    assert "\nChi bộ khu dân cư Lâm Du được đánh dấu có khó khăn" in done
+    assert "Chi bộ Chi bộ" not in done
     assert await flagged_cells_of_o01(world) == ["C0103", "C0106"]
     assert await notes_of(world, checkin) == [("fair", 1, 1, "")]
     # Re-importing the unchanged roster (C0106 flagged "no" there) keeps what was reported.
@@ -457,6 +488,45 @@ async def test_status_after_the_last_meeting_of_the_quarter(world):
     assert "còn 1 ngày" in text and "Chưa có lịch sinh hoạt nào còn lại trong quý" in text
 
 
+# -- what is done is not offered again ----------------------------------------------------------
+
+
+async def test_a_meeting_checked_in_at_is_offered_nowhere_again(world):
+    # M01 has not covered O11 this quarter; O11 meets on 13/12 at 14:00 and M01 checks in at
+    # 13:40, while its window is open: the meeting has not started, the check-in is pending.
+    world.clock.set(at(world, "2021-12-13 13:40"))
+    thanh = await world.linked("M01")
+    o11 = await meeting_id(world, "O11", "2021-12-13 14:00")
+    await thanh.tap(f"checkin:{o11}")
+
+    status = (await thanh.send("/status"))[-1].text
+    assert "⏳ Chi bộ Trạm Y tế phường Cự Khối: đã điểm danh" in status
+    assert "13/12/2021 14:00" not in status  # not "attend next"
+    assert "Chưa có lịch sinh hoạt nào còn lại" not in status  # nor a worry for the pending
+
+    listing = (await thanh.send("/meetings"))[-1]
+    line = next(line for line in listing.text.split("\n• ") if "(O11)" in line)
+    assert "13/12/2021 14:00" in line and "✓ đã điểm danh" in line
+    assert f"attend:{o11}" not in [c.data for c in listing.choices]
+
+    offer = (await thanh.send("/checkin"))[-1]
+    assert "(O11)" in offer.text and "✓ đã điểm danh" in offer.text
+    assert offer.choices == ()
+
+
+async def test_a_confirmed_visit_is_not_offered_either(world):
+    world.clock.set(at(world, "2021-12-13 13:40"))
+    thanh = await world.linked("M01")
+    o11 = await meeting_id(world, "O11", "2021-12-13 14:00")
+    await thanh.tap(f"checkin:{o11}")
+    await world.store.db.execute(
+        "UPDATE checkins SET status = 'confirmed' WHERE meeting_id = ?", (o11,)
+    )
+    listing = (await thanh.send("/meetings"))[-1]
+    assert f"attend:{o11}" not in [c.data for c in listing.choices]
+    assert (await thanh.send("/checkin"))[-1].choices == ()
+
+
 # -- English -------------------------------------------------------------------------------------
 
 
@@ -511,12 +581,3 @@ def test_every_key_the_member_handlers_name_is_in_the_catalog():
     missing = sorted((named | built) - catalog().keys())
     assert missing == []
     assert len(named) > 30
-
-
-def test_member_texts_have_both_languages_and_the_same_placeholders():
-    placeholder = re.compile(r"\{(\w*)\}")
-    for key, (vi, en) in catalog().items():
-        if key.split(".")[0] not in FEATURES:
-            continue
-        assert vi and en and vi != "" and en != "", key
-        assert sorted(placeholder.findall(vi)) == sorted(placeholder.findall(en)), key

@@ -11,17 +11,18 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from dialogue import World, make_world
+from dialogue import RecordingPort, World, make_world
 from openpyxl import load_workbook
 
 from bot.core.config import Access, Committee, Config
 from bot.core.i18n import Translator, catalog
+from bot.core.messages import Inbound
 from bot.core.quarters import Quarter
 from bot.digest.chart import write_chart
 from bot.digest.gather import gather_digest
 from bot.digest.model import Digest
 from bot.digest.render import render_digest
-from bot.digest.text import SHOWN_UNREACHABLE, digest_text
+from bot.digest.text import digest_message
 from bot.digest.workbook import SHEETS
 from bot.services.coverage import quarter_coverage
 from storage.timefmt import to_db
@@ -55,6 +56,10 @@ async def account_of(world: World, user_id: str) -> int:
 # -- what the digest says ---------------------------------------------------------------------
 
 
+def message(digest: Digest, t: Translator, limit: int = 4096, attached: bool = True) -> str:
+    return digest_message(digest, t, limit=limit, files_attached=attached)
+
+
 async def test_the_digest_numbers_are_the_coverage_numbers(world):
     digest = await digest_of(world)
     coverage = await quarter_coverage(world.store, world.config, Q4)
@@ -62,7 +67,7 @@ async def test_the_digest_numbers_are_the_coverage_numbers(world):
     totals = coverage.totals
     assert totals["required"] > 0 and totals["missed"] > 0  # the sample is mid-quarter
 
-    text = digest_text(digest, translator(world))
+    text = message(digest, translator(world))
     percent = round(100 * totals["covered"] / totals["required"])
     assert (
         f"Phải dự: {totals['required']} · Đã dự: {totals['covered']} ({percent}%) · Chờ xác nhận:"
@@ -75,50 +80,77 @@ async def test_the_digest_numbers_are_the_coverage_numbers(world):
     assert (
         f"Chi bộ có khó khăn, vướng mắc đã được dự: {len(flagged_visited)}/{len(flagged)}" in text
     )
-    unvisited = section(text, "Cơ sở chưa có Quận ủy viên nào đến dự")
-    assert unvisited == [
-        f"• {o.code} {o.name}" for o in coverage.organizations if not o.cells_visited
-    ]
     assert "• C0302 Chi bộ khu đô thị Việt Hưng (Đảng bộ phường Việt Hưng)" in section(
         text, "Chi bộ có khó khăn, vướng mắc chưa được dự"
     )
     assert "QUÝ IV/2021 (số liệu đến 20/11/2021)" in text
+    assert text.endswith("ở bảng tính đính kèm.")
 
 
-async def test_each_member_with_a_missed_organization_has_their_own_line(world):
+async def test_the_organizations_furthest_behind_come_first_ten_at_most(world):
     digest = await digest_of(world)
-    lines = section(digest_text(digest, translator(world)), "Quận ủy viên còn cơ sở chưa dự")
-    missing = {
-        m.code: [p.organization for p in m.organizations if p.status == "missed"]
-        for m in digest.coverage.members
-    }
-    missing = {code: orgs for code, orgs in missing.items() if orgs}
-    assert len(missing) > 15  # more than the short text shows: the full one shows them all
-    assert len(lines) == len(missing)
-    for line, (code, orgs) in zip(lines, missing.items(), strict=True):
-        assert f"({code}): " in line
-        assert [part.split()[0] for part in line.split(": ", 1)[1].split("; ")] == orgs
-    # M01 covered O01 and O10 in October; O11 is left.
-    assert "• Nguyễn Văn Thành (M01): O11 Chi bộ Trạm Y tế phường Cự Khối" in lines
+    # Straight from the pairs: each organization's members, and those yet to visit.
+    required: dict[str, int] = {}
+    missed: dict[str, int] = {}
+    for member in digest.coverage.members:
+        for pair in member.organizations:
+            required[pair.organization] = required.get(pair.organization, 0) + 1
+            missed[pair.organization] = missed.get(pair.organization, 0) + (pair.status == "missed")
+    behind = [code for code, count in missed.items() if count]
+    assert len(behind) > 10  # the sample has more than the message lists
+    shares = [missed[o.code] / required[o.code] for o in digest.organizations_behind]
+    assert sorted(o.code for o in digest.organizations_behind) == sorted(behind)
+    assert shares == sorted(shares, reverse=True)
+
+    lines = section(message(digest, translator(world)), "Cơ sở chậm nhất")
+    assert len(lines) == 10
+    first = digest.organizations_behind[0]
+    assert lines[0] == (
+        f"• {first.code} {first.name}: Quận ủy viên chưa dự {first.missed}/{first.required}"
+        f" · chi bộ được dự {first.cells_visited}/{first.cells}"
+    )
+    assert f"(10 trong {len(behind)} cơ sở còn Quận ủy viên chưa dự)" in message(
+        digest, translator(world)
+    )
 
 
-async def test_the_short_text_is_reports_capped_lists(world):
+async def test_what_is_pending_and_the_members_behind_are_counted(world):
     digest = await digest_of(world)
-    short = digest_text(digest, translator(world), short=True)
-    missing = [
+    pending = await world.store.db.fetchval(
+        "SELECT count(*) FROM checkins WHERE status = 'pending' AND meeting_starts_at >= ?"
+        " AND meeting_starts_at < ?",
+        tuple(to_db(instant) for instant in Q4.utc_bounds(world.config.committee.tz)),
+    )
+    text = message(digest, translator(world))
+    assert f"Còn {pending} lượt điểm danh chờ bí thư chi bộ xác nhận." in text
+    behind = [
         m for m in digest.coverage.members if any(p.status == "missed" for p in m.organizations)
     ]
-    lines = section(short, "Quận ủy viên còn cơ sở chưa dự")
-    assert lines[:15] == [
-        f"• {m.name}: {', '.join(p.organization for p in m.organizations if p.status == 'missed')}"
-        for m in missing[:15]
-    ]
-    assert lines[15:] == [f"… và {len(missing) - 15} nữa"]
-    assert short.startswith("Tiến độ dự sinh hoạt chi bộ quý IV/2021 (đến 20/11/2021)\n")
-    assert "Người bot chưa liên lạc được" not in short and len(short) < 3000
+    assert f"Quận ủy viên còn cơ sở chưa dự: {len(behind)}/{len(digest.coverage.members)}." in text
 
 
-async def test_the_people_the_bot_cannot_reach_and_why(world, tmp_path):
+async def test_the_lists_are_capped_and_the_message_fits_each_channel(world):
+    # Nothing visited at all, and every cell flagged: every one of them is left.
+    await world.store.db.execute("DELETE FROM notes")
+    await world.store.db.execute("DELETE FROM checkins")
+    await world.store.db.execute("UPDATE cells SET flagged = 1")
+    digest = await digest_of(world)
+    t = translator(world)
+    telegram = message(digest, t)
+    flagged = section(telegram, "Chi bộ có khó khăn, vướng mắc chưa được dự")
+    assert len(flagged) == 11 and flagged[-1] == f"… và {len(digest.unvisited_flagged) - 10} nữa"
+    assert "Không còn lượt điểm danh nào chờ xác nhận." in telegram
+    # A smaller limit lists fewer, and the message still ends saying where the rest are.
+    for limit in (2000, 1200, 900):
+        shorter = message(digest, t, limit=limit, attached=False)
+        assert len(shorter) <= limit
+        assert shorter.endswith("lấy bằng lệnh checkin-bot digest.")
+    assert len(section(message(digest, t, limit=900), "Cơ sở chậm nhất")) < 10
+
+
+async def test_the_people_the_bot_cannot_reach_are_counted_and_listed_in_the_workbook(
+    world, tmp_path
+):
     await world.linked("M03")  # reachable
     await world.linked("M05")
     await world.linked("C0101")  # the secretary, reachable
@@ -130,63 +162,43 @@ async def test_the_people_the_bot_cannot_reach_and_why(world, tmp_path):
     await world.store.accounts.link("zalo", "z-14", "z-14", person.id, world.now())
 
     digest = await digest_of(world)
-    lines = section(digest_text(digest, translator(world)), "Người bot chưa liên lạc được")
-    assert "• Đỗ Thị Thu Hà (M05): đã chặn bot (từ 20/11/2021)" in lines
-    assert "• Trần Thị Minh Nguyệt (M02): chưa liên kết tài khoản với bot" in lines
-    assert "• Lý Thị Minh Tâm, bí thư chi bộ C0102: chưa liên kết tài khoản với bot" in lines
-    for reachable in ("(M03)", "(M14)", "C0603", "C0101", "Đinh Minh Bình"):
-        assert not [line for line in lines if reachable in line], reachable
     members = await world.store.db.fetchval("SELECT count(*) FROM members WHERE active")
     secretaries = await world.store.db.fetchval(
         "SELECT count(DISTINCT secretary_id) FROM cells WHERE active AND secretary_id IS NOT NULL"
         " AND secretary_id NOT IN (SELECT person_id FROM members WHERE active)"
     )
-    # Everyone but the three reachable people: M03, M14 (one person, two roles), C0101's; the
-    # message lists the first SHOWN_UNREACHABLE, members first, the workbook all of them.
+    # Everyone but the three reachable people: M03, M14 (one person, two roles), C0101's.
     assert len(digest.unreachable) == members + secretaries - 3
-    assert len(lines) == SHOWN_UNREACHABLE + 1
-    assert lines[-1] == (
-        f"… và {len(digest.unreachable) - SHOWN_UNREACHABLE} người nữa:"
-        " xem bảng tính, trang unreachable"
-    )
+    unreachable = {(p.name, p.member_code, p.reason) for p in digest.unreachable}
+    assert ("Đỗ Thị Thu Hà", "M05", "blocked") in unreachable
+    assert ("Lý Thị Minh Tâm", None, "not_linked") in unreachable
+    assert not [p for p in digest.unreachable if p.member_code in ("M03", "M14")]
+    text = message(digest, translator(world))
+    assert f"Bot chưa liên lạc được {len(digest.unreachable)} người" in text
     rendered = await render_digest(world.store, world.config, Q4, world.now(), tmp_path)
     sheet = list(load_workbook(rendered.xlsx)["unreachable"].iter_rows(values_only=True))
     assert len(sheet) == 1 + len(digest.unreachable)
     assert ("Đỗ Thị Thu Hà", "M05", None, "đã chặn bot (từ 20/11/2021)") in sheet
 
 
-async def test_a_member_who_is_also_a_secretary_is_one_line(world):
-    digest = await digest_of(world)
-    lines = section(digest_text(digest, translator(world)), "Người bot chưa liên lạc được")
-    nhung = [line for line in lines if "Nguyễn Thị Hồng Nhung" in line]
-    assert nhung == [
-        "• Nguyễn Thị Hồng Nhung (M14), bí thư chi bộ C0603: chưa liên kết tài khoản với bot"
-    ]
-
-
 async def test_the_digest_in_english(world):
     await world.linked("M05")
     await world.store.accounts.mark_unreachable(await account_of(world, "user-M05"), world.now())
     digest = await digest_of(world)
-    text = digest_text(digest, translator(world, "en"))
+    text = message(digest, translator(world, "en"))
     totals = digest.coverage.totals
     assert "DIGEST OF CELL MEETING VISITS, QUARTER IV/2021 (figures to 20/11/2021)" in text
     assert f"Required: {totals['required']} · Covered: {totals['covered']}" in text
-    assert "• Nguyễn Văn Thành (M01): O11 Chi bộ Trạm Y tế phường Cự Khối" in section(
-        text, "Committee members with organizations not visited"
-    )
+    assert "Furthest behind (10 of the " in text
     assert "Good: 9 · Fair: 3 · Average: 2 · Poor: 0" in text
-    lines = section(text, "People the bot cannot reach")
-    assert "• Đỗ Thị Thu Hà (M05): blocked the bot (since 20/11/2021)" in lines
-    assert "• Lý Thị Minh Tâm, secretary of C0102: has not linked an account to the bot" in lines
-    short = digest_text(digest, translator(world, "en"), short=True)
-    assert short.startswith("Cell meeting visits, quarter IV/2021 (to 20/11/2021)\n")
+    assert f"The bot cannot reach {len(digest.unreachable)} people" in text
+    assert text.endswith("are in the attached workbook.")
 
 
 async def test_a_past_quarter_is_reported_to_its_last_day(world):
     digest = await digest_of(world, Quarter(2021, 3))
     assert digest.as_of_day.isoformat() == "2021-09-30"
-    assert "QUÝ III/2021 (số liệu đến 30/09/2021)" in digest_text(digest, translator(world))
+    assert "QUÝ III/2021 (số liệu đến 30/09/2021)" in message(digest, translator(world))
 
 
 async def quarter_notes(world: World) -> dict[str, int]:
@@ -207,7 +219,7 @@ async def test_the_ratings_count_the_notes_of_the_quarter(world):
     assert sum(expected.values()) > 0
     assert {r: n for r, n in digest.ratings.items() if n} == expected
     assert len(digest.notes) == sum(expected.values())
-    text = digest_text(digest, translator(world))
+    text = message(digest, translator(world))
     counts = " · ".join(
         f"{label}: {expected.get(rating, 0)}"
         for rating, label in (
@@ -381,13 +393,13 @@ def test_the_values_the_files_name_have_texts():
 # -- /report ----------------------------------------------------------------------------------
 
 
-async def test_report_replies_with_the_short_text_and_sends_the_two_files(tmp_path):
+async def test_report_replies_with_the_digests_message_and_sends_the_two_files(tmp_path):
     world = await make_world(tmp_path, Config(access=Access(admins=["M01"])))
     try:
         admin = await world.linked("M01")
         replies = await admin.send("/report")
         digest = await digest_of(world)
-        assert [r.text for r in replies] == [digest_text(digest, translator(world), short=True)]
+        assert [r.text for r in replies] == [message(digest, translator(world))]
         assert [(path.name, caption) for path, caption in admin.port.files] == [
             (
                 "digest-2021Q4.xlsx",
@@ -397,5 +409,20 @@ async def test_report_replies_with_the_short_text_and_sends_the_two_files(tmp_pa
         ]
         # Sent, then gone: the chat keeps the copy, the server keeps nothing.
         assert not any(path.exists() or path.parent.exists() for path, _ in admin.port.files)
+    finally:
+        await world.store.close()
+
+
+async def test_report_on_zalo_is_one_message_saying_where_the_files_are(tmp_path):
+    world = await make_world(tmp_path, Config(access=Access(admins=["M01"])))
+    try:
+        person = await world.store.people.by_member_code("M01")
+        await world.store.accounts.link("zalo", "z-01", "z-01", person.id, world.now())
+        port = RecordingPort(shares_contacts=False)
+        await world.app.handle(Inbound.typed("zalo", "z-01", "z-01", "/report"), port)
+        (reply,) = port.replies
+        digest = await digest_of(world)
+        assert reply.text == message(digest, translator(world), limit=2000, attached=False)
+        assert port.files == []  # Zalo carries none: the message says where they are
     finally:
         await world.store.close()

@@ -187,8 +187,12 @@ async def test_moving_to_the_quarters_end_brings_nudges_and_the_digest_to_the_of
     moved = answer(transcript, ":time +42d")
     assert moved.endswith("\nĐồng hồ thử tua tới Thứ Bảy 01/01/2022 08:00.\n")
     # Nudges 14 and 3 days before the quarter ends, to members with missed organizations.
-    assert re.search(r"\[18/12 08:00 tin nhắn tới M\d\d [^\]]+\] ⏳ Còn 14 ngày", moved)
-    assert re.search(r"\[29/12 08:00 tin nhắn tới M\d\d [^\]]+\] ⏳ Còn 3 ngày", moved)
+    assert re.search(
+        r"\[18/12 08:00 tin nhắn tới M\d\d [^\]]+\] ⏳ Quý 4/2021 chỉ còn 14 ngày", moved
+    )
+    assert re.search(
+        r"\[29/12 08:00 tin nhắn tới M\d\d [^\]]+\] ⏳ Quý 4/2021 chỉ còn 3 ngày", moved
+    )
     # The digest, whole (the office is being played), then its two files.
     office = "[31/12 17:00 tin nhắn tới Văn phòng (admin)] "
     digest = moved[moved.index(office) :]
@@ -196,6 +200,16 @@ async def test_moving_to_the_quarters_end_brings_nudges_and_the_digest_to_the_of
     assert re.search(r"\[tệp đính kèm: [^\]]+digest-2021Q4\.xlsx\]", digest)
     assert re.search(r"\[tệp đính kèm: [^\]]+digest-2021Q4\.png\]", digest)
     assert digest.count(office) >= 3
+
+
+async def test_the_secretary_of_a_cell_with_no_january_date_is_chased_on_the_25th():
+    # The demo ticks every half hour, through midnight on the 25th, before the chase is due.
+    transcript = await session("C0102", ":time +34d", ":time +26h")
+
+    assert "📆" not in answer(transcript, ":time +34d")
+    chased = answer(transcript, ":time +26h")
+    assert "[25/12 08:00 tin nhắn tới C0102 Lý Thị Minh Tâm] 📆" in chased
+    assert "01/2022" in chased
 
 
 def files_shown(transcript: str) -> list[tuple[str, bool]]:

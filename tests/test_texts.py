@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import re
 import string
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.core.i18n import LANGUAGES, Translator, catalog
+from bot.core.plural import Plural
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [*ROOT.glob("handlers/*.py"), *ROOT.glob("bot/**/*.py")]
 # A text key written as a literal in a call that shows text: ctx.say("x.y"), t("x.y"), ...
 KEY_USE = re.compile(r"""(?:say|\bt|notify\([^"]*|_t|text)\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
+COUNTING = sorted(key for key, (vi, _) in catalog().items() if isinstance(vi, Plural))
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def forms(text: str | Plural) -> tuple[str, ...]:
+    return text.forms if isinstance(text, Plural) else (text,)
 
 
 @pytest.mark.parametrize("key", sorted(catalog()))
@@ -25,8 +34,59 @@ def test_each_text_has_both_languages_with_the_same_placeholders(key):
     texts = catalog()[key]
     assert len(texts) == len(LANGUAGES), key
     vietnamese, english = texts
-    assert vietnamese.strip() and english.strip(), key
-    assert placeholders(vietnamese) == placeholders(english), key
+    every = forms(vietnamese) + forms(english)
+    assert all(form.strip() for form in every), key
+    assert len({frozenset(placeholders(form)) for form in every}) == 1, key
+    # A text counts in both languages or in neither, and by its count.
+    assert isinstance(vietnamese, Plural) == isinstance(english, Plural), key
+    assert not isinstance(vietnamese, Plural) or "count" in placeholders(every[0]), key
+
+
+def test_there_are_counting_texts():
+    assert len(COUNTING) >= 10  # the test below still finds them
+
+
+@pytest.mark.parametrize("count", [0, 1, 2])
+@pytest.mark.parametrize("key", COUNTING)
+def test_a_counting_text_takes_the_form_of_its_count(key, count):
+    vietnamese, english = catalog()[key]
+    values = {name: f"<{name}>" for name in placeholders(vietnamese.other)} | {"count": count}
+    # Vietnamese has no plural inflection: one form whatever the count.
+    assert Translator("vi", TZ)(key, **values) == vietnamese.other.format(**values)
+    shown = Translator("en", TZ)(key, **values)
+    assert shown == (english.one if count == 1 else english.other).format(**values)
+    if count == 1:
+        assert english.one is not None and english.one != english.other, key
+        assert not re.search(r"\b1 [a-z-]+s\b", shown), shown
+
+
+@pytest.mark.parametrize("key", sorted(catalog()))
+def test_a_number_before_a_plural_noun_is_a_counting_text(key):
+    # "{count} organizations" reads "1 organizations" at 1: such a text must be a Plural.
+    english = catalog()[key][1]
+    for form in forms(english):
+        assert "(s)" not in form, (key, form)
+        if not isinstance(english, Plural):
+            assert not re.search(r"\{\w+\} (?!(as|is|has|was|this)\b)[a-z-]+s\b", form), (key, form)
+
+
+def test_the_counts_the_issue_found_wrong_read_right():
+    en = Translator("en", TZ)
+    one_day = en("common.days_left", count=1)
+    nudge = en("reminders.nudge", quarter="4/2021", days_left=one_day, count=1, options="")
+    assert "has 1 day left: you have not attended a meeting at 1 organization yet" in nudge
+    ratings = en("digest.ratings", count=1, counts="Good: 1", steps=1, difficulties=0)
+    assert ratings.startswith("Quality of the meetings (1 note):")
+    told = en("schedule.told_some", count=2, organization="O01")
+    assert told == "2 committee members with no confirmed visit to O01 this quarter were told."
+
+
+@pytest.mark.parametrize("key", sorted(catalog()))
+def test_a_cells_name_is_not_preceded_by_its_kind(key):
+    # Cell names carry their kind already ("Chi bộ Tổ dân phố số 3"): "Chi bộ {cell}" would
+    # read "Chi bộ Chi bộ Tổ dân phố số 3", "Cell {cell}" "Cell Chi bộ ...".
+    for text in (form for texts in catalog()[key] for form in forms(texts)):
+        assert not re.search(r"(?i)\b(chi bộ|cell)\s+\{cell\}", text), (key, text)
 
 
 def test_every_key_the_code_names_exists():
@@ -46,6 +106,9 @@ def test_every_key_the_code_names_exists():
         # Keys the code builds from a value: every value it can take must have its text.
         [f"start.invite_{outcome}" for outcome in ("unknown", "used", "expired")],
         [f"error.not_{role}" for role in ("linked", "member", "secretary", "admin")],
+        [f"schedule.confirm_{unusual}" for unusual in ("soon", "night")],
+        [f"schedule.change_{why}" for why in ("cancelled", "started", "checked_in")],
+        [f"meetings.{outcome}" for outcome in ("past", "cancelled", "not_found", "not_yours")],
         [
             f"menu.{command}"
             for command in (
@@ -68,10 +131,7 @@ def test_keys_built_from_values_exist(family):
 
 
 def test_vietnamese_dates_read_day_first():
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    tz = TZ
     instant = datetime(2021, 12, 5, 1, 0, tzinfo=ZoneInfo("UTC"))
     assert Translator("vi", tz).when(instant) == "Chủ Nhật 05/12/2021 08:00"
     assert Translator("en", tz).when(instant) == "Sun 05/12/2021 08:00"

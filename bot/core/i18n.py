@@ -3,6 +3,10 @@
 Each feature keeps its texts in ``bot/core/texts/<feature>.py`` as ``TEXTS = {key: (vi, en)}``;
 keys are unique across features. A test checks every key has both languages and the same
 placeholders in each.
+
+A text that counts something is a ``Plural`` in both languages: a form per plural category of
+the language, picked by its ``count`` placeholder. A text with two counts takes the second as
+a phrase rendered from its own plural key (``common.days_left``).
 """
 
 from __future__ import annotations
@@ -14,18 +18,36 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import bot.core.texts
+from bot.core.plural import Plural, Text, plural_category
 
 LANGUAGES = ("vi", "en")
 _WEEKDAYS = {
     "vi": ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"),
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
 }
+_MONTHS = {
+    "vi": tuple(f"tháng {number}" for number in range(1, 13)),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
 
 
 @cache
-def catalog() -> dict[str, tuple[str, str]]:
+def catalog() -> dict[str, tuple[Text, Text]]:
     """Every text of every feature module, by key."""
-    merged: dict[str, tuple[str, str]] = {}
+    merged: dict[str, tuple[Text, Text]] = {}
     for module_info in sorted(pkgutil.iter_modules(bot.core.texts.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"bot.core.texts.{module_info.name}")
         for key, texts in module.TEXTS.items():
@@ -45,12 +67,18 @@ class Translator:
 
     def __call__(self, key: str, **values: object) -> str:
         text = catalog()[key][self._index]
+        if isinstance(text, Plural):
+            text = text.form(plural_category(self.language, values["count"]))
         return text.format(**values) if values else text
 
     def when(self, instant: datetime) -> str:
         """A meeting time as people read it: "Thứ Bảy 05/12/2021 08:00" / "Sat 05/12/2021 08:00"."""
         local = instant.astimezone(self.tz)
         return f"{_WEEKDAYS[self.language][local.weekday()]} {local:%d/%m/%Y %H:%M}"
+
+    def month(self, number: int) -> str:
+        """A month of the year by its number (1-12): "tháng 2" / "February"."""
+        return _MONTHS[self.language][number - 1]
 
     def clock(self, instant: datetime) -> str:
         return f"{instant.astimezone(self.tz):%H:%M}"

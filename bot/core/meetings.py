@@ -21,6 +21,7 @@ class MeetingView:
     secretary_id: int | None
     organization_code: str
     organization_name: str
+    cancelled_at: datetime | None = None  # by its secretary (or moved elsewhere)
 
 
 @dataclass(frozen=True)

@@ -198,15 +198,22 @@ def next_month(now: datetime, tz: ZoneInfo) -> date:
     return date(today.year + today.month // 12, today.month % 12 + 1, 1)
 
 
+def scheduling_chase_moment(month: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """When the chase for MONTH's missing dates is due (the 25th before it, in the morning),
+    and until when it makes sense (MONTH's first day)."""
+    before = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, SCHEDULE_BY_DAY)
+    return at_local(before, MORNING, tz), at_local(month, time(0), tz)
+
+
 def scheduling_chases(cells: Iterable[UnscheduledCell], month: date, tz: ZoneInfo) -> Iterator[Due]:
     """On the 25th, once, to each secretary whose cell has no meeting set in MONTH."""
-    before = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, SCHEDULE_BY_DAY)
+    due, until = scheduling_chase_moment(month, tz)
     for cell in cells:
         yield Due(
             f"schedule-chase:cell={cell.cell_code}:month={month:%Y-%m}",
             "schedule_chase",
-            at_local(before, MORNING, tz),
-            at_local(month, time(0), tz),
+            due,
+            until,
             MissingDate(cell.cell_code, cell.cell_name, month),
             person_id=cell.secretary_id,
         )

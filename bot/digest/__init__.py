@@ -1,7 +1,7 @@
 """The quarterly digest: gathered once from the store, then written as text, workbook and chart.
 
 gather    everything the digest says, as one frozen Digest (model)
-text      the message: the full digest, and /report's short one
+text      the one chat message (the digest chats', /report's), its lists capped
 workbook  the .xlsx the office filters and files
 chart     the .png it forwards
 render    all three at once, off the event loop

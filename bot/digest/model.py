@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from fractions import Fraction
 from functools import cached_property
 
 from bot.core.checkins import RATINGS
@@ -15,6 +16,18 @@ from bot.core.quarters import Quarter
 from storage.digest import DigestVisit, UnreachablePerson
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+@dataclass(frozen=True)
+class OrganizationBehind:
+    """An organization where an assigned member has yet to visit."""
+
+    code: str
+    name: str
+    missed: int  # members required to visit it who have not (pending ones aside)
+    required: int  # members required to visit it
+    cells_visited: int
+    cells: int
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,39 @@ class Digest:
             if missed:
                 found.append((member, missed))
         return found
+
+    @cached_property
+    def organizations_behind(self) -> list[OrganizationBehind]:
+        """The organizations with a member yet to visit, furthest behind first: the largest
+        share of their members yet to visit, then the most of them, then the smallest share
+        of their cells visited."""
+        required: Counter[str] = Counter()
+        missed: Counter[str] = Counter()
+        for member in self.coverage.members:
+            for pair in member.organizations:
+                required[pair.organization] += 1
+                missed[pair.organization] += pair.status == "missed"
+        behind = [
+            OrganizationBehind(
+                o.code, o.name, missed[o.code], required[o.code], o.cells_visited, o.cells
+            )
+            for o in self.coverage.organizations
+            if missed[o.code]
+        ]
+        return sorted(
+            behind,
+            key=lambda o: (
+                -Fraction(o.missed, o.required),
+                -o.missed,
+                Fraction(o.cells_visited, o.cells) if o.cells else 0,
+                o.code,
+            ),
+        )
+
+    @property
+    def pending_checkins(self) -> int:
+        """Check-ins of the quarter still waiting for a decision."""
+        return sum(1 for v in self.visits if v.status == "pending")
 
     @cached_property
     def notes(self) -> tuple[DigestVisit, ...]:

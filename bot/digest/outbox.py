@@ -8,8 +8,6 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.core.config import Config
-from bot.core.i18n import Translator
-from bot.core.message_parts import parts_for
 from bot.core.messages import Message
 from bot.core.quarters import Quarter
 from bot.core.reminders import digest_chat_key
@@ -22,9 +20,6 @@ log = logging.getLogger(__name__)
 
 # The digest goes to the office in the committee's language.
 DIGEST_LANGUAGE = "vi"
-# Channels that cannot carry a file (Zalo's bots send photos by URL only): their digest is the
-# text, and a line saying where the files are.
-TEXT_ONLY = frozenset({"zalo"})
 
 
 def digest_folder(config: Config, quarter: Quarter) -> Path:
@@ -41,10 +36,9 @@ async def queue_digest(
 ) -> list[str]:
     """Queue QUARTER's digest for CHATS (default: every digest chat) that have not had it.
 
-    Returns the chats it was queued for now. A chat's digest is several rows (the text in
-    parts its channel accepts, then the files), all keyed under the chat's digest key and
-    queued in one transaction: the first key decides whether the chat has had it, so a later
-    render of a different length cannot add a stray part.
+    Returns the chats it was queued for now. A chat's digest is one message, then the files
+    its channel carries, all keyed under the chat's digest key and queued in one transaction:
+    the message's key decides whether the chat has had it.
     """
     targets = list(config.access.digest_targets if chats is None else chats)
     keys = {chat: digest_chat_key(quarter, chat) for chat in targets}
@@ -58,19 +52,10 @@ async def queue_digest(
     messages: list[Queued] = []
     for chat in fresh:
         channel = chat.partition(":")[0]
-        for number, part in enumerate(parts_for(channel, rendered.text), 1):
-            key = keys[chat] if number == 1 else f"{keys[chat]}:part={number}"
-            messages.append(Queued(key, message_payload(Message(part)), now, chat=chat))
-        if channel in TEXT_ONLY:
-            where = Translator(DIGEST_LANGUAGE, config.committee.tz)("digest.files_elsewhere")
-            payload = message_payload(Message(where))
-            messages.append(Queued(f"{keys[chat]}:files-elsewhere", payload, now, chat=chat))
-            continue
-        files = (
-            ("xlsx", rendered.xlsx, rendered.xlsx_caption),
-            ("png", rendered.png, rendered.png_caption),
-        )
-        for kind, path, caption in files:
+        text = message_payload(Message(rendered.text_for(channel)))
+        messages.append(Queued(keys[chat], text, now, chat=chat))
+        for path, caption in rendered.files_for(channel):
+            kind = path.suffix.removeprefix(".")
             payload = file_payload(path, caption)
             messages.append(Queued(f"{keys[chat]}:file={kind}", payload, now, chat=chat))
     async with store.transaction():

@@ -9,23 +9,37 @@ from pathlib import Path
 
 from bot.core.config import Config
 from bot.core.i18n import Translator
+from bot.core.message_parts import TEXT_LIMITS
 from bot.core.quarters import Quarter
 from bot.digest.chart import write_chart
 from bot.digest.gather import gather_digest
 from bot.digest.model import Digest
-from bot.digest.text import digest_text
+from bot.digest.text import digest_message
 from bot.digest.workbook import write_workbook
 from bot.services import Store
+
+# Channels that cannot carry a file (Zalo's bots send photos by URL only): their digest is the
+# message alone, saying where the files are.
+TEXT_ONLY = frozenset({"zalo"})
 
 
 @dataclass(frozen=True)
 class RenderedDigest:
-    text: str  # the full digest, one piece (the outbox cuts it to each channel's length)
-    short_text: str  # /report's reply
+    text: str  # one message, the files attached after it (Telegram, the terminal)
+    text_only: str  # one message where no file can follow (Zalo): it says where they are
     xlsx: Path
     png: Path
     xlsx_caption: str
     png_caption: str
+
+    def text_for(self, channel: str) -> str:
+        return self.text_only if channel in TEXT_ONLY else self.text
+
+    def files_for(self, channel: str) -> tuple[tuple[Path, str], ...]:
+        """The files and captions to attach in CHANNEL (none where it carries none)."""
+        if channel in TEXT_ONLY:
+            return ()
+        return ((self.xlsx, self.xlsx_caption), (self.png, self.png_caption))
 
 
 async def render_digest(
@@ -51,8 +65,8 @@ def _render(digest: Digest, t: Translator, folder: Path) -> RenderedDigest:
     write_chart(digest, png, t)
     quarter = digest.quarter_title(t)
     return RenderedDigest(
-        text=digest_text(digest, t),
-        short_text=digest_text(digest, t, short=True),
+        text=digest_message(digest, t, limit=TEXT_LIMITS["telegram"], files_attached=True),
+        text_only=digest_message(digest, t, limit=TEXT_LIMITS["zalo"], files_attached=False),
         xlsx=xlsx,
         png=png,
         xlsx_caption=t("digest.workbook_caption", quarter=quarter),

@@ -1,40 +1,45 @@
-"""The digest as a chat message: the full one for the digest chats, the short one for /report."""
+"""The digest as ONE chat message, at any scale: the totals, the organizations furthest behind,
+the flagged cells not visited, what is still pending, and where the full lists are (the
+workbook). The scheduler's digest, `checkin-bot digest` and /report all say it.
+
+A group receives a bot's messages slowly (about 20 a minute): a digest of many messages would
+hold up everything else, and nobody reads page after page in a chat. So the lists are capped,
+and the caps are lowered until the message fits the channel's limit.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from bot.core.checkins import RATINGS
 from bot.core.i18n import Translator
 from bot.digest.model import Digest
 from storage.digest import UnreachablePerson
 
-# The short text fits a phone screen; the full lists are in the full text and the workbook.
-SHOWN = 15
-# People the bot cannot reach, in the digest's message: a city has thousands of secretaries
-# not linked yet, pages of chat; the workbook's unreachable sheet has them all.
-SHOWN_UNREACHABLE = 40
+# Lines of a list in the message, at most; the workbook has every one.
+MOST_LISTED = 10
 
 
-def digest_text(digest: Digest, t: Translator, *, short: bool = False) -> str:
-    """The digest as a message: SHORT is /report's (capped lists, codes only)."""
-    if short:
-        sections = [
-            _headline(digest, t),
-            _unvisited_organizations(digest, t, short=True),
-            _unvisited_flagged(digest, t, short=True),
-            _missed_members(digest, t, short=True),
-        ]
-    else:
-        sections = [
-            _title(digest, t) + "\n" + _totals(digest, t),
-            _unvisited_organizations(digest, t, short=False),
-            _unvisited_flagged(digest, t, short=False),
-            _missed_members(digest, t, short=False),
-            _ratings(digest, t),
-            _unreachable(digest, t),
-        ]
+def digest_message(digest: Digest, t: Translator, *, limit: int, files_attached: bool) -> str:
+    """The digest in at most LIMIT characters; FILES_ATTACHED: the workbook follows it (else
+    the message says where it is)."""
+    for listed in range(MOST_LISTED, -1, -1):
+        text = _message(digest, t, listed, files_attached)
+        if len(text) <= limit:
+            return text
+    return text[: limit - 1] + "…"  # only a committee name of pages could come here
+
+
+def _message(digest: Digest, t: Translator, listed: int, files_attached: bool) -> str:
+    sections = [
+        _title(digest, t) + "\n" + _totals(digest, t),
+        _behind(digest, t, listed),
+        _unvisited_flagged(digest, t, listed),
+        _pending(digest, t),
+        _ratings(digest, t),
+        _unreachable(digest, t),
+        t("digest.where_attached" if files_attached else "digest.files_elsewhere"),
+    ]
     return "\n\n".join(sections)
 
 
@@ -44,18 +49,7 @@ def _title(digest: Digest, t: Translator) -> str:
         committee=digest.committee,
         roman=digest.roman,
         year=digest.quarter.year,
-        day=_day(digest.as_of_day),
-    )
-
-
-def _headline(digest: Digest, t: Translator) -> str:
-    return t(
-        "digest.headline",
-        roman=digest.roman,
-        year=digest.quarter.year,
-        day=_day(digest.as_of_day),
-        percent=digest.percent,
-        **digest.coverage.totals,
+        day=f"{digest.as_of_day:%d/%m/%Y}",
     )
 
 
@@ -77,38 +71,46 @@ def _totals(digest: Digest, t: Translator) -> str:
     )
 
 
-def _unvisited_organizations(digest: Digest, t: Translator, *, short: bool) -> str:
-    lines = [f"{code} {name}" for code, name in digest.unvisited_organizations]
-    if not lines:
-        return t("digest.all_organizations_visited")
-    return t("digest.unvisited_organizations", count=len(lines), lines=_listed(t, lines, short))
-
-
-def _unvisited_flagged(digest: Digest, t: Translator, *, short: bool) -> str:
-    names = digest.organization_names
-    lines = []
-    for cell, org in digest.unvisited_flagged:
-        cell_name = "" if short else digest.flagged_cell_names.get(cell, "")
-        lines.append(
-            f"{cell} {cell_name} ({names[org]})" if cell_name else f"{cell} ({names[org]})"
+def _behind(digest: Digest, t: Translator, listed: int) -> str:
+    behind = digest.organizations_behind
+    if not behind:
+        return t("digest.none_behind")
+    lines = [
+        t(
+            "digest.behind_line",
+            code=o.code,
+            name=o.name,
+            missed=o.missed,
+            required=o.required,
+            visited=o.cells_visited,
+            cells=o.cells,
         )
-    if not lines:
+        for o in behind[:listed]
+    ]
+    shown = len(lines)
+    return t("digest.behind", shown=shown, count=len(behind), lines=_bullets(lines))
+
+
+def _unvisited_flagged(digest: Digest, t: Translator, listed: int) -> str:
+    flagged = digest.unvisited_flagged
+    if not flagged:
         return t("digest.flagged_all_visited")
-    return t("digest.unvisited_flagged", count=len(lines), lines=_listed(t, lines, short))
+    names, cell_names = digest.organization_names, digest.flagged_cell_names
+    lines = [
+        " ".join(part for part in (cell, cell_names.get(cell, ""), f"({names[org]})") if part)
+        for cell, org in flagged[:listed]
+    ]
+    if len(flagged) > len(lines):
+        lines.append(t("digest.and_more", count=len(flagged) - len(lines)))
+    return t("digest.unvisited_flagged", count=len(flagged), lines=_bullets(lines))
 
 
-def _missed_members(digest: Digest, t: Translator, *, short: bool) -> str:
-    names = digest.organization_names
-    if short:  # names of people only: the codes of what they missed
-        lines = [f"{m.name}: {', '.join(missed)}" for m, missed in digest.members_with_missed]
-    else:
-        lines = [
-            f"{m.name} ({m.code}): " + "; ".join(f"{org} {names[org]}" for org in missed)
-            for m, missed in digest.members_with_missed
-        ]
-    if not lines:
-        return t("digest.no_missed_members")
-    return t("digest.missed_members", count=len(lines), lines=_listed(t, lines, short))
+def _pending(digest: Digest, t: Translator) -> str:
+    members = digest.coverage.members
+    behind = t("digest.members_behind", count=len(digest.members_with_missed), total=len(members))
+    pending = digest.pending_checkins
+    waiting = t("digest.pending", count=pending) if pending else t("digest.none_pending")
+    return f"{waiting}\n{behind}"
 
 
 def _ratings(digest: Digest, t: Translator) -> str:
@@ -130,23 +132,11 @@ def _ratings(digest: Digest, t: Translator) -> str:
 def _unreachable(digest: Digest, t: Translator) -> str:
     if not digest.unreachable:
         return t("digest.all_reachable")
-    people = digest.unreachable
-    lines = [
-        f"• {who_is(person, t)}: {why_unreachable(person, t)}"
-        for person in people[:SHOWN_UNREACHABLE]
-    ]
-    if len(people) > SHOWN_UNREACHABLE:
-        lines.append(t("digest.and_more_in_workbook", count=len(people) - SHOWN_UNREACHABLE))
-    return t("digest.unreachable", count=len(people), lines="\n".join(lines))
+    return t("digest.unreachable_count", count=len(digest.unreachable))
 
 
-def who_is(person: UnreachablePerson, t: Translator) -> str:
-    """ "Name (M05)", "Name, secretary of C0101", or both: the codes `invite` takes."""
-    code = f"({person.member_code})" if person.member_code is not None else ""
-    parts = [" ".join(part for part in (person.name, code) if part)]
-    if person.cells:
-        parts.append(t("digest.secretary_of", cells=", ".join(person.cells)))
-    return ", ".join(part for part in parts if part)
+def _bullets(lines: Sequence[str]) -> str:
+    return "\n".join(line if line.startswith("…") else f"• {line}" for line in lines)
 
 
 def why_unreachable(person: UnreachablePerson, t: Translator) -> str:
@@ -154,14 +144,3 @@ def why_unreachable(person: UnreachablePerson, t: Translator) -> str:
         since = t.day(person.since) if person.since is not None else "?"
         return t("digest.reason_blocked", day=since)
     return t("digest.reason_not_linked")
-
-
-def _listed(t: Translator, lines: Sequence[str], short: bool) -> str:
-    shown = [f"• {line}" for line in (lines[:SHOWN] if short else lines)]
-    if short and len(lines) > SHOWN:
-        shown.append(t("digest.and_more", count=len(lines) - SHOWN))
-    return "\n".join(shown)
-
-
-def _day(day: date) -> str:
-    return f"{day:%d/%m/%Y}"

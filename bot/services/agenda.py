@@ -23,9 +23,10 @@ class Upcoming:
     meeting: MeetingView
     organization_covered: bool  # this quarter, by this member
     planned: bool
+    checked_in: bool  # the member is there already (the window opens before the start)
 
 
-PlanOutcome = Literal["planned", "already", "not_found", "not_yours", "past"]
+PlanOutcome = Literal["planned", "already", "not_found", "not_yours", "past", "cancelled"]
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,15 @@ async def upcoming_meetings(
     ]
     covered = await covered_organizations(store, config, member_code, now)
     planned = await store.plans.meetings_planned(member_code, now)
+    checked_in = await store.meetings.checked_in_at(member_code, now)
     meetings.sort(key=lambda meeting: suggestion_order(meeting, covered))
     return [
-        Upcoming(meeting, meeting.organization_code in covered, meeting.id in planned)
+        Upcoming(
+            meeting,
+            meeting.organization_code in covered,
+            meeting.id in planned,
+            meeting.id in checked_in,
+        )
         for meeting in meetings
     ]
 
@@ -115,6 +122,8 @@ async def plan_attendance(
     meeting = await assigned_meeting(store, config, member_code, meeting_id)
     if isinstance(meeting, str):
         return PlanResult(meeting)
+    if meeting.cancelled_at is not None:
+        return PlanResult("cancelled", meeting)
     if meeting.starts_at <= now:
         return PlanResult("past", meeting)
     added = await store.plans.add(meeting.id, member_code, now)

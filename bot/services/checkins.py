@@ -35,6 +35,7 @@ def checkin_window(config: Config, starts_at: datetime) -> Window:
 class OpenCheckins:
     meetings: list[MeetingView]  # those whose window is open now
     next_meeting: MeetingView | None  # when none is open: the next one within the horizon
+    checked_in: frozenset[int] = frozenset()  # ids of the open ones the member is checked in at
 
 
 async def open_for_checkin(
@@ -50,12 +51,16 @@ async def open_for_checkin(
         now + reminders.checkin_opens_before,
     )
     if open_now:
-        return OpenCheckins(open_now, None)
+        since = now - reminders.checkin_closes_after
+        checked_in = await store.meetings.checked_in_at(member_code, since)
+        return OpenCheckins(open_now, None, frozenset(checked_in))
     coming = await assigned_meetings(store, config, member_code, now, now + HORIZON)
     return OpenCheckins([], next((m for m in coming if m.starts_at > now), None))
 
 
-CheckinOutcome = Literal["checked_in", "already", "not_found", "not_yours", "not_yet", "closed"]
+CheckinOutcome = Literal[
+    "checked_in", "already", "not_found", "not_yours", "not_yet", "closed", "cancelled"
+]
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,8 @@ async def check_in(
     meeting = await assigned_meeting(store, config, member_code, meeting_id)
     if isinstance(meeting, str):
         return CheckinResult(meeting)
+    if meeting.cancelled_at is not None:
+        return CheckinResult("cancelled", meeting)
     window = checkin_window(config, meeting.starts_at)
     # Inserting decides between a first tap and a repeated one (the pair is unique), so the
     # common case, a first tap in an open window, is one statement.

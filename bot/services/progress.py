@@ -46,11 +46,12 @@ async def member_progress(
     quarter = Quarter.at(now, tz)
     pairs, names = await member_coverage(store, config, quarter, member_code)
     _, quarter_end = quarter.utc_bounds(tz)
-    # Only this quarter's meetings can still cover it.
+    # Only this quarter's meetings can still cover it, and not one the member is at already.
+    checked_in = await store.meetings.checked_in_at(member_code, now)
     remaining = [
         m
         for m in await assigned_meetings(store, config, member_code, now, quarter_end)
-        if now < m.starts_at < quarter_end
+        if now < m.starts_at < quarter_end and m.id not in checked_in
     ]
     organizations = [
         OrganizationProgress(

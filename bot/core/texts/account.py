@@ -77,7 +77,10 @@ TEXTS = {
     "menu.checkin": ("Điểm danh tại buổi sinh hoạt (/diemdanh)", "Check in at a meeting"),
     "menu.note": ("Nhận xét buổi sinh hoạt (/nhanxet)", "Note on the meeting's quality"),
     "menu.status": ("Tiến độ quý này (/tiendo)", "Your progress this quarter"),
-    "menu.schedule": ("Đặt lịch sinh hoạt chi bộ (/datlich)", "Set your cell's next meeting"),
+    "menu.schedule": (
+        "Đặt, dời hoặc hủy lịch sinh hoạt chi bộ (/datlich)",
+        "Set, move or cancel your cell's meetings",
+    ),
     "menu.confirm": ("Xác nhận người dự (/xacnhan)", "Confirm who attended"),
     "menu.report": ("Báo cáo tiến độ quý (/baocao)", "Coverage report of the quarter"),
 }

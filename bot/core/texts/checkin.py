@@ -1,5 +1,7 @@
 """Texts of /checkin and of the check-in itself."""
 
+from bot.core.plural import Plural
+
 TEXTS = {
     "checkin.open_header": (
         "Các buổi sinh hoạt đang mở điểm danh:",
@@ -10,6 +12,13 @@ TEXTS = {
         "• {cell} ({cell_code}): {when}, {venue}",
     ),
     "checkin.button": ("Điểm danh: {cell_code}", "Check in: {cell_code}"),
+    "checkin.checked_in_mark": (" ✓ đã điểm danh", " ✓ checked in"),
+    "checkin.all_checked_in": (
+        "Đồng chí đã điểm danh ở các buổi sinh hoạt đang mở điểm danh. Sau buổi họp, gõ /note"
+        " (/nhanxet) để nhận xét.",
+        "You have checked in at the meetings open for check-in. After the meeting, send /note"
+        " to rate it.",
+    ),
     "checkin.none_open": (
         "Hiện không có buổi sinh hoạt nào đang mở điểm danh. Buổi gần nhất: {cell} {when};"
         " điểm danh mở từ {opens}.",
@@ -17,9 +26,16 @@ TEXTS = {
         " {opens}.",
     ),
     "checkin.none_coming": (
-        "Hiện không có buổi sinh hoạt nào đang mở điểm danh, và chưa có lịch sinh hoạt nào trong"
-        " {days} ngày tới.",
-        "No meeting is open for check-in now, and none is scheduled in the next {days} days.",
+        Plural(
+            "Hiện không có buổi sinh hoạt nào đang mở điểm danh, và chưa có lịch sinh hoạt nào"
+            " trong {count} ngày tới."
+        ),
+        Plural(
+            one="No meeting is open for check-in now, and none is scheduled in the next {count}"
+            " day.",
+            other="No meeting is open for check-in now, and none is scheduled in the next"
+            " {count} days.",
+        ),
     ),
     "checkin.done": (
         "Đã điểm danh tại buổi sinh hoạt {cell} lúc {time}. Bí thư chi bộ sẽ xác nhận."
@@ -48,6 +64,12 @@ TEXTS = {
         " {closes}. Nếu đồng chí đã dự, hãy báo bí thư chi bộ.",
         "Check-in for the meeting of {cell} ({when}) has closed: it was open from {opens} to"
         " {closes}. If you attended, tell the cell's secretary.",
+    ),
+    "checkin.cancelled": (
+        "Buổi sinh hoạt {cell} lúc {when} đã bị hủy, nên không điểm danh được. Gõ /checkin để"
+        " xem các buổi đang mở điểm danh.",
+        "The meeting of {cell} on {when} was cancelled, so there is no checking in. Send"
+        " /checkin to see the meetings open for check-in.",
     ),
     "checkin.not_found": (
         "Không tìm thấy buổi sinh hoạt này. Gõ /checkin để xem các buổi đang mở điểm danh.",

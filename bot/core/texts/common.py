@@ -1,6 +1,13 @@
 """Texts shared by every feature: errors and refusals."""
 
+from bot.core.plural import Plural
+
 TEXTS = {
+    # A phrase of other texts (the quarter's days, in /status and the nudges).
+    "common.days_left": (
+        Plural("còn {count} ngày"),
+        Plural(one="{count} day left", other="{count} days left"),
+    ),
     "error.internal": (
         "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Không có gì bị thay đổi; vui lòng thử lại sau.",
         "Sorry, something went wrong. Nothing was changed; please try again later.",

@@ -1,13 +1,18 @@
 """Texts of /confirm: the cell's secretary confirms who attended."""
 
+from bot.core.plural import Plural
+
 TEXTS = {
     "confirm.none": (
         "Không có lượt điểm danh nào chờ xác nhận.",
         "No check-ins are waiting for your confirmation.",
     ),
     "confirm.header": (
-        "Có {count} lượt điểm danh chờ đồng chí xác nhận:",
-        "{count} check-in(s) are waiting for your confirmation:",
+        Plural("Có {count} lượt điểm danh chờ đồng chí xác nhận:"),
+        Plural(
+            one="{count} check-in is waiting for your confirmation:",
+            other="{count} check-ins are waiting for your confirmation:",
+        ),
     ),
     "confirm.more": (
         "Còn {count} lượt nữa. Xác nhận các lượt trên rồi gõ /confirm để xem tiếp.",

@@ -1,4 +1,6 @@
-"""Texts of the quarterly digest: its message (full, and /report's short one), workbook, chart."""
+"""Texts of the quarterly digest: its message (also /report's), workbook, chart."""
+
+from bot.core.plural import Plural
 
 TEXTS = {
     # -- the message ---------------------------------------------------------------------------
@@ -6,14 +8,6 @@ TEXTS = {
     "digest.title": (
         "{committee}\nBÁO CÁO TỔNG HỢP DỰ SINH HOẠT CHI BỘ QUÝ {roman}/{year} (số liệu đến {day})",
         "{committee}\nDIGEST OF CELL MEETING VISITS, QUARTER {roman}/{year} (figures to {day})",
-    ),
-    "digest.headline": (
-        "Tiến độ dự sinh hoạt chi bộ quý {roman}/{year} (đến {day})\n"
-        "Phải dự: {required} · Đã dự: {covered} ({percent}%) · Chờ xác nhận: {pending}"
-        " · Chưa dự: {missed}",
-        "Cell meeting visits, quarter {roman}/{year} (to {day})\n"
-        "Required: {required} · Covered: {covered} ({percent}%) · Pending: {pending}"
-        " · Not yet: {missed}",
     ),
     "digest.totals": (
         "Phải dự: {required} · Đã dự: {covered} ({percent}%) · Chờ xác nhận: {pending}"
@@ -29,13 +23,22 @@ TEXTS = {
         "Chi bộ có khó khăn, vướng mắc đã được dự: {visited}/{total}",
         "Cells with difficulties visited: {visited} of {total}",
     ),
-    "digest.unvisited_organizations": (
-        "Cơ sở chưa có Quận ủy viên nào đến dự ({count}):\n{lines}",
-        "Organizations no committee member has visited ({count}):\n{lines}",
+    "digest.behind": (
+        Plural("Cơ sở chậm nhất ({shown} trong {count} cơ sở còn Quận ủy viên chưa dự):\n{lines}"),
+        Plural(
+            one="Furthest behind ({shown} of the {count} organization where a member has yet to"
+            " visit):\n{lines}",
+            other="Furthest behind ({shown} of the {count} organizations where a member has yet"
+            " to visit):\n{lines}",
+        ),
     ),
-    "digest.all_organizations_visited": (
-        "Mọi cơ sở đều đã có Quận ủy viên đến dự.",
-        "Every organization has had a visit.",
+    "digest.behind_line": (
+        "{code} {name}: Quận ủy viên chưa dự {missed}/{required} · chi bộ được dự {visited}/{cells}",
+        "{code} {name}: members yet to visit {missed}/{required} · cells visited {visited}/{cells}",
+    ),
+    "digest.none_behind": (
+        "Ở mọi cơ sở, các Quận ủy viên được phân công đều đã dự sinh hoạt.",
+        "At every organization, every member assigned to it has visited.",
     ),
     "digest.unvisited_flagged": (
         "Chi bộ có khó khăn, vướng mắc chưa được dự ({count}):\n{lines}",
@@ -45,39 +48,50 @@ TEXTS = {
         "Mọi chi bộ có khó khăn, vướng mắc đều đã được dự.",
         "Every cell with difficulties has been visited.",
     ),
-    "digest.missed_members": (
-        "Quận ủy viên còn cơ sở chưa dự ({count}):\n{lines}",
-        "Committee members with organizations not visited ({count}):\n{lines}",
-    ),
-    "digest.no_missed_members": (
-        "Không Quận ủy viên nào còn cơ sở chưa dự.",
-        "No committee member has an organization left to visit.",
-    ),
     "digest.and_more": ("… và {count} nữa", "… and {count} more"),
-    "digest.and_more_in_workbook": (
-        "… và {count} người nữa: xem bảng tính, trang unreachable",
-        "… and {count} more: see the workbook, sheet unreachable",
+    "digest.pending": (
+        Plural("Còn {count} lượt điểm danh chờ bí thư chi bộ xác nhận."),
+        Plural(
+            one="{count} check-in is still waiting for its secretary's confirmation.",
+            other="{count} check-ins are still waiting for their secretaries' confirmation.",
+        ),
+    ),
+    "digest.none_pending": (
+        "Không còn lượt điểm danh nào chờ xác nhận.",
+        "No check-in is waiting for confirmation.",
+    ),
+    "digest.members_behind": (
+        "Quận ủy viên còn cơ sở chưa dự: {count}/{total}.",
+        "Committee members with an organization yet to visit: {count} of {total}.",
+    ),
+    "digest.unreachable_count": (
+        Plural("Bot chưa liên lạc được {count} người (xem bảng tính, trang unreachable)."),
+        Plural(
+            one="The bot cannot reach {count} person (see the workbook, sheet unreachable).",
+            other="The bot cannot reach {count} people (see the workbook, sheet unreachable).",
+        ),
     ),
     "digest.ratings": (
-        "Đánh giá chất lượng buổi sinh hoạt ({count} nhận xét):\n{counts}\n"
-        "Thực hiện đúng các bước: {steps}/{count} · Chi bộ nêu khó khăn, vướng mắc:"
-        " {difficulties}/{count}",
-        "Quality of the meetings ({count} notes):\n{counts}\n"
-        "Steps kept: {steps} of {count} · Difficulties raised: {difficulties} of {count}",
+        Plural(
+            "Đánh giá chất lượng buổi sinh hoạt ({count} nhận xét):\n{counts}\n"
+            "Thực hiện đúng các bước: {steps}/{count} · Chi bộ nêu khó khăn, vướng mắc:"
+            " {difficulties}/{count}"
+        ),
+        Plural(
+            one="Quality of the meetings ({count} note):\n{counts}\n"
+            "Steps kept: {steps} of {count} · Difficulties raised: {difficulties} of {count}",
+            other="Quality of the meetings ({count} notes):\n{counts}\n"
+            "Steps kept: {steps} of {count} · Difficulties raised: {difficulties} of {count}",
+        ),
     ),
     "digest.no_notes": (
         "Chưa có nhận xét nào về chất lượng buổi sinh hoạt trong quý.",
         "No note on the quality of a meeting this quarter.",
     ),
-    "digest.unreachable": (
-        "Người bot chưa liên lạc được ({count}):\n{lines}",
-        "People the bot cannot reach ({count}):\n{lines}",
-    ),
     "digest.all_reachable": (
         "Bot liên lạc được với mọi Quận ủy viên và bí thư chi bộ.",
         "The bot can reach every committee member and cell secretary.",
     ),
-    "digest.secretary_of": ("bí thư chi bộ {cells}", "secretary of {cells}"),
     "digest.reason_not_linked": (
         "chưa liên kết tài khoản với bot",
         "has not linked an account to the bot",
@@ -89,11 +103,19 @@ TEXTS = {
         "Tables for {quarter}: members, organizations, visits, notes",
     ),
     "digest.chart_caption": ("Biểu đồ {quarter}", "Chart of {quarter}"),
+    # Where the full lists are, as the message's last line: the workbook follows it, or not.
+    "digest.where_attached": (
+        "Danh sách đầy đủ (Quận ủy viên, cơ sở, lượt dự, nhận xét, người bot chưa liên lạc"
+        " được) ở bảng tính đính kèm.",
+        "The full lists (members, organizations, visits, notes, people the bot cannot reach) are"
+        " in the attached workbook.",
+    ),
     "digest.files_elsewhere": (
-        "Zalo không nhận tệp từ bot: bảng tính .xlsx và biểu đồ gửi tới nhóm Telegram của Văn"
-        " phòng, hoặc lấy bằng lệnh checkin-bot digest.",
-        "Zalo takes no files from bots: the .xlsx workbook and the chart go to the office's"
-        " Telegram group, or come from the command checkin-bot digest.",
+        "Danh sách đầy đủ ở bảng tính .xlsx. Zalo không nhận tệp từ bot: bảng tính và biểu đồ"
+        " gửi tới nhóm Telegram của Văn phòng, hoặc lấy bằng lệnh checkin-bot digest.",
+        "The full lists are in the .xlsx workbook. Zalo takes no files from bots: the workbook"
+        " and the chart go to the office's Telegram group, or come from the command"
+        " checkin-bot digest.",
     ),
     # Column headers of the workbook's sheets.
     "digest.col_code": ("Mã", "Code"),
@@ -162,7 +184,10 @@ TEXTS = {
     "digest.chart_visited": ("Đã được dự", "Visited"),
     "digest.chart_not_visited": ("Chưa được dự", "Not visited"),
     "digest.chart_ratings": (
-        "Đánh giá chất lượng ({count} nhận xét)",
-        "Quality of the meetings ({count} notes)",
+        Plural("Đánh giá chất lượng ({count} nhận xét)"),
+        Plural(
+            one="Quality of the meetings ({count} note)",
+            other="Quality of the meetings ({count} notes)",
+        ),
     ),
 }

@@ -1,17 +1,31 @@
 """Texts of /meetings (the upcoming meetings) and "Will attend"."""
 
+from bot.core.plural import Plural
+
 TEXTS = {
     "meetings.none": (
-        "Trong {days} ngày tới chưa có lịch sinh hoạt nào của các chi bộ thuộc cơ sở đồng chí"
-        " được phân công. Khi bí thư chi bộ đặt lịch, bot sẽ báo đồng chí.",
-        "No meetings of your organizations' cells are scheduled in the next {days} days. You"
-        " will be told when a secretary sets one.",
+        Plural(
+            "Trong {count} ngày tới chưa có lịch sinh hoạt nào của các chi bộ thuộc cơ sở đồng"
+            " chí được phân công. Khi bí thư chi bộ đặt lịch, bot sẽ báo đồng chí."
+        ),
+        Plural(
+            one="No meetings of your organizations' cells are scheduled in the next {count}"
+            " day. You will be told when a secretary sets one.",
+            other="No meetings of your organizations' cells are scheduled in the next {count}"
+            " days. You will be told when a secretary sets one.",
+        ),
     ),
     "meetings.header": (
-        "Lịch sinh hoạt {days} ngày tới. Chi bộ có khó khăn, vướng mắc và cơ sở đồng chí chưa"
-        " dự trong quý được xếp trước:",
-        "Meetings in the next {days} days. Cells with difficulties and organizations you have"
-        " not visited this quarter come first:",
+        Plural(
+            "Lịch sinh hoạt {count} ngày tới. Chi bộ có khó khăn, vướng mắc và cơ sở đồng chí"
+            " chưa dự trong quý được xếp trước:"
+        ),
+        Plural(
+            one="Meetings in the next {count} day. Cells with difficulties and organizations"
+            " you have not visited this quarter come first:",
+            other="Meetings in the next {count} days. Cells with difficulties and organizations"
+            " you have not visited this quarter come first:",
+        ),
     ),
     "meetings.line": (
         "• {cell} ({cell_code}), {organization}\n    {when}, {venue}{marks}",
@@ -24,9 +38,22 @@ TEXTS = {
     "meetings.no_venue": ("chưa có địa điểm", "venue not set"),
     "meetings.flagged_mark": (" ⚠️ khó khăn", " ⚠️ difficulties"),
     "meetings.planned_mark": (" ✓ sẽ dự", " ✓ will attend"),
+    "meetings.header_next": (
+        Plural("Lịch sinh hoạt {count} ngày tới (tiếp theo):"),
+        Plural(
+            one="Meetings in the next {count} day (continued):",
+            other="Meetings in the next {count} days (continued):",
+        ),
+    ),
     "meetings.more": (
-        "... và {count} buổi khác. Gõ lại /meetings sau khi dự để xem tiếp.",
-        "... and {count} more. Send /meetings again later to see them.",
+        "… và {count} buổi khác: bấm Xem thêm.",
+        "… and {count} more: tap More.",
+    ),
+    "meetings.more_button": ("Xem thêm", "More"),
+    "meetings.no_more": (
+        "Danh sách đã thay đổi và không còn buổi nào để xem thêm. Gõ /meetings để xem lại từ đầu.",
+        "The list has changed and there is nothing more to show. Send /meetings to see it from"
+        " the top.",
     ),
     "meetings.pick": (
         'Bấm "Sẽ dự" để báo trước cho bí thư chi bộ.',
@@ -61,6 +88,10 @@ TEXTS = {
         "Buổi sinh hoạt {cell} lúc {when} đã bắt đầu hoặc đã qua. Gõ /meetings để chọn buổi khác.",
         "The meeting of {cell} on {when} has already started or passed. Send /meetings to pick"
         " another.",
+    ),
+    "meetings.cancelled": (
+        "Buổi sinh hoạt {cell} lúc {when} đã bị hủy. Gõ /meetings để xem lịch mới.",
+        "The meeting of {cell} on {when} was cancelled. Send /meetings for the current list.",
     ),
     "meetings.secretary_told": (
         "Đồng chí {member} (Quận ủy viên) báo sẽ dự buổi sinh hoạt của {cell} lúc {when}.",

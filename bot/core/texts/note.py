@@ -1,5 +1,7 @@
 """Texts of /note, the quality note on a meeting."""
 
+from bot.core.plural import Plural
+
 TEXTS = {
     "note.none": (
         "Đồng chí chưa có lần điểm danh nào để nhận xét. Hãy điểm danh tại buổi sinh hoạt"
@@ -28,8 +30,11 @@ TEXTS = {
         "Step 3/4: Did the cell raise difficulties or unresolved problems?",
     ),
     "note.ask_text": (
-        "Bước 4/4: Gửi một nhận xét ngắn (tối đa {limit} ký tự), hoặc bấm Bỏ qua.",
-        "Step 4/4: Send a short comment (at most {limit} characters), or press Skip.",
+        Plural("Bước 4/4: Gửi một nhận xét ngắn (tối đa {count} ký tự), hoặc bấm Bỏ qua."),
+        Plural(
+            one="Step 4/4: Send a short comment (at most {count} character), or press Skip.",
+            other="Step 4/4: Send a short comment (at most {count} characters), or press Skip.",
+        ),
     ),
     "note.rating_good": ("Tốt", "Good"),
     "note.rating_fair": ("Khá", "Fair"),
@@ -39,9 +44,13 @@ TEXTS = {
     "note.no": ("Không", "No"),
     "note.skip": ("Bỏ qua", "Skip"),
     "note.too_long": (
-        "Nhận xét dài {length} ký tự, tối đa {limit}. Hãy rút gọn và gửi lại.",
-        "The comment is {length} characters long, at most {limit}. Please shorten it and send"
-        " it again.",
+        Plural("Nhận xét dài {count} ký tự, tối đa {limit}. Hãy rút gọn và gửi lại."),
+        Plural(
+            one="The comment is {count} character long, at most {limit}. Please shorten it and"
+            " send it again.",
+            other="The comment is {count} characters long, at most {limit}. Please shorten it"
+            " and send it again.",
+        ),
     ),
     "note.use_buttons": (
         "Hãy chọn một trong các lựa chọn bên dưới (hoặc gõ /note để bắt đầu lại).",
@@ -64,9 +73,8 @@ TEXTS = {
         "Your note on the meeting of {cell} is updated (it replaces the earlier one): {rating}.",
     ),
     "note.flagged": (
-        "Chi bộ {cell} được đánh dấu có khó khăn, vướng mắc để Văn phòng Quận ủy theo dõi.",
-        "The cell {cell} is now marked as having difficulties, for the committee office to"
-        " follow up.",
+        "{cell} được đánh dấu có khó khăn, vướng mắc để Văn phòng Quận ủy theo dõi.",
+        "{cell} is now marked as having difficulties, for the committee office to follow up.",
     ),
     "note.gone": (
         "Lần điểm danh này không còn hiệu lực (bí thư chi bộ đã xác nhận vắng), nên nhận xét"

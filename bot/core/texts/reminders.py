@@ -1,11 +1,13 @@
 """Texts of the scheduler's messages: reminders, suggestions, nudges, chases."""
 
+from bot.core.plural import Plural
+
 TEXTS = {
+    # The meeting's time, never the time left: quiet hours may hold a reminder back.
     "reminders.before_meeting": (
-        "🔔 Nhắc lịch: bạn sẽ dự họp {cell} ({organization})\n"
-        "🕗 {when}\n📍 {venue}\nCòn khoảng {left}.",
+        "🔔 Nhắc lịch: đồng chí sẽ dự sinh hoạt {cell} ({organization})\n🕗 {when}\n📍 {venue}",
         "🔔 Reminder: you will attend the meeting of {cell} ({organization})\n"
-        "🕗 {when}\n📍 {venue}\nAbout {left} to go.",
+        "🕗 {when}\n📍 {venue}",
     ),
     "reminders.checkin_open": (
         "✅ Đã mở điểm danh buổi họp {cell} ({organization}) lúc {when}.\n"
@@ -18,10 +20,15 @@ TEXTS = {
         "📅 This week: you have not yet attended a meeting at {count} of your organizations "
         "this quarter.\n{options}",
     ),
+    # {days_left}: common.days_left.
     "reminders.nudge": (
-        "⏳ Còn {days} ngày là hết quý {quarter}: bạn chưa dự họp ở {count} tổ chức.\n{options}",
-        "⏳ {days} days left in quarter {quarter}: you have not attended a meeting at "
-        "{count} organizations yet.\n{options}",
+        Plural("⏳ Quý {quarter} chỉ {days_left}: bạn chưa dự họp ở {count} tổ chức.\n{options}"),
+        Plural(
+            one="⏳ Quarter {quarter} has {days_left}: you have not attended a meeting at"
+            " {count} organization yet.\n{options}",
+            other="⏳ Quarter {quarter} has {days_left}: you have not attended a meeting at"
+            " {count} organizations yet.\n{options}",
+        ),
     ),
     "reminders.option_organization": ("• {organization} ({code}):", "• {organization} ({code}):"),
     "reminders.option_meeting": ("   – {when} {cell}{marks}", "   – {when} {cell}{marks}"),
@@ -40,12 +47,9 @@ TEXTS = {
         "24 hours for confirmation.\nPlease confirm or mark absent.",
     ),
     "reminders.schedule_chase": (
-        "📆 Chi bộ {cell} chưa có lịch họp tháng {month}.\n"
+        "📆 {cell} chưa có lịch họp tháng {month}.\n"
         "Gửi /datlich NGÀY GIỜ, ví dụ /datlich {example}",
-        "📆 Cell {cell} has no meeting set for {month} yet.\n"
+        "📆 {cell} has no meeting set for {month} yet.\n"
         "Send /schedule DATE TIME, e.g. /schedule {example}",
     ),
-    "reminders.left_days": ("{n} ngày", "{n} days"),
-    "reminders.left_hours": ("{n} giờ", "{n} hours"),
-    "reminders.left_minutes": ("{n} phút", "{n} minutes"),
 }

@@ -1,11 +1,20 @@
 """Texts of /status, a member's progress in the quarter."""
 
+from bot.core.plural import Plural
+
 TEXTS = {
+    # {days_left}: common.days_left; the count is of the organizations to visit.
     "status.header": (
-        "Tiến độ quý {number}/{year} (đến hết {end}, còn {days} ngày): đã dự {covered}/{required}"
-        " cơ sở.",
-        "Progress in Q{number} {year} (until {end}, {days} days left): {covered} of {required}"
-        " organizations visited.",
+        Plural(
+            "Tiến độ quý {number}/{year} (đến hết {end}, {days_left}): đã dự {covered}/{count}"
+            " cơ sở."
+        ),
+        Plural(
+            one="Progress in Q{number} {year} (until {end}, {days_left}): {covered} of {count}"
+            " organization visited.",
+            other="Progress in Q{number} {year} (until {end}, {days_left}): {covered} of {count}"
+            " organizations visited.",
+        ),
     ),
     "status.none": (
         "Quý {number}/{year} đồng chí không có cơ sở nào phải dự sinh hoạt.",
