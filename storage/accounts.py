@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
+from bot.core.decisions import Reach
 from bot.core.people import Account
 from storage.db import Database
 from storage.timefmt import from_db, to_db
@@ -45,6 +47,29 @@ class AccountsRepository:
             (person_id,),
         )
         return [Account(*row) for row in rows]
+
+    async def reach(self, person_id: int) -> Reach:
+        """Whether the bot can write to the person: on an account they have not blocked it on
+        (reachable), only on blocked ones (blocked), or on none (not_linked)."""
+        row = await self.db.fetchone(
+            "SELECT count(*), count(*) FILTER (WHERE unreachable_at IS NULL)"
+            " FROM accounts WHERE person_id = ?",
+            (person_id,),
+        )
+        linked, open_ = row if row is not None else (0, 0)
+        return "reachable" if open_ else ("blocked" if linked else "not_linked")
+
+    async def reachable_among(self, person_ids: Sequence[int]) -> list[int]:
+        """Those of PERSON_IDS the bot can write to, in the order given."""
+        if not person_ids:
+            return []
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT person_id FROM accounts WHERE unreachable_at IS NULL"
+            f" AND person_id IN ({', '.join('?' for _ in person_ids)})",
+            tuple(person_ids),
+        )
+        found = {row[0] for row in rows}
+        return [person for person in person_ids if person in found]
 
     async def seen(self, account_id: int, now: datetime) -> None:
         await self.db.execute(

@@ -46,6 +46,10 @@ TEXTS = {
         "Lệnh này dành cho Văn phòng Quận ủy.",
         "This command is for the committee office.",
     ),
+    "error.not_decider": (
+        "Lệnh này dành cho bí thư chi bộ và Văn phòng Quận ủy.",
+        "This command is for cell secretaries and the committee office.",
+    ),
     "error.unsupported_message": (
         "Bot chỉ hiểu tin nhắn chữ. Gõ /help để xem các lệnh.",
         "The bot only understands text. Type /help to see the commands.",
