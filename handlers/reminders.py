@@ -9,6 +9,7 @@ from bot.core.i18n import Translator
 from bot.core.messages import Choice, Message
 from bot.core.reminders import (
     Due,
+    Escalation,
     GapOption,
     MeetingInfo,
     MissingDate,
@@ -116,11 +117,26 @@ def _confirm_chase(subject: PendingCheckin, t: Translator) -> Message:
         cell=meeting.cell_name,
         when=t.when(meeting.starts_at),
     )
-    choices = (
-        Choice(t("confirm.button_confirm"), f"confirm:{subject.checkin_id}"),
-        Choice(t("confirm.button_absent"), f"absent:{subject.checkin_id}"),
+    return Message(text, _decision_choices(t, subject.checkin_id))
+
+
+def _office_escalation(subject: Escalation, t: Translator) -> Message:
+    checkin = subject.checkin
+    text = t(
+        "reminders.office_escalation",
+        member=checkin.member_name,
+        cell=checkin.meeting.cell_name,
+        when=t.when(checkin.meeting.starts_at),
+        waited=_left(t, subject.waited),
     )
-    return Message(text, choices)
+    return Message(text, _decision_choices(t, checkin.checkin_id))
+
+
+def _decision_choices(t: Translator, checkin_id: int) -> tuple[Choice, ...]:
+    return (
+        Choice(t("confirm.button_confirm"), f"confirm:{checkin_id}"),
+        Choice(t("confirm.button_absent"), f"absent:{checkin_id}"),
+    )
 
 
 def _schedule_chase(subject: MissingDate, t: Translator) -> Message:
@@ -140,5 +156,6 @@ _RENDERERS: dict[str, Callable[..., Message]] = {
     "suggestion": _suggestion,
     "nudge": _nudge,
     "confirm_chase": _confirm_chase,
+    "office_escalation": _office_escalation,
     "schedule_chase": _schedule_chase,
 }
