@@ -84,19 +84,21 @@ async def _schedule(ctx: Context, cell_id: int, starts_at: datetime, venue: str 
             ctx.store, ctx.config, ctx.me, cell_id, starts_at, venue, ctx.now
         )
         if isinstance(outcome, Scheduled):
-            await _tell_members(ctx, outcome)
+            told = await _tell_members(ctx, outcome)
             await ctx.end_dialogue()
     if isinstance(outcome, Scheduled):
-        await _confirm_scheduled(ctx, outcome)
+        await _confirm_scheduled(ctx, outcome, told)
     else:
         await _refuse(ctx, outcome, starts_at, cell_id=cell_id)
 
 
-async def _tell_members(ctx: Context, scheduled: Scheduled) -> None:
+async def _tell_members(ctx: Context, scheduled: Scheduled) -> int:
+    """Tell the members yet to visit that the meeting is set; return how many could be."""
     meeting = scheduled.meeting
     key = "schedule.member_told" if meeting.venue else "schedule.member_told_no_venue"
+    told = 0
     for member in scheduled.to_tell:
-        await notify(
+        told += await notify(
             ctx.store,
             ctx.config,
             member.person_id,
@@ -109,25 +111,26 @@ async def _tell_members(ctx: Context, scheduled: Scheduled) -> None:
             when=meeting.starts_at,
             venue=meeting.venue,
         )
+    return told
 
 
-async def _confirm_scheduled(ctx: Context, scheduled: Scheduled) -> None:
+async def _confirm_scheduled(ctx: Context, scheduled: Scheduled, told: int) -> None:
     meeting, t = scheduled.meeting, ctx.t
-    told = (
-        t(
-            "schedule.told_some",
-            count=len(scheduled.to_tell),
-            organization=meeting.organization_name,
-        )
-        if scheduled.to_tell
-        else t("schedule.told_none", organization=meeting.organization_name)
-    )
+    organization = meeting.organization_name
+    lines = []
+    if told:
+        lines.append(t("schedule.told_some", count=told, organization=organization))
+    if told < len(scheduled.to_tell):
+        untold = len(scheduled.to_tell) - told
+        lines.append(t("schedule.not_told", count=untold, organization=organization))
+    if not scheduled.to_tell:
+        lines.append(t("schedule.told_none", organization=organization))
     await ctx.say(
         "schedule.done",
         cell=meeting.cell_name,
         when=t.when(meeting.starts_at),
         venue=meeting.venue or t("schedule.usual_venue"),
-        told=told,
+        told="\n".join(lines),
     )
 
 

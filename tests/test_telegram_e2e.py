@@ -165,14 +165,14 @@ async def test_a_quarters_visit_from_invite_to_covered(served):
     )
     assert "Đã lưu nhận xét" in saved["text"]
     [status] = await chats.says(MEMBER, "/status")
-    assert "⏳" in status["text"] and "chờ bí thư chi bộ xác nhận" in status["text"]
+    assert "⏳" in status["text"] and "chờ xác nhận" in status["text"]
 
     # The secretary confirms from the request the outbox delivered; M08 is told.
     before = len(chats.fake.sent_to(MEMBER))
     [confirmed] = await chats.taps(SECRETARY, request, "confirm:")
     assert "Đã xác nhận đồng chí Bùi Văn Đức" in confirmed["text"]
     told = (await chats.received(MEMBER, before + 1))[-1]
-    assert "đã được xác nhận" in told["text"]
+    assert "đã được bí thư chi bộ xác nhận" in told["text"]
     [status] = await chats.says(MEMBER, "/status")
     assert "✅ Đảng bộ phường Bồ Đề: đã dự" in status["text"]
 

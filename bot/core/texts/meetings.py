@@ -44,6 +44,16 @@ TEXTS = {
         "Noted: you will attend the meeting of {cell} on {when}. The cell has no secretary on the"
         " roster, so nobody could be told; please contact the committee office.",
     ),
+    "meetings.planned_not_told": (
+        "Đã ghi nhận: đồng chí sẽ dự sinh hoạt {cell} lúc {when}. Bot không liên lạc được với bí"
+        " thư chi bộ nên chưa báo được; nếu cần, hãy báo trực tiếp.",
+        "Noted: you will attend the meeting of {cell} on {when}. The bot cannot reach the cell's"
+        " secretary, so nobody was told; tell them yourself if need be.",
+    ),
+    "meetings.planned_own_cell": (
+        "Đã ghi nhận: đồng chí sẽ dự sinh hoạt {cell} lúc {when}.",
+        "Noted: you will attend the meeting of {cell} on {when}.",
+    ),
     "meetings.already_planned": (
         "Đồng chí đã báo sẽ dự buổi sinh hoạt {cell} lúc {when} rồi; không cần báo lại.",
         "Already noted: you will attend the meeting of {cell} on {when}.",
