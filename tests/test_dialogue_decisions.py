@@ -133,6 +133,22 @@ async def test_a_secretarys_own_check_in_goes_to_the_office_and_not_to_their_lis
     )
 
 
+async def test_the_refusal_of_ones_own_check_in_is_in_ones_language(office):
+    await make_secretary_of_o11(office)
+    nhung = await office.linked("M14")
+    await nhung.send("/lang en")
+    reply = await check_in(office, nhung, "O11", "2021-12-13 14:00")
+    assert "You are this cell's secretary, so the committee office will decide." in reply.text
+    checkin = await checkin_of(office, "M14", "O11")
+    before = without_last_seen(await dump(office.store))
+    [refusal] = await nhung.tap(f"confirm:{checkin}")
+    assert refusal.text == (
+        "This is your own check-in: nobody decides their own. The committee office will decide"
+        " it. Nothing was changed."
+    )
+    assert without_last_seen(await dump(office.store)) == before
+
+
 async def test_an_admins_own_check_in_goes_to_the_other_admins_only(two_admins):
     world = two_admins
     thanh, nguyet = await world.linked("M01"), await world.linked("M02")

@@ -3,9 +3,11 @@
 TEXTS = {
     "meetings.none": (
         "Trong {days} ngày tới chưa có lịch sinh hoạt nào của các chi bộ thuộc cơ sở đồng chí"
-        " được phân công. Khi bí thư chi bộ đặt lịch, bot sẽ báo đồng chí.",
+        " được phân công. Khi bí thư chi bộ đặt lịch ở cơ sở đồng chí chưa dự trong quý, bot sẽ báo"
+        " đồng chí.",
         "No meetings of your organizations' cells are scheduled in the next {days} days. You"
-        " will be told when a secretary sets one.",
+        " will be told when a secretary sets one at an organization you have not visited this"
+        " quarter.",
     ),
     "meetings.header": (
         "Lịch sinh hoạt {days} ngày tới. Chi bộ có khó khăn, vướng mắc và cơ sở đồng chí chưa"
