@@ -20,6 +20,7 @@ from bot.services.confirmations import (
     parse_checkin_id,
     pending_page,
 )
+from bot.services.decision_requests import decision_choices
 from handlers.router import Context, Router
 
 MORE = "confirm-more"  # the choice of the next page: "confirm-more:<last check-in shown>"
@@ -118,10 +119,7 @@ def _choices(ctx: Context, checkin: CheckinAtCell) -> tuple[Choice, ...]:
     if checkin.member_person_id == ctx.me.person_id:
         return ()
     if checkin.status == "pending":
-        return (
-            Choice(t("confirm.button_confirm"), f"confirm:{checkin.id}"),
-            Choice(t("confirm.button_absent"), f"absent:{checkin.id}"),
-        )
+        return tuple(Choice(t(label), data) for label, data in decision_choices(checkin.id))
     other: Decision = "denied" if checkin.status == "confirmed" else "confirmed"
     return (Choice(t(f"confirm.button_change_{other}"), change_data(checkin.id, other)),)
 

@@ -18,6 +18,7 @@ from bot.core.reminders import (
     Reminder,
     Suggestion,
 )
+from bot.services.decision_requests import decision_choices
 
 # Buttons under a suggestion or a nudge: one per organization, its first option.
 MAX_ATTEND_BUTTONS = 5
@@ -133,10 +134,7 @@ def _office_escalation(subject: Escalation, t: Translator) -> Message:
 
 
 def _decision_choices(t: Translator, checkin_id: int) -> tuple[Choice, ...]:
-    return (
-        Choice(t("confirm.button_confirm"), f"confirm:{checkin_id}"),
-        Choice(t("confirm.button_absent"), f"absent:{checkin_id}"),
-    )
+    return tuple(Choice(t(label), data) for label, data in decision_choices(checkin_id))
 
 
 def _schedule_chase(subject: MissingDate, t: Translator) -> Message:

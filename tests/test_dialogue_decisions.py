@@ -12,9 +12,10 @@ from datetime import timedelta
 import pytest
 from conftest import dump
 from dialogue import Person, World, make_world, texts
+from test_dialogue_member import at, meeting_id
+from test_dialogue_secretary import without_last_seen
 
 from bot.core.config import Access, Config, Reminders
-from bot.core.local_time import parse_local_time
 from bot.core.messages import Message
 from bot.core.texts.checkin import TEXTS as CHECKIN_TEXTS
 from bot.core.texts.confirm import TEXTS as CONFIRM_TEXTS
@@ -41,16 +42,6 @@ async def two_admins(tmp_path):
     world = await office_world(tmp_path, "M01", "M02")
     yield world
     await world.store.close()
-
-
-def at(world: World, local: str):
-    return parse_local_time(local, world.config.committee.tz)
-
-
-async def meeting_id(world: World, cell: str, local: str) -> int:
-    found = await world.store.meetings.id_of(cell, at(world, local))
-    assert found is not None, (cell, local)
-    return found
 
 
 async def check_in(world: World, member: Person, cell: str, local: str) -> Message:
@@ -83,11 +74,6 @@ async def status_of(world: World, checkin: int) -> str:
 
 def decision_buttons(message: Message) -> list[str]:
     return [choice.data for choice in message.choices]
-
-
-def without_last_seen(tables: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
-    """A dump minus accounts.last_seen_at, which moves with the clock on every message."""
-    return {**tables, "accounts": [row[:6] + row[7:] for row in tables["accounts"]]}
 
 
 async def make_secretary_of_o11(world: World) -> None:
