@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core.decisions import OfficeReason
 from bot.core.i18n import Translator
 from bot.core.meetings import MeetingView
 from bot.core.messages import Choice, Message
 from bot.services.agenda import HORIZON
 from bot.services.checkins import CheckinResult, check_in, checkin_window, open_for_checkin
-from bot.services.decision_requests import Asked, ask_for_decision
+from bot.services.decision_requests import ask_for_decision
 from handlers.meetings import choice_id
 from handlers.router import Context, Router
 
@@ -62,12 +63,12 @@ async def check_in_at(ctx: Context) -> None:
         await ctx.say("checkin.not_found")
         return
     # The check-in and the request to decide it commit together: a crash keeps both or neither.
-    asked = None
+    office_reason = None
     async with ctx.store.transaction():
         result = await check_in(ctx.store, ctx.config, ctx.me.member.code, meeting_id, ctx.now)
         if result.outcome == "checked_in":
             assert result.meeting is not None and result.checkin is not None
-            asked = await ask_for_decision(
+            office_reason = await ask_for_decision(
                 ctx.store, ctx.config, ctx.me, result.meeting, result.checkin, ctx.now
             )
     if result.outcome in ("not_found", "not_yours"):
@@ -75,7 +76,7 @@ async def check_in_at(ctx: Context) -> None:
     elif result.outcome in ("not_yet", "closed"):
         await _outside_window(ctx, result)
     else:
-        await _checked_in(ctx, result, asked)
+        await _checked_in(ctx, result, office_reason)
 
 
 async def _outside_window(ctx: Context, result: CheckinResult) -> None:
@@ -90,17 +91,19 @@ async def _outside_window(ctx: Context, result: CheckinResult) -> None:
     )
 
 
-async def _checked_in(ctx: Context, result: CheckinResult, asked: Asked | None) -> None:
+async def _checked_in(
+    ctx: Context, result: CheckinResult, office_reason: OfficeReason | None
+) -> None:
     meeting, checkin = result.meeting, result.checkin
     assert meeting is not None and checkin is not None
     time = ctx.t.clock(checkin.checked_in_at)
-    if asked is None:  # checked in before
+    if result.outcome == "already":
         await ctx.say("checkin.already", cell=meeting.cell_name, time=time)
         return
-    if asked.secretary:
+    if office_reason is None:
         decides = ctx.t("checkin.secretary_asked", cell=meeting.cell_name)
     else:
-        decides = ctx.t(f"checkin.office_decides_{asked.office_reason}")
+        decides = ctx.t(f"checkin.office_decides_{office_reason}")
     await ctx.say("checkin.done", cell=meeting.cell_name, time=time, decides=decides)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from bot.core.decisions import Reach
@@ -58,18 +57,6 @@ class AccountsRepository:
         )
         linked, open_ = row if row is not None else (0, 0)
         return "reachable" if open_ else ("blocked" if linked else "not_linked")
-
-    async def reachable_among(self, person_ids: Sequence[int]) -> list[int]:
-        """Those of PERSON_IDS the bot can write to, in the order given."""
-        if not person_ids:
-            return []
-        rows = await self.db.fetchall(
-            "SELECT DISTINCT person_id FROM accounts WHERE unreachable_at IS NULL"
-            f" AND person_id IN ({', '.join('?' for _ in person_ids)})",
-            tuple(person_ids),
-        )
-        found = {row[0] for row in rows}
-        return [person for person in person_ids if person in found]
 
     async def seen(self, account_id: int, now: datetime) -> None:
         await self.db.execute(

@@ -28,14 +28,6 @@ class DecisionsRepository:
     def __init__(self, db: Database):
         self.db = db
 
-    async def of_checkin(self, checkin_id: int) -> list[DecisionRecord]:
-        """The check-in's decisions, first to last."""
-        rows = await self.db.fetchall(
-            f"SELECT {_RECORD} FROM decisions d WHERE d.checkin_id = ? ORDER BY d.id",
-            (checkin_id,),
-        )
-        return [_record(row) for row in rows]
-
     async def last_of(self, checkin_id: int) -> DecisionRecord | None:
         """The decision the check-in's status comes from, if it has one."""
         row = await self.db.fetchone(

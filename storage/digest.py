@@ -30,10 +30,10 @@ class DigestVisit(NamedTuple):
     note: str | None
     # The decision the status comes from (the last in the log); None while pending. The name
     # and code are None for a decision made before the log named who made it.
-    decided_by_name: str | None = None
-    decided_by_code: str | None = None
-    decided_role: str | None = None  # secretary, admin, or None: not recorded
-    decided_at: datetime | None = None
+    decided_by_name: str | None
+    decided_by_code: str | None
+    decided_role: str | None  # secretary, admin, or None: not recorded
+    decided_at: datetime | None
 
 
 class UnreachablePerson(NamedTuple):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.decisions import OFFICE_REASONS
 from bot.core.i18n import LANGUAGES, Translator, catalog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +46,25 @@ def test_every_key_the_code_names_exists():
     [
         # Keys the code builds from a value: every value it can take must have its text.
         [f"start.invite_{outcome}" for outcome in ("unknown", "used", "expired")],
-        [f"error.not_{role}" for role in ("linked", "member", "secretary", "admin")],
+        [f"error.not_{role}" for role in ("linked", "member", "secretary", "admin", "decider")],
+        [
+            f"confirm.{kind}_{status}"
+            for kind in (
+                "done",
+                "done_changed",
+                "told",
+                "changed",
+                "already",
+                "offer_change",
+                "state",
+                "button_change",
+            )
+            for status in ("confirmed", "denied")
+        ],
+        [f"confirm.{kind}_{role}" for kind in ("by", "role") for role in ("secretary", "admin")],
+        [f"digest.role_{role}" for role in ("secretary", "admin")],
+        [f"checkin.office_decides_{reason}" for reason in OFFICE_REASONS],
+        [f"confirm.why_{reason}" for reason in OFFICE_REASONS],
         [
             f"menu.{command}"
             for command in (

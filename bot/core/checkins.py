@@ -40,4 +40,4 @@ class CheckinAtCell:
     cell_id: int
     cell_code: str
     cell_name: str
-    cell_flagged: bool = False  # with difficulties, today
+    cell_flagged: bool  # with difficulties, today

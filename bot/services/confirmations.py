@@ -75,12 +75,14 @@ def change_data(checkin_id: int, status: Decision) -> str:
 
 
 def parse_change(data: str) -> tuple[int, Decision] | None:
+    """The check-in and the status of change_data's choice, else None (a forged one)."""
     _, _, tail = data.partition(":")
     checkin, _, status = tail.partition(":")
     checkin_id = parse_checkin_id(f":{checkin}")
-    if checkin_id is None or status not in DECISIONS:
+    decision = next((d for d in DECISIONS if d == status), None)
+    if checkin_id is None or decision is None:
         return None
-    return checkin_id, status  # type: ignore[return-value]
+    return checkin_id, decision
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
 from datetime import datetime
 
 from bot.core.checkins import MemberCheckin
@@ -14,17 +14,7 @@ from bot.services.identity import Identity, admin_people
 from bot.services.notify import Phrase, notify
 from storage.store import Store
 
-
-@dataclass(frozen=True)
-class Asked:
-    """Who was asked to decide a check-in."""
-
-    office_reason: OfficeReason | None  # None: the cell's secretary was asked
-    admins_told: int = 0  # when the office decides: how many admins the request was sent to
-
-    @property
-    def secretary(self) -> bool:
-        return self.office_reason is None
+log = logging.getLogger(__name__)
 
 
 def decision_choices(checkin_id: int) -> tuple[tuple[str, str], ...]:
@@ -42,10 +32,13 @@ async def ask_for_decision(
     meeting: MeetingView,
     checkin: MemberCheckin,
     now: datetime,
-) -> Asked:
+) -> OfficeReason | None:
     """Queue the request to decide CHECKIN (AUTHOR's, at MEETING): to the cell's secretary if
     the bot can reach them and they are not the author; else to every admin it can reach but
-    the author. Each once (the outbox's keys); the caller's transaction holds the check-in."""
+    the author. Each once (the outbox's keys); the caller's transaction holds the check-in.
+
+    Return why the office decides it, or None: its secretary was asked.
+    """
     secretary = meeting.secretary_id
     reach = None if secretary is None else await store.accounts.reach(secretary)
     reason = who_is_asked(author.person_id, secretary, reach)
@@ -66,7 +59,7 @@ async def ask_for_decision(
             choices=decision_choices(checkin.id),
             **values,
         )
-        return Asked(None)
+        return None
     told = 0
     for admin in await admin_people(store, config):
         if admin == author.person_id:
@@ -82,4 +75,10 @@ async def ask_for_decision(
             why=Phrase(f"confirm.why_{reason}", {"member": author.name}),
             **values,
         )
-    return Asked(reason, told)
+    if not told:
+        # The member hears the office decides, which stays true: /confirm lists it for every
+        # admin. Nobody was told now, which the office should know.
+        log.warning(
+            "check-in %s waits for the office, and no admin is linked to hear it", checkin.id
+        )
+    return reason

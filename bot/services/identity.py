@@ -86,7 +86,8 @@ async def person_identity(
 
 
 async def admin_people(store: Store, config: Config) -> list[int]:
-    """The admins of [access] admins who are on the roster or linked, by person id."""
+    """The people [access] admins names (by member code or phone), by person id; whether the
+    bot can reach them is for whoever writes to them to check."""
     admins = config.access.admins
     return await store.people.admins(admins, sorted(admin_phones(config)))
 
