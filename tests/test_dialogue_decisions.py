@@ -7,6 +7,7 @@ is Đinh Minh Bình, who is no member; M14 is a member and (in some tests) O11's
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from test_dialogue_secretary import without_last_seen
 
 from bot.core.config import Access, Config, Reminders
 from bot.core.messages import Message
+from storage.timefmt import from_db
 
 # The sample's cells flagged with difficulties (cells.csv).
 FLAGGED = {"C0103", "C0205", "C0302", "C0406", "C0504", "C0601", "O12"}
@@ -287,7 +289,9 @@ async def test_a_check_in_left_48_hours_goes_to_the_office_once(office):
     duc = await office.linked("M08")
     await check_in(office, duc, "C0101", "2021-12-06 16:00")
     checkin = await checkin_of(office, "M08", "C0101")
-    escalations = lambda: [m for m in admin.received if "⌛" in m.text]  # noqa: E731
+
+    def escalations() -> list[Message]:
+        return [m for m in admin.received if "⌛" in m.text]
 
     office.clock.advance(timedelta(hours=24))
     await run_scheduler(office)
@@ -358,8 +362,6 @@ async def twenty_more_pending(world: World) -> None:
         " AND c.code NOT IN ('C0106', 'C0203', 'C0405', 'C0505', 'C0903')"
         " ORDER BY mt.starts_at DESC, c.code LIMIT 20"
     )
-    from storage.timefmt import from_db
-
     async with world.store.transaction():
         for meeting, starts_at in rows:
             at_meeting = from_db(starts_at) + timedelta(minutes=3)
@@ -547,8 +549,6 @@ async def test_the_log_is_never_rewritten(office):
     admin = await office.linked("M01")
     checkin = await checkin_of(office, "M09", "C0203")
     await admin.tap(f"confirm:{checkin}")
-    import sqlite3
-
     with pytest.raises(sqlite3.IntegrityError, match="recorded once"):
         await office.store.db.execute("UPDATE decisions SET status = 'denied'")
 
