@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.quarters import Quarter
 from storage.db import Database
+from storage.migrations import CARRY_DECISIONS
 from storage.timefmt import from_db, to_db
 
 SEED = 20211213  # the date of the source article
@@ -302,4 +303,6 @@ async def add_checkins(db: Database, tz: ZoneInfo, size: CitySize = CITY, seed: 
             " decided_by) VALUES (?, ?, ?, ?, ?, ?)",
             list(rows.values()),
         )
+        # And their decisions on record, by the cells' secretaries, as the log keeps them.
+        await db.execute(CARRY_DECISIONS)
     return len(rows)

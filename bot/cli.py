@@ -14,12 +14,14 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from bot.audit import audit_csv, audit_json, audit_text
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Config, ConfigError, config_path, load_config
 from bot.core.quarters import Quarter
 from bot.reports import coverage_csv, coverage_json, coverage_text
 from bot.roster import export_roster_to, import_roster
 from bot.roster.files import RosterFileError
+from bot.services.audit import quarter_audit
 from bot.services.coverage import quarter_coverage
 from bot.services.invites import UnknownCode, create_invite, invite_link
 from storage.store import Store
@@ -70,6 +72,16 @@ async def cmd_coverage(args: argparse.Namespace, config: Config, clock: Clock) -
         coverage = await quarter_coverage(store, config, quarter)
     render = {"json": coverage_json, "csv": coverage_csv, "text": coverage_text}[args.format]
     text = render(coverage)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK
+
+
+async def cmd_audit(args: argparse.Namespace, config: Config, clock: Clock) -> int:
+    quarter = _quarter(args.quarter, config, clock)
+    async with await Store.open(config.storage.path) as store:
+        checkins = await quarter_audit(store, config, quarter)
+    render = {"json": audit_json, "csv": audit_csv, "text": audit_text}[args.format]
+    text = render(quarter, checkins, config.committee.tz)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return EXIT_OK
 
@@ -226,6 +238,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--quarter", metavar="YYYYQN", help="e.g. 2021Q4 (default: the current one)"
     )
     coverage.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    audit = add(
+        "audit",
+        cmd_audit,
+        "every check-in of a quarter with its decisions: who, in which role, when, where",
+    )
+    audit.add_argument("--quarter", metavar="YYYYQN", help="e.g. 2021Q4 (default: the current one)")
+    audit.add_argument("--format", choices=("text", "csv", "json"), default="text")
     digest = add("digest", cmd_digest, "the quarterly digest: text, .xlsx and .png chart")
     digest.add_argument(
         "--quarter", metavar="YYYYQN", help="e.g. 2021Q4 (default: the current one, to date)"

@@ -34,6 +34,7 @@ from bot.core.reminders import (
     meeting_reminders,
     next_month,
     nudge_moments,
+    office_escalations,
     quarter_nudges,
     scheduling_chase_moment,
     scheduling_chases,
@@ -42,6 +43,7 @@ from bot.core.reminders import (
 )
 from bot.digest.outbox import queue_digest
 from bot.services.coverage import quarter_coverage
+from bot.services.identity import admin_people
 from bot.services.outbox import message_payload
 from handlers.reminders import render
 from storage.outbox import Queued
@@ -105,9 +107,14 @@ class Scheduler:
                 settings.checkin_closes_after,
             )
         )
-        waited = now - CONFIRMATION_WAIT
-        pending = await queries.pending_checkins(waited - CHASE_CATCH_UP, waited)
+        escalate_after = settings.confirm_escalate_after
+        waits = (CONFIRMATION_WAIT, escalate_after)
+        pending = await queries.pending_checkins(
+            now - max(waits) - CHASE_CATCH_UP, now - min(waits)
+        )
         decisions += confirmation_chases(pending)
+        admins = await admin_people(self.store, config)
+        decisions += office_escalations(pending, admins, escalate_after)
         decisions += await self._scheduling_chases(now, reachable, campaigns)
         decisions += await self._member_campaigns(now, reachable, campaigns)
         decisions += digests(config.access.digest_targets, config.digest.send_at, now, tz)

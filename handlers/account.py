@@ -12,7 +12,7 @@ from handlers.router import Context, Router
 MENU: dict[str, tuple[str, ...]] = {
     "member": ("meetings", "checkin", "note", "status"),
     "secretary": ("schedule", "confirm"),
-    "admin": ("report",),
+    "admin": ("confirm", "report"),
     "anyone": ("help", "lang", "channel"),
 }
 STRANGER_MENU = ("start", "help")
@@ -23,7 +23,8 @@ def menu_for(who: Identity | None) -> tuple[str, ...]:
         return STRANGER_MENU
     roles = [("member", who.is_member), ("secretary", who.is_secretary), ("admin", who.is_admin)]
     commands = [cmd for role, has in roles if has for cmd in MENU[role]]
-    return (*commands, *MENU["anyone"])
+    # A secretary who is also an admin has /confirm once.
+    return (*dict.fromkeys(commands), *MENU["anyone"])
 
 
 def menu_entries(t: Translator, who: Identity | None) -> list[tuple[str, str]]:

@@ -1,15 +1,17 @@
-"""/checkin: check in at a meeting whose window is open; the cell's secretary is asked to confirm."""
+"""/checkin: check in at a meeting whose window is open; its secretary (or the office) is asked
+to decide."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core.decisions import OfficeReason
 from bot.core.i18n import Translator
 from bot.core.meetings import MeetingView
 from bot.core.messages import Choice, Message
 from bot.services.agenda import HORIZON
 from bot.services.checkins import CheckinResult, check_in, checkin_window, open_for_checkin
-from bot.services.notify import notify
+from bot.services.decision_requests import ask_for_decision
 from handlers.meetings import choice_id
 from handlers.router import Context, Router
 
@@ -64,11 +66,15 @@ async def check_in_at(ctx: Context) -> None:
     if meeting_id is None:
         await ctx.say("checkin.not_found")
         return
-    # The check-in and the secretary's request commit together: a crash keeps both or neither.
+    # The check-in and the request to decide it commit together: a crash keeps both or neither.
+    office_reason = None
     async with ctx.store.transaction():
         result = await check_in(ctx.store, ctx.config, ctx.me.member.code, meeting_id, ctx.now)
         if result.outcome == "checked_in":
-            await _ask_secretary(ctx, result)
+            assert result.meeting is not None and result.checkin is not None
+            office_reason = await ask_for_decision(
+                ctx.store, ctx.config, ctx.me, result.meeting, result.checkin, ctx.now
+            )
     if result.outcome in ("not_found", "not_yours"):
         await ctx.say(f"checkin.{result.outcome}")
     elif result.outcome == "cancelled":
@@ -81,7 +87,7 @@ async def check_in_at(ctx: Context) -> None:
     elif result.outcome in ("not_yet", "closed"):
         await _outside_window(ctx, result)
     else:
-        await _checked_in(ctx, result)
+        await _checked_in(ctx, result, office_reason)
 
 
 async def _outside_window(ctx: Context, result: CheckinResult) -> None:
@@ -96,40 +102,20 @@ async def _outside_window(ctx: Context, result: CheckinResult) -> None:
     )
 
 
-async def _ask_secretary(ctx: Context, result: CheckinResult) -> None:
-    """Queue the secretary's Confirm / Absent request (once: the dedupe key)."""
-    meeting, checkin = result.meeting, result.checkin
-    assert meeting is not None and checkin is not None
-    time = ctx.t.clock(checkin.checked_in_at)
-    if meeting.secretary_id is not None and checkin.status == "pending":
-        await notify(
-            ctx.store,
-            ctx.config,
-            meeting.secretary_id,
-            "checkin.secretary_request",
-            dedupe=f"confirm-request:checkin={checkin.id}",
-            now=ctx.now,
-            choices=(
-                ("confirm.button_confirm", f"confirm:{checkin.id}"),
-                ("confirm.button_absent", f"absent:{checkin.id}"),
-            ),
-            member=ctx.me.name,
-            cell=meeting.cell_name,
-            when=meeting.starts_at,
-            time=time,
-        )
-
-
-async def _checked_in(ctx: Context, result: CheckinResult) -> None:
+async def _checked_in(
+    ctx: Context, result: CheckinResult, office_reason: OfficeReason | None
+) -> None:
     meeting, checkin = result.meeting, result.checkin
     assert meeting is not None and checkin is not None
     time = ctx.t.clock(checkin.checked_in_at)
     if result.outcome == "already":
         await ctx.say("checkin.already", cell=meeting.cell_name, time=time)
-    elif meeting.secretary_id is None:
-        await ctx.say("checkin.done_no_secretary", cell=meeting.cell_name, time=time)
+        return
+    if office_reason is None:
+        decides = ctx.t("checkin.secretary_asked", cell=meeting.cell_name)
     else:
-        await ctx.say("checkin.done", cell=meeting.cell_name, time=time)
+        decides = ctx.t(f"checkin.office_decides_{office_reason}")
+    await ctx.say("checkin.done", cell=meeting.cell_name, time=time, decides=decides)
 
 
 def register(router: Router) -> None:

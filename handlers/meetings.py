@@ -90,18 +90,23 @@ async def _page(ctx: Context, first: int) -> None:
 
 
 async def attend(ctx: Context) -> None:
-    """ "Will attend": record the plan and tell the cell's secretary, once."""
+    """ "Will attend": record the plan and tell the cell's secretary, once, if the bot can."""
     member = ctx.me.member
     meeting_id = choice_id(ctx.inbound.choice)
     if meeting_id is None:
         await ctx.say("meetings.not_found")
         return
+    told = False
     # The plan and the secretary's message commit together: a crash keeps both or neither.
     async with ctx.store.transaction():
         result = await plan_attendance(ctx.store, ctx.config, member.code, meeting_id, ctx.now)
         meeting = result.meeting
-        if meeting is not None and meeting.secretary_id is not None and result.outcome == "planned":
-            await notify(
+        if (
+            meeting is not None
+            and result.outcome == "planned"
+            and meeting.secretary_id not in (None, ctx.me.person_id)
+        ):
+            told = await notify(
                 ctx.store,
                 ctx.config,
                 meeting.secretary_id,
@@ -123,8 +128,10 @@ async def attend(ctx: Context) -> None:
         await ctx.say("meetings.already_planned", **values)
     elif meeting.secretary_id is None:
         await ctx.say("meetings.planned_no_secretary", **values)
+    elif meeting.secretary_id == ctx.me.person_id:
+        await ctx.say("meetings.planned_own_cell", **values)
     else:
-        await ctx.say("meetings.planned", **values)
+        await ctx.say("meetings.planned" if told else "meetings.planned_not_told", **values)
 
 
 def register(router: Router) -> None:

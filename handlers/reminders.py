@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from bot.core.i18n import Translator
 from bot.core.messages import Choice, Message
 from bot.core.reminders import (
     Due,
+    Escalation,
     GapOption,
     MeetingInfo,
     MissingDate,
@@ -16,6 +18,7 @@ from bot.core.reminders import (
     Reminder,
     Suggestion,
 )
+from bot.services.decision_requests import decision_choices
 
 # Buttons under a suggestion or a nudge: one per organization, its first option.
 MAX_ATTEND_BUTTONS = 5
@@ -105,11 +108,23 @@ def _confirm_chase(subject: PendingCheckin, t: Translator) -> Message:
         cell=meeting.cell_name,
         when=t.when(meeting.starts_at),
     )
-    choices = (
-        Choice(t("confirm.button_confirm"), f"confirm:{subject.checkin_id}"),
-        Choice(t("confirm.button_absent"), f"absent:{subject.checkin_id}"),
+    return Message(text, _decision_choices(t, subject.checkin_id))
+
+
+def _office_escalation(subject: Escalation, t: Translator) -> Message:
+    checkin = subject.checkin
+    text = t(
+        "reminders.office_escalation",
+        member=checkin.member_name,
+        cell=checkin.meeting.cell_name,
+        when=t.when(checkin.meeting.starts_at),
+        waited=_span(t, subject.waited),
     )
-    return Message(text, choices)
+    return Message(text, _decision_choices(t, checkin.checkin_id))
+
+
+def _decision_choices(t: Translator, checkin_id: int) -> tuple[Choice, ...]:
+    return tuple(Choice(t(label), data) for label, data in decision_choices(checkin_id))
 
 
 def _schedule_chase(subject: MissingDate, t: Translator) -> Message:
@@ -129,5 +144,16 @@ _RENDERERS: dict[str, Callable[..., Message]] = {
     "suggestion": _suggestion,
     "nudge": _nudge,
     "confirm_chase": _confirm_chase,
+    "office_escalation": _office_escalation,
     "schedule_chase": _schedule_chase,
 }
+
+
+def _span(t: Translator, span: timedelta) -> str:
+    """A span as people say it: "2 days", "36 hours", "90 minutes"."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes % (24 * 60) == 0:
+        return t("common.days", count=minutes // (24 * 60))
+    if minutes % 60 == 0:
+        return t("common.hours", count=minutes // 60)
+    return t("common.minutes", count=minutes)

@@ -85,10 +85,10 @@ async def move(ctx: Context, meeting_id: int, starts_at: datetime, venue: str | 
             ctx.store, ctx.config, ctx.me, meeting_id, starts_at, venue, ctx.now
         )
         if isinstance(outcome, Changed):
-            await tell_change(ctx, outcome)
+            reached = await tell_change(ctx, outcome)
             await ctx.end_dialogue()
     if isinstance(outcome, Changed):
-        await confirm_changed(ctx, outcome)
+        await confirm_changed(ctx, outcome, reached)
     elif outcome in ("past", "too_far", "taken", "venue_too_long"):
         # Another time may do: the next text typed is taken as one.
         await ctx.keep_dialogue(MOVE_FLOW, {"move": meeting_id})
@@ -126,9 +126,9 @@ async def cancel(ctx: Context) -> None:
     async with ctx.store.transaction():
         outcome = await cancel_meeting(ctx.store, ctx.config, ctx.me, meeting_id, ctx.now)
         if isinstance(outcome, Changed):
-            await tell_change(ctx, outcome)
+            reached = await tell_change(ctx, outcome)
     if isinstance(outcome, Changed):
-        await confirm_changed(ctx, outcome)
+        await confirm_changed(ctx, outcome, reached)
     else:
         await _unchangeable(ctx, outcome, meeting_id)
 

@@ -23,7 +23,8 @@ from handlers.port import Port
 
 log = logging.getLogger(__name__)
 
-Role = Literal["anyone", "linked", "member", "secretary", "admin"]
+# "decider": a cell's secretary or an admin, who decide check-ins.
+Role = Literal["anyone", "linked", "member", "secretary", "admin", "decider"]
 
 
 @dataclass
@@ -124,7 +125,7 @@ class Router:
         self, inbound: Inbound, port: Port, store: Store, config: Config, now: datetime
     ) -> None:
         who = await identify(store, config, inbound.channel, inbound.user_id)
-        if who is not None:
+        if who is not None and who.account is not None:
             await note_seen(store, who.account, now)
         t = Translator(who.language if who else "vi", config.committee.tz)
         ctx = Context(inbound, port, store, config, now, who, t)
@@ -189,6 +190,7 @@ class Router:
             "member": who.is_member,
             "secretary": who.is_secretary,
             "admin": who.is_admin,
+            "decider": who.is_secretary or who.is_admin,
         }[route.role]
         if not allowed:
             await ctx.say(f"error.not_{route.role}")

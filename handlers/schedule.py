@@ -160,10 +160,10 @@ async def _schedule(ctx: Context, cell_id: int, starts_at: datetime, venue: str 
             ctx.store, ctx.config, ctx.me, cell_id, starts_at, venue, ctx.now
         )
         if isinstance(outcome, Scheduled):
-            await tell_members(ctx, outcome)
+            told = await tell_members(ctx, outcome)
             await ctx.end_dialogue()
     if isinstance(outcome, Scheduled):
-        await confirm_scheduled(ctx, outcome)
+        await confirm_scheduled(ctx, outcome, told)
     else:
         await refuse(ctx, outcome, starts_at, cell_id=cell_id)
 

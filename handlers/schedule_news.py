@@ -8,13 +8,15 @@ from bot.services.scheduling import Changed, Scheduled, event_stamp
 from handlers.router import Context
 
 
-async def tell_members(ctx: Context, scheduled: Scheduled) -> None:
-    """The members yet to visit the organization: a meeting is set, with Will attend."""
+async def tell_members(ctx: Context, scheduled: Scheduled) -> int:
+    """The members yet to visit the organization: a meeting is set, with Will attend. Return
+    how many of them the bot could tell."""
     meeting = scheduled.meeting
     key = "schedule.member_told" if meeting.venue else "schedule.member_told_no_venue"
     stamp = event_stamp(ctx.now)  # a meeting set again after a cancellation is news again
+    told = 0
     for member in scheduled.to_tell:
-        await notify(
+        told += await notify(
             ctx.store,
             ctx.config,
             member.person_id,
@@ -27,21 +29,33 @@ async def tell_members(ctx: Context, scheduled: Scheduled) -> None:
             when=meeting.starts_at,
             venue=meeting.venue,
         )
+    return told
 
 
-async def confirm_scheduled(ctx: Context, scheduled: Scheduled) -> None:
+async def confirm_scheduled(ctx: Context, scheduled: Scheduled, told: int) -> None:
+    """What was set, and whom the bot could tell (and could not)."""
     meeting, t = scheduled.meeting, ctx.t
+    organization = meeting.organization_name
+    lines = []
+    if told:
+        lines.append(t("schedule.told_some", count=told, organization=organization))
+    if told < len(scheduled.to_tell):
+        untold = len(scheduled.to_tell) - told
+        lines.append(t("schedule.not_told", count=untold, organization=organization))
+    if not scheduled.to_tell:
+        lines.append(t("schedule.told_none", organization=organization))
     await ctx.say(
         "schedule.done",
         cell=meeting.cell_name,
         when=t.when(meeting.starts_at),
         venue=meeting.venue or t("schedule.usual_venue"),
-        told=_told(ctx, len(scheduled.to_tell), meeting.organization_name),
+        told="\n".join(lines),
     )
 
 
-async def tell_change(ctx: Context, changed: Changed) -> None:
-    """Those who said Will attend, and those yet to visit: the meeting moved, or is off."""
+async def tell_change(ctx: Context, changed: Changed) -> int:
+    """Those who said Will attend, and those yet to visit: the meeting moved, or is off.
+    Return how many of them the bot could tell."""
     old, new = changed.old, changed.new
     stamp = event_stamp(ctx.now)
     values: dict[str, object] = {
@@ -54,6 +68,7 @@ async def tell_change(ctx: Context, changed: Changed) -> None:
     kind = "meeting-cancelled" if new is None else "meeting-moved"
     told = [(member, True) for member in changed.planners]
     told += [(member, False) for member in changed.others]
+    reached = 0
     for member, planned in told:
         key, choices = "schedule.member_cancelled", ()
         if new is not None and planned:  # their plan followed the meeting
@@ -63,7 +78,7 @@ async def tell_change(ctx: Context, changed: Changed) -> None:
                 "schedule.member_moved",
                 (("schedule.button_attend", f"attend:{new.id}"),),
             )
-        await notify(
+        reached += await notify(
             ctx.store,
             ctx.config,
             member.person_id,
@@ -73,12 +88,13 @@ async def tell_change(ctx: Context, changed: Changed) -> None:
             choices=choices,
             **values,
         )
+    return reached
 
 
-async def confirm_changed(ctx: Context, changed: Changed) -> None:
+async def confirm_changed(ctx: Context, changed: Changed, reached: int) -> None:
+    """What was done, and how many of those concerned the bot could tell."""
     old, new, t = changed.old, changed.new, ctx.t
-    count = len(changed.planners) + len(changed.others)
-    told = t("schedule.change_told", count=count) if count else t("schedule.change_told_none")
+    told = t("schedule.change_told", count=reached) if reached else t("schedule.change_told_none")
     if new is None:
         await ctx.say(
             "schedule.cancelled", cell=old.cell_name, when=t.when(old.starts_at), told=told
@@ -92,9 +108,3 @@ async def confirm_changed(ctx: Context, changed: Changed) -> None:
             venue=new.venue or t("schedule.usual_venue"),
             told=told,
         )
-
-
-def _told(ctx: Context, count: int, organization: str) -> str:
-    if count:
-        return ctx.t("schedule.told_some", count=count, organization=organization)
-    return ctx.t("schedule.told_none", organization=organization)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core.decisions import Reach
 from bot.core.people import Account
 from storage.db import Database
 from storage.timefmt import from_db, to_db
@@ -45,6 +46,17 @@ class AccountsRepository:
             (person_id,),
         )
         return [Account(*row) for row in rows]
+
+    async def reach(self, person_id: int) -> Reach:
+        """Whether the bot can write to the person: on an account they have not blocked it on
+        (reachable), only on blocked ones (blocked), or on none (not_linked)."""
+        row = await self.db.fetchone(
+            "SELECT count(*), count(*) FILTER (WHERE unreachable_at IS NULL)"
+            " FROM accounts WHERE person_id = ?",
+            (person_id,),
+        )
+        linked, open_ = row if row is not None else (0, 0)
+        return "reachable" if open_ else ("blocked" if linked else "not_linked")
 
     async def seen(self, account_id: int, now: datetime) -> None:
         await self.db.execute(

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from bot.core.checkins import CheckinAtCell, MemberCheckin, Rating
+from bot.core.decisions import Decider, Decision
 from storage.db import Database
 from storage.timefmt import from_db, maybe_from_db, to_db
+
+# A cell flagged with difficulties today, by the roster or by a member's note: the one place
+# this module reads the flag.
+_CELL_FLAGGED = "(c.flagged OR c.difficulties_reported_at IS NOT NULL)"
+# The order check-ins wait in for a decision (/confirm): flagged cells first, then the longest
+# waiting. Also a position in that order, as a row value.
+_WAITING_ORDER = f"NOT {_CELL_FLAGGED}, ch.checked_in_at, ch.id"
 
 
 class CheckinsRepository:
@@ -27,17 +35,35 @@ class CheckinsRepository:
     async def decide(
         self,
         checkin_id: int,
-        status: Literal["confirmed", "denied"],
-        by_person: int | None,
+        status: Decision,
+        by: Decider | None,
         at: datetime,
-    ) -> bool:
-        """Confirm or deny a pending check-in; False if it was already decided."""
-        changed = await self.db.execute(
-            "UPDATE checkins SET status = ?, decided_by = ?, decided_at = ?"
-            " WHERE id = ? AND status = 'pending'",
-            (status, by_person, to_db(at), checkin_id),
+        *,
+        was: str = "pending",
+    ) -> int | None:
+        """Record the decision STATUS on the check-in if its status is still WAS; return the
+        decision's id in the log, or None if the check-in was not in that state (a second tap,
+        another process deciding first). BY None: not recorded (the sample's activity).
+
+        One statement, so it needs no transaction of its own: the log's row sets the status.
+        """
+        return await self.db.fetchval(
+            "INSERT INTO decisions (checkin_id, status, previous, by_person, by_code, by_name,"
+            " role, channel, decided_at)"
+            " SELECT id, ?, status, ?, ?, ?, ?, ?, ? FROM checkins WHERE id = ? AND status = ?"
+            " RETURNING id",
+            (
+                status,
+                by and by.person_id,
+                by and by.code,
+                by and by.name,
+                by and by.role,
+                by and by.channel,
+                to_db(at),
+                checkin_id,
+                was,
+            ),
         )
-        return changed == 1
 
     async def write_note(
         self,
@@ -101,7 +127,7 @@ class CheckinsRepository:
 
     _AT_CELL = (
         "SELECT ch.id, ch.status, ch.checked_in_at, ch.decided_at, m.person_id, m.code,"
-        " m.full_name, mt.starts_at, c.id, c.code, c.name"
+        f" m.full_name, mt.starts_at, c.id, c.code, c.name, {_CELL_FLAGGED}"
         " FROM checkins ch JOIN members m ON m.id = ch.member_id"
         " JOIN meetings mt ON mt.id = ch.meeting_id JOIN cells c ON c.id = mt.cell_id"
     )
@@ -111,15 +137,50 @@ class CheckinsRepository:
         row = await self.db.fetchone(self._AT_CELL + " WHERE ch.id = ?", (checkin_id,))
         return row and _checkin_at_cell(row)
 
-    async def pending_at_cells(self, cell_ids: Sequence[int]) -> list[CheckinAtCell]:
-        """Check-ins awaiting a decision at meetings of these cells, oldest meeting first."""
-        if not cell_ids:
-            return []
-        marks = ", ".join("?" for _ in cell_ids)
+    async def pending_page(
+        self,
+        *,
+        cell_ids: Sequence[int] | None,
+        not_of_person: int,
+        after: int | None,
+        limit: int,
+    ) -> tuple[list[CheckinAtCell], int]:
+        """Up to LIMIT check-ins awaiting a decision, in _WAITING_ORDER, from the one after
+        the check-in AFTER (None: from the first); and how many there are from there on.
+
+        CELL_IDS None: the whole district's. Never those NOT_OF_PERSON made: nobody decides
+        their own. AFTER is a position, not an index: the check-in there may have been
+        decided since, and the list goes on from where it stood.
+        """
+        where = " WHERE ch.status = 'pending' AND m.person_id != ?"
+        params: list[Any] = [not_of_person]
+        if cell_ids is not None:
+            where += f" AND ch.cell_id IN ({', '.join('?' for _ in cell_ids)})"
+            params += cell_ids
+        if after is not None:
+            where += (
+                f" AND ({_WAITING_ORDER}) > (SELECT {_WAITING_ORDER} FROM checkins ch"
+                " JOIN cells c ON c.id = ch.cell_id WHERE ch.id = ?)"
+            )
+            params.append(after)
         rows = await self.db.fetchall(
-            self._AT_CELL + f" WHERE ch.status = 'pending' AND mt.cell_id IN ({marks})"
-            " ORDER BY mt.starts_at, c.code, ch.checked_in_at, ch.id",
-            tuple(cell_ids),
+            self._AT_CELL + where + f" ORDER BY {_WAITING_ORDER} LIMIT ?", (*params, limit)
+        )
+        count = await self.db.fetchval(
+            "SELECT count(*) FROM checkins ch JOIN members m ON m.id = ch.member_id"
+            " JOIN cells c ON c.id = ch.cell_id" + where,
+            params,
+        )
+        return [_checkin_at_cell(row) for row in rows], count
+
+    async def of_member_between(
+        self, member_code: str, start: datetime, end: datetime
+    ) -> list[CheckinAtCell]:
+        """The member's check-ins at meetings starting in [START, END), by meeting time."""
+        rows = await self.db.fetchall(
+            self._AT_CELL + " WHERE m.code = ? AND ch.meeting_starts_at >= ?"
+            " AND ch.meeting_starts_at < ? ORDER BY ch.meeting_starts_at, ch.id",
+            (member_code, to_db(start), to_db(end)),
         )
         return [_checkin_at_cell(row) for row in rows]
 
@@ -139,4 +200,5 @@ def _checkin_at_cell(row: Sequence[Any]) -> CheckinAtCell:
         *row[4:7],
         from_db(row[7]),
         *row[8:11],
+        bool(row[11]),
     )

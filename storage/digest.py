@@ -28,6 +28,12 @@ class DigestVisit(NamedTuple):
     steps_kept: bool | None
     difficulties_raised: bool | None
     note: str | None
+    # The decision the status comes from (the last in the log); None while pending. The name
+    # and code are None for a decision made before the log named who made it.
+    decided_by_name: str | None
+    decided_by_code: str | None
+    decided_role: str | None  # secretary, admin, or None: not recorded
+    decided_at: datetime | None
 
 
 class UnreachablePerson(NamedTuple):
@@ -50,12 +56,15 @@ class DigestQueries:
         # never reorders it); the rest are primary-key probes, one per check-in.
         rows = await self.db.fetchall(
             "SELECT ch.meeting_starts_at, m.code, m.full_name, o.code, o.name, c.code, c.name,"
-            " ch.status, n.rating, n.steps_kept, n.difficulties_raised, n.text"
+            " ch.status, n.rating, n.steps_kept, n.difficulties_raised, n.text,"
+            " d.by_name, d.by_code, d.role, d.decided_at"
             " FROM checkins ch"
             " CROSS JOIN cells c ON c.id = ch.cell_id"
             " JOIN organizations o ON o.id = c.organization_id"
             " JOIN members m ON m.id = ch.member_id"
             " LEFT JOIN notes n ON n.checkin_id = ch.id"
+            " LEFT JOIN decisions d ON d.id ="
+            "  (SELECT max(last.id) FROM decisions last WHERE last.checkin_id = ch.id)"
             " WHERE ch.meeting_starts_at >= ? AND ch.meeting_starts_at < ?"
             " ORDER BY ch.meeting_starts_at, c.code, m.code",
             (to_db(start), to_db(end)),
@@ -121,7 +130,7 @@ class DigestQueries:
 
 
 def _visit(row) -> DigestVisit:
-    at, *names, status, rating, steps, difficulties, text = row
+    at, *names, status, rating, steps, difficulties, text, by_name, by_code, role, decided = row
     return DigestVisit(
         from_db(at),
         *names,
@@ -130,4 +139,8 @@ def _visit(row) -> DigestVisit:
         None if steps is None else bool(steps),
         None if difficulties is None else bool(difficulties),
         text,
+        by_name,
+        by_code,
+        role,
+        maybe_from_db(decided),
     )

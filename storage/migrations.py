@@ -259,6 +259,63 @@ INSERT INTO roster_version (id, changes) VALUES (1, 0);
     for event in ("INSERT", "UPDATE", "DELETE")
 )
 
+# The decisions made before they were logged, carried into the log: who decided and when, as
+# the check-in kept them (the person's code and name of today, the best there is; the role only
+# where it is sure: the decider is the cell's secretary), the channel unknown.
+CARRY_DECISIONS = """
+INSERT INTO decisions (checkin_id, status, previous, by_person, by_code, by_name, role, decided_at)
+SELECT ch.id, ch.status, 'pending', ch.decided_by,
+    coalesce((SELECT m.code FROM members m WHERE m.person_id = ch.decided_by
+              ORDER BY m.active DESC, m.id DESC LIMIT 1), p.phone),
+    coalesce((SELECT m.full_name FROM members m WHERE m.person_id = ch.decided_by
+              ORDER BY m.active DESC, m.id DESC LIMIT 1),
+             (SELECT c.secretary_name FROM cells c WHERE c.secretary_id = ch.decided_by
+              ORDER BY c.active DESC, c.code LIMIT 1),
+             p.phone),
+    CASE WHEN ch.decided_by = (SELECT c.secretary_id FROM cells c WHERE c.id = ch.cell_id)
+         THEN 'secretary' END,
+    coalesce(ch.decided_at, ch.checked_in_at)
+FROM checkins ch LEFT JOIN people p ON p.id = ch.decided_by
+WHERE ch.status != 'pending'
+ORDER BY coalesce(ch.decided_at, ch.checked_in_at), ch.id
+"""
+
+DECISIONS = (
+    """
+-- Every decision on a check-in and every later change, as it was made: by whom (their code or
+-- phone and their name then, and the role they decided in), through which channel, and when.
+-- Rows are only added: the trigger below refuses to rewrite one. A decision is made by adding
+-- its row, which sets the check-in's status (checkins.status is the latest decision), so the
+-- log and the status can never disagree.
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    checkin_id INTEGER NOT NULL REFERENCES checkins(id),
+    status TEXT NOT NULL CHECK (status IN ('confirmed', 'denied')),
+    previous TEXT NOT NULL CHECK (previous IN ('pending', 'confirmed', 'denied')),
+    by_person INTEGER REFERENCES people(id),  -- NULL, with by_code and by_name: not recorded
+    by_code TEXT,                             -- the member code, else the phone
+    by_name TEXT,
+    role TEXT CHECK (role IN ('secretary', 'admin')),
+    channel TEXT,                             -- telegram, zalo, terminal, cli, web
+    decided_at TEXT NOT NULL,
+    CHECK (status != previous)
+);
+CREATE INDEX decisions_by_checkin ON decisions (checkin_id, id);
+"""
+    + CARRY_DECISIONS
+    + """;
+CREATE TRIGGER decisions_are_never_rewritten BEFORE UPDATE ON decisions BEGIN
+    SELECT RAISE(ABORT, 'decisions are recorded once: add a change instead');
+END;
+CREATE TRIGGER decisions_set_the_checkin AFTER INSERT ON decisions BEGIN
+    UPDATE checkins SET status = NEW.status, decided_by = NEW.by_person,
+        decided_at = NEW.decided_at
+    WHERE id = NEW.checkin_id;
+END
+"""
+)
+
+
 CANCELLED_MEETINGS = """
 -- A meeting its cell's secretary cancelled, or moved (a move cancels it and sets the new one):
 -- kept, never deleted, and left out of every list, reminder and check-in from then on.
@@ -274,6 +331,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0004_channels", CHANNELS),
     ("0005_checkin_cell_copies", CHECKIN_CELL_COPIES),
     ("0006_roster_version", ROSTER_VERSION),
+    ("0008_decisions_log", DECISIONS),
     ("0009_cancelled_meetings", CANCELLED_MEETINGS),
 ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.core.people import CellRef, MemberRef, Person, Roles
 from storage.db import Database
 
@@ -34,6 +36,18 @@ class PeopleRepository:
     async def by_phone(self, phone: str) -> Person | None:
         row = await self.db.fetchone(self._SELECT + " WHERE p.phone = ?", (phone,))
         return row and Person(*row)
+
+    async def admins(self, codes: Sequence[str], phones: Sequence[str]) -> list[int]:
+        """The people who are admins: active members with one of CODES, or with one of PHONES
+        (normalised), by person id."""
+        marks = ", ".join("?" for _ in codes) or "NULL"
+        phone_marks = ", ".join("?" for _ in phones) or "NULL"
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT p.id" + self._FROM + f" WHERE m.code IN ({marks})"
+            f" OR p.phone IN ({phone_marks}) ORDER BY p.id",
+            (*codes, *phones),
+        )
+        return [row[0] for row in rows]
 
     async def roles(self, person_id: int) -> Roles | None:
         return await roles_of(self.db, person_id)

@@ -43,17 +43,17 @@ class ReminderQueries:
         return [PlannedMeeting(row[8], row[9], _meeting(row), bool(row[10])) for row in rows]
 
     async def pending_checkins(self, first: datetime, last: datetime) -> list[PendingCheckin]:
-        """Check-ins made in [FIRST, LAST] still waiting for a secretary on the roster."""
+        """Check-ins made in [FIRST, LAST] still waiting for a decision, at active cells."""
         rows = await self.db.fetchall(
-            "SELECT " + _MEETING + ", ch.id, c.secretary_id, m.full_name, ch.checked_in_at"
-            " FROM checkins ch JOIN meetings mt ON mt.id = ch.meeting_id" + _CELL + ""
+            "SELECT " + _MEETING + ", ch.id, c.secretary_id, m.full_name, ch.checked_in_at,"
+            " m.person_id FROM checkins ch JOIN meetings mt ON mt.id = ch.meeting_id" + _CELL + ""
             " JOIN members m ON m.id = ch.member_id"
-            " WHERE ch.status = 'pending' AND c.secretary_id IS NOT NULL"
-            " AND ch.checked_in_at >= ? AND ch.checked_in_at <= ?",
+            " WHERE ch.status = 'pending' AND ch.checked_in_at >= ? AND ch.checked_in_at <= ?",
             (to_db(first), to_db(last)),
         )
         return [
-            PendingCheckin(row[8], row[9], row[10], from_db(row[11]), _meeting(row)) for row in rows
+            PendingCheckin(row[8], row[9], row[10], from_db(row[11]), _meeting(row), row[12])
+            for row in rows
         ]
 
     async def cells_without_meeting(self, first: datetime, end: datetime) -> list[UnscheduledCell]:

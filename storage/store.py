@@ -9,6 +9,7 @@ from storage.checkins import CheckinsRepository
 from storage.conversations import ConversationsRepository
 from storage.coverage import CoverageQueries
 from storage.db import Database
+from storage.decisions import AuditQueries, DecisionsRepository
 from storage.digest import DigestQueries
 from storage.invites import InvitesRepository
 from storage.meetings import MeetingsRepository
@@ -29,10 +30,12 @@ class Store:
         self.coverage = CoverageQueries(db.threaded)
         self.digest = DigestQueries(db.threaded)
         self.reminders = ReminderQueries(db.threaded)
+        self.audit = AuditQueries(db.threaded)
         self.people = PeopleRepository(db)
         self.invites = InvitesRepository(db)
         self.meetings = MeetingsRepository(db)
         self.checkins = CheckinsRepository(db)
+        self.decisions = DecisionsRepository(db)
         self.accounts = AccountsRepository(db)
         self.conversations = ConversationsRepository(db)
         self.outbox = OutboxRepository(db)

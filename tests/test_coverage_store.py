@@ -24,6 +24,7 @@ from bot.core.coverage import (
     Visit,
     coverage_for_quarter,
 )
+from bot.core.decisions import Decider
 from bot.core.quarters import Quarter
 from bot.core.roster import Assignment, Cell, Meeting, Member, Organization, Roster
 from bot.services.coverage import collection_paused, member_coverage, quarter_coverage
@@ -315,7 +316,10 @@ async def test_a_member_who_is_also_a_secretary_counts_as_a_member(store: Store)
     secretary = await store.db.fetchval("SELECT secretary_id FROM cells WHERE code = 'C02'")
     assert person == secretary
     checkin = await check_in(store, "M04", "C02", NOVEMBER_C02)
-    assert await store.checkins.decide(checkin, "confirmed", person, NOVEMBER_C02)
+    # Someone else decides: the secretary's own check-in goes to the office.
+    office = await store.db.fetchval("SELECT person_id FROM members WHERE code = 'M01'")
+    admin = Decider(office, "M01", "An admin", "admin", "telegram")
+    assert await store.checkins.decide(checkin, "confirmed", admin, NOVEMBER_C02)
     result = await coverage(store)
     assert statuses(result)[("M04", "O01")] == "covered"
     assert of_org(result, "O01")["cells_visited"] == 1

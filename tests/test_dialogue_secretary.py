@@ -408,7 +408,9 @@ async def test_confirm_tells_the_member_and_counts_for_coverage(world):
         await person_id(world, "C0106"),
         "2021-11-20T01:00:00+00:00",
     )
-    assert len(m07.received) == 1 and "đã được xác nhận" in m07.received[0].text
+    assert "Đồng chí Hoàng Thị Lan Anh đã được báo" in reply
+    assert len(m07.received) == 1
+    assert "đã được bí thư chi bộ xác nhận" in m07.received[0].text
     assert await status_of(world, "M07", "O01") == "covered"
     assert "Không có lượt điểm danh nào" in texts(await secretary.send("/confirm"))
 
@@ -529,6 +531,7 @@ async def test_report_shows_the_quarter_to_date(office):
 async def test_report_caps_long_lists(office):
     admin = await office.linked("M01")
     await office.store.db.execute("DELETE FROM notes")
+    await office.store.db.execute("DELETE FROM decisions")
     await office.store.db.execute("DELETE FROM checkins")  # nothing visited at all
     await office.store.db.execute("UPDATE cells SET flagged = 1")
     text = (await admin.send("/report"))[-1].text

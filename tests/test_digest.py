@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import struct
 import warnings
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -132,6 +132,7 @@ async def test_what_is_pending_and_the_members_behind_are_counted(world):
 async def test_the_lists_are_capped_and_the_message_fits_each_channel(world):
     # Nothing visited at all, and every cell flagged: every one of them is left.
     await world.store.db.execute("DELETE FROM notes")
+    await world.store.db.execute("DELETE FROM decisions")
     await world.store.db.execute("DELETE FROM checkins")
     await world.store.db.execute("UPDATE cells SET flagged = 1")
     digest = await digest_of(world)
@@ -312,6 +313,41 @@ async def test_the_workbook_has_a_sheet_each_with_a_row_each(world, tmp_path):
     assert isinstance(first_visit[0], datetime)
     assert first_visit[0] >= datetime(2021, 10, 1)  # local time, inside the quarter
     assert book["visits"]["A2"].number_format == "dd/mm/yyyy hh:mm"
+
+
+async def test_the_visits_sheet_says_who_decided_each_check_in_and_when(tmp_path):
+    world = await make_world(tmp_path, Config(access=Access(admins=["M01"])))
+    try:
+        secretary = await world.linked("C0106")
+        [_, item] = await secretary.send("/confirm")
+        await secretary.tap(item.choices[0])  # M07 confirmed by the secretary at 08:00
+        admin = await world.linked("M01")
+        checkin = await world.store.db.fetchval(
+            "SELECT id FROM checkins WHERE cell_code = 'C0203' AND status = 'pending'"
+        )
+        world.clock.advance(timedelta(minutes=30))
+        await admin.tap(f"absent:{checkin}")  # M09 absent, by the office at 08:30
+        rendered = await render_digest(world.store, world.config, Q4, world.now(), tmp_path)
+    finally:
+        await world.store.close()
+    sheet = load_workbook(rendered.xlsx)["visits"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][-3:] == ("Người xác nhận", "Với tư cách", "Xác nhận lúc")
+    by_member = {row[1]: row for row in rows[1:] if row[5] in ("C0106", "C0203", "C0505")}
+    assert by_member["M07"][-3:] == (
+        "Bùi Thị Phương Vân (0979944369)",
+        "Bí thư chi bộ",
+        datetime(2021, 11, 20, 8, 0),
+    )
+    assert by_member["M09"][-3:] == (
+        "Nguyễn Văn Thành (M01)",
+        "Văn phòng Quận ủy",
+        datetime(2021, 11, 20, 8, 30),
+    )
+    assert by_member["M05"][-5:] == ("Chờ xác nhận", "Có", None, None, None)  # nobody yet
+    # The sample's decisions name nobody, but say when.
+    m03 = next(row for row in rows[1:] if row[1] == "M03")
+    assert m03[-3:] == (None, None, datetime(2021, 10, 3, 19, 30))
 
 
 async def test_a_note_typed_like_a_formula_stays_text_in_the_workbook(world, tmp_path):

@@ -13,6 +13,7 @@ from bot.core.quarters import Quarter
 from bot.core.quiet_hours import QuietHours
 from bot.core.reminders import (
     DIGEST_CATCH_UP,
+    Escalation,
     GapOption,
     MeetingInfo,
     MemberGap,
@@ -26,6 +27,7 @@ from bot.core.reminders import (
     meeting_reminders,
     next_month,
     nudge_moments,
+    office_escalations,
     quarter_nudges,
     scheduling_chases,
     suggestion_week,
@@ -133,7 +135,7 @@ def test_an_offset_inside_the_check_in_window_is_left_to_the_check_in_message():
 
 
 def test_a_check_in_is_chased_once_after_24_hours():
-    waiting = PendingCheckin(5, 99, "Nguyễn Văn A", local(2021, 11, 20, 9), meeting())
+    waiting = PendingCheckin(5, 99, "Nguyễn Văn A", local(2021, 11, 20, 9), meeting(), 7)
     (chase,) = confirmation_chases([waiting])
     assert chase.key == "confirm-chase:checkin=5"
     assert (chase.due_at, chase.expires_at, chase.person_id) == (
@@ -141,6 +143,40 @@ def test_a_check_in_is_chased_once_after_24_hours():
         local(2021, 11, 28, 9),
         99,
     )
+
+
+def test_a_secretarys_own_check_in_is_not_chased_with_them_nor_one_with_no_secretary():
+    own = PendingCheckin(5, 99, "Nguyễn Văn A", local(2021, 11, 20, 9), meeting(), 99)
+    nobody = PendingCheckin(6, None, "Nguyễn Văn B", local(2021, 11, 20, 9), meeting(), 7)
+    assert list(confirmation_chases([own, nobody])) == []
+
+
+def test_a_check_in_goes_to_every_admin_but_its_author_after_the_wait():
+    waiting = PendingCheckin(5, 99, "Nguyễn Văn A", local(2021, 11, 20, 9), meeting(), 7)
+    found = list(office_escalations([waiting], [1, 7, 3], 48 * HOUR))
+    assert [(d.key, d.person_id, d.kind) for d in found] == [
+        ("office-request:checkin=5:person=1", 1, "office_escalation"),
+        ("office-request:checkin=5:person=3", 3, "office_escalation"),
+    ]
+    assert {(d.due_at, d.expires_at) for d in found} == {
+        (local(2021, 11, 22, 9), local(2021, 11, 29, 9))
+    }
+    assert found[0].subject == Escalation(waiting, 48 * HOUR)
+
+
+def test_an_escalation_is_due_from_the_wait_on_until_the_catch_up_ends():
+    waiting = PendingCheckin(5, None, "Nguyễn Văn A", local(2021, 11, 20, 9), meeting(), 7)
+    (escalation,) = office_escalations([waiting], [1], 48 * HOUR)
+    assert not is_due(escalation, local(2021, 11, 22, 8, 59))
+    assert is_due(escalation, local(2021, 11, 22, 9))
+    assert is_due(escalation, local(2021, 11, 29, 8, 59))
+    assert not is_due(escalation, local(2021, 11, 29, 9))
+
+
+def test_no_admin_no_escalation():
+    waiting = PendingCheckin(5, None, "Nguyễn Văn A", local(2021, 11, 20, 9), meeting(), 7)
+    assert list(office_escalations([waiting], [], 48 * HOUR)) == []
+    assert list(office_escalations([waiting], [7], 48 * HOUR)) == []  # only the author
 
 
 def test_a_missing_date_is_chased_from_the_25th_until_the_month_begins():

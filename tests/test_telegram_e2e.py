@@ -25,7 +25,7 @@ from fakes.telegram_api import FakeTelegram
 from bot.channels.telegram import TelegramChannel
 from bot.cli import EXIT_BAD_INPUT, main
 from bot.core.clock import FakeClock
-from bot.core.config import Config, Reminders, Storage, Telegram
+from bot.core.config import Access, Config, Reminders, Storage, Telegram
 from bot.core.local_time import parse_local_time
 from bot.core.messages import Message
 from bot.runner import run
@@ -34,6 +34,7 @@ from bot.services.outbox import queue_message
 from storage.timefmt import to_db
 
 SECRETARY, MEMBER = 2001, 3001  # Telegram ids of C0101's secretary and of M08
+ADMIN = 1001  # M01's, when M01 is the committee office's admin
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -165,14 +166,14 @@ async def test_a_quarters_visit_from_invite_to_covered(served):
     )
     assert "Đã lưu nhận xét" in saved["text"]
     [status] = await chats.says(MEMBER, "/status")
-    assert "⏳" in status["text"] and "chờ bí thư chi bộ xác nhận" in status["text"]
+    assert "⏳" in status["text"] and "chờ xác nhận" in status["text"]
 
     # The secretary confirms from the request the outbox delivered; M08 is told.
     before = len(chats.fake.sent_to(MEMBER))
     [confirmed] = await chats.taps(SECRETARY, request, "confirm:")
     assert "Đã xác nhận đồng chí Bùi Văn Đức" in confirmed["text"]
     told = (await chats.received(MEMBER, before + 1))[-1]
-    assert "đã được xác nhận" in told["text"]
+    assert "đã được bí thư chi bộ xác nhận" in told["text"]
     [status] = await chats.says(MEMBER, "/status")
     assert "✅ Đảng bộ phường Bồ Đề: đã dự" in status["text"]
 
@@ -187,6 +188,46 @@ async def test_a_quarters_visit_from_invite_to_covered(served):
     assert [tuple(row) for row in stored] == [
         ("confirmed", "good", 1, 0, "Chi bộ sinh hoạt đúng quy trình, đảng viên phát biểu sôi nổi.")
     ]
+
+
+async def test_a_check_in_no_secretary_can_decide_reaches_the_office_and_its_tap_decides(
+    tmp_path, fake
+):
+    """C0101's secretary never linked: M08's check-in goes to the office's chat, M01 taps."""
+    config = telegram_config(tmp_path, fake).model_copy(update={"access": Access(admins=["M01"])})
+    world = await make_world(tmp_path, config)
+    try:
+        async with serving(config, world.clock):
+            await fake.wait_for_calls("getUpdates")
+            chats = Chats(fake, world)
+            await chats.says(ADMIN, f"/start {await chats.invite('M01')}")
+            await chats.says(MEMBER, f"/start {await chats.invite('M08')}")
+
+            chats.at("2021-12-06 16:05")
+            [offer] = await chats.says(MEMBER, "/checkin")
+            [checked_in] = await chats.taps(MEMBER, offer, "checkin:")
+            assert "Bí thư chi bộ chưa liên kết với bot" in checked_in["text"]
+            assert "Văn phòng Quận ủy sẽ xác nhận" in checked_in["text"]
+
+            [request] = (await chats.received(ADMIN, 2))[1:]
+            assert "Bùi Văn Đức" in request["text"] and "📋" in request["text"]
+            assert [row[0]["text"] for row in request["reply_markup"]["inline_keyboard"]] == [
+                "Xác nhận",
+                "Vắng",
+            ]
+            [confirmed] = await chats.taps(ADMIN, request, "confirm:")
+            assert "Đã xác nhận đồng chí Bùi Văn Đức" in confirmed["text"]
+            assert "đã được báo" in confirmed["text"]
+            told = (await chats.received(MEMBER, 4))[-1]
+            assert "đã được Văn phòng Quận ủy xác nhận" in told["text"]
+        decisions = await world.store.db.fetchall(
+            "SELECT d.status, d.by_code, d.role, d.channel FROM decisions d"
+            " JOIN checkins ch ON ch.id = d.checkin_id JOIN members m ON m.id = ch.member_id"
+            " WHERE m.code = 'M08' AND ch.meeting_starts_at >= '2021-12'"
+        )
+        assert [tuple(row) for row in decisions] == [("confirmed", "M01", "admin", "telegram")]
+    finally:
+        await world.store.close()
 
 
 async def test_run_delivers_what_was_queued_while_it_was_down_and_stops_cleanly(tmp_path, fake):

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.decisions import OFFICE_REASONS
 from bot.core.i18n import LANGUAGES, Translator, catalog
 from bot.core.plural import Plural
 
@@ -105,10 +106,28 @@ def test_every_key_the_code_names_exists():
     [
         # Keys the code builds from a value: every value it can take must have its text.
         [f"start.invite_{outcome}" for outcome in ("unknown", "used", "expired")],
-        [f"error.not_{role}" for role in ("linked", "member", "secretary", "admin")],
+        [f"error.not_{role}" for role in ("linked", "member", "secretary", "admin", "decider")],
         [f"schedule.confirm_{unusual}" for unusual in ("soon", "night")],
         [f"schedule.change_{why}" for why in ("cancelled", "started", "checked_in")],
         [f"meetings.{outcome}" for outcome in ("past", "cancelled", "not_found", "not_yours")],
+        [
+            f"confirm.{kind}_{status}"
+            for kind in (
+                "done",
+                "done_changed",
+                "told",
+                "changed",
+                "already",
+                "offer_change",
+                "state",
+                "button_change",
+            )
+            for status in ("confirmed", "denied")
+        ],
+        [f"confirm.{kind}_{role}" for kind in ("by", "role") for role in ("secretary", "admin")],
+        [f"digest.role_{role}" for role in ("secretary", "admin")],
+        [f"checkin.office_decides_{reason}" for reason in OFFICE_REASONS],
+        [f"confirm.why_{reason}" for reason in OFFICE_REASONS],
         [
             f"menu.{command}"
             for command in (

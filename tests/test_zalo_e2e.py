@@ -150,7 +150,7 @@ async def test_a_quarters_visit_typed_on_zalo_from_invite_to_covered(served):
     [saved] = await chats.says(MEMBER, sentence)
     assert "Đã lưu nhận xét" in saved
     [status] = await chats.says(MEMBER, "/status")
-    assert "⏳" in status and "chờ bí thư chi bộ xác nhận" in status
+    assert "⏳" in status and "chờ xác nhận" in status
 
     # The secretary confirms from a fresh /confirm list: a header, then the check-in.
     before = len(chats.fake.sent_to(MEMBER))
@@ -159,7 +159,7 @@ async def test_a_quarters_visit_typed_on_zalo_from_invite_to_covered(served):
     [confirmed] = await chats.picks(SECRETARY, item, "Xác nhận")
     assert "Đã xác nhận đồng chí Bùi Văn Đức" in confirmed
     told = (await chats.received(MEMBER, before + 1))[-1]
-    assert "đã được xác nhận" in told
+    assert "đã được bí thư chi bộ xác nhận" in told
     [status] = await chats.says(MEMBER, "/status")
     assert "✅ Đảng bộ phường Bồ Đề: đã dự" in status
 

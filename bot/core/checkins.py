@@ -27,7 +27,7 @@ class MemberCheckin:
 
 @dataclass(frozen=True)
 class CheckinAtCell:
-    """A check-in as the cell's secretary decides on it."""
+    """A check-in as the cell's secretary, or the office, decides on it."""
 
     id: int
     status: str  # pending, confirmed, denied
@@ -40,3 +40,4 @@ class CheckinAtCell:
     cell_id: int
     cell_code: str
     cell_name: str
+    cell_flagged: bool  # with difficulties, today

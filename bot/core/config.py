@@ -156,6 +156,8 @@ class Reminders(_Section):
     nudge_before_quarter_end: list[Duration] = [timedelta(days=14), timedelta(days=3)]
     tick: Duration = timedelta(seconds=60)
     weekly_suggestion: bool = True
+    # A check-in still waiting for its secretary this long goes to the admins, once.
+    confirm_escalate_after: Duration = timedelta(hours=48)
 
     @field_validator("quiet_hours")
     @classmethod

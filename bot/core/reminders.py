@@ -23,7 +23,8 @@ from bot.core.quarters import Quarter
 # this local time: early enough to plan the day, after the default quiet hours.
 MORNING = time(8, 0)
 # A check-in waiting this long for its secretary is chased, once; a bot that was down longer
-# than CHASE_CATCH_UP after that lets it be (the secretary's /confirm still lists it).
+# than CHASE_CATCH_UP after that lets it be (the secretary's /confirm still lists it). The same
+# catch-up holds for the office's request after reminders.confirm_escalate_after.
 CONFIRMATION_WAIT = timedelta(hours=24)
 CHASE_CATCH_UP = timedelta(days=7)
 # By this day of the month a cell should have next month's meeting set.
@@ -56,10 +57,11 @@ class PlannedMeeting(NamedTuple):
 
 class PendingCheckin(NamedTuple):
     checkin_id: int
-    secretary_id: int
+    secretary_id: int | None  # None: the cell has no secretary on the roster
     member_name: str
     checked_in_at: datetime
     meeting: MeetingInfo
+    member_person_id: int
 
 
 class UnscheduledCell(NamedTuple):
@@ -113,6 +115,14 @@ class Nudge:
     quarter: Quarter
     days_left: int
     options: tuple[GapOption, ...]
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """A check-in that has waited WAITED for its secretary: the office is asked to decide."""
+
+    checkin: PendingCheckin
+    waited: timedelta
 
 
 @dataclass(frozen=True)
@@ -179,8 +189,11 @@ def meeting_reminders(
 
 
 def confirmation_chases(pending: Iterable[PendingCheckin]) -> Iterator[Due]:
-    """Once per check-in that has waited CONFIRMATION_WAIT for its secretary."""
+    """Once per check-in that has waited CONFIRMATION_WAIT for its secretary (not for one the
+    secretary made: the office decides that)."""
     for checkin in pending:
+        if checkin.secretary_id is None or checkin.secretary_id == checkin.member_person_id:
+            continue
         due = checkin.checked_in_at + CONFIRMATION_WAIT
         yield Due(
             f"confirm-chase:checkin={checkin.checkin_id}",
@@ -190,6 +203,31 @@ def confirmation_chases(pending: Iterable[PendingCheckin]) -> Iterator[Due]:
             checkin,
             person_id=checkin.secretary_id,
         )
+
+
+def office_request_key(checkin_id: int, admin_person_id: int) -> str:
+    """One request to decide a check-in per admin: whether it went at once (no secretary to
+    ask) or after the wait, an admin gets it once."""
+    return f"office-request:checkin={checkin_id}:person={admin_person_id}"
+
+
+def office_escalations(
+    pending: Iterable[PendingCheckin], admins: Sequence[int], wait: timedelta
+) -> Iterator[Due]:
+    """Once per check-in still pending WAIT after it was made, to every admin but its author."""
+    for checkin in pending:
+        due = checkin.checked_in_at + wait
+        for admin in admins:
+            if admin == checkin.member_person_id:
+                continue
+            yield Due(
+                office_request_key(checkin.checkin_id, admin),
+                "office_escalation",
+                due,
+                due + CHASE_CATCH_UP,
+                Escalation(checkin, wait),
+                person_id=admin,
+            )
 
 
 def next_month(now: datetime, tz: ZoneInfo) -> date:

@@ -70,6 +70,9 @@ _VISIT_COLUMNS = [
     ("digest.col_cell_name", 30),
     ("digest.col_status", 16),
     ("digest.col_has_note", 10),
+    ("digest.col_decided_by", 28),
+    ("digest.col_decided_role", 18),
+    ("digest.col_decided_at", 17),
 ]
 _NOTE_COLUMNS = [
     ("digest.col_meeting", 17),
@@ -132,8 +135,10 @@ def _organization_rows(digest: Digest, t: Translator) -> Iterator[list[Cell]]:
 def _visit_rows(digest: Digest, t: Translator) -> Iterator[list[Cell]]:
     tz = t.tz
     statuses = {s: t(f"digest.status_{s}") for s in ("confirmed", "pending", "denied")}
+    roles = {r: t(f"digest.role_{r}") for r in ("secretary", "admin")}
     yes, no = t("note.yes"), t("note.no")
     for v in digest.visits:
+        by = v.decided_by_name and f"{v.decided_by_name} ({v.decided_by_code})"
         yield [
             v.meeting_at.astimezone(tz),  # shown as the local time it was
             v.member_code,
@@ -144,6 +149,9 @@ def _visit_rows(digest: Digest, t: Translator) -> Iterator[list[Cell]]:
             v.cell_name,
             statuses[v.status],
             yes if v.rating is not None else no,
+            by,
+            roles.get(v.decided_role or ""),
+            v.decided_at and v.decided_at.astimezone(tz),
         ]
 
 

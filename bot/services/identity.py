@@ -14,8 +14,9 @@ from storage.store import Store
 
 @dataclass(frozen=True)
 class Identity:
-    account: Account
+    account: Account | None  # None: not through a chat (the office's board, the command line)
     person_id: int
+    phone: str
     name: str
     language: str
     member: MemberRef | None
@@ -62,18 +63,33 @@ async def identify(store: Store, config: Config, channel: str, user_id: str) -> 
     account = await store.accounts.find(channel, user_id)
     if account is None:
         return None
-    roles = await store.people.roles(account.person_id)
+    return await person_identity(store, config, account.person_id, account)
+
+
+async def person_identity(
+    store: Store, config: Config, person_id: int, account: Account | None = None
+) -> Identity | None:
+    """What the person is today (member, secretary, admin), if anything on the roster."""
+    roles = await store.people.roles(person_id)
     if roles is None or (roles.member is None and not roles.cells and not is_admin(config, roles)):
         return None  # dropped from the roster: a stranger again
     return Identity(
         account=account,
-        person_id=account.person_id,
+        person_id=person_id,
+        phone=roles.person.phone,
         name=roles.person.name,
         language=language_of(roles),
         member=roles.member,
         cells=roles.cells,
         is_admin=is_admin(config, roles),
     )
+
+
+async def admin_people(store: Store, config: Config) -> list[int]:
+    """The people [access] admins names (by member code or phone), by person id; whether the
+    bot can reach them is for whoever writes to them to check."""
+    admins = config.access.admins
+    return await store.people.admins(admins, sorted(admin_phones(config)))
 
 
 # How fresh "the app used last" (where the bot's own messages go) is kept: a write per update

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.config import Config
@@ -9,6 +10,14 @@ from bot.core.i18n import Translator
 from bot.core.messages import Choice, Message
 from bot.services.outbox import queue_message
 from storage.store import Store
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A value of a notice that is itself a text: shown in the recipient's language."""
+
+    key: str
+    values: dict[str, object] = field(default_factory=dict)
 
 
 async def notify(
@@ -22,11 +31,25 @@ async def notify(
     choices: tuple[tuple[str, str], ...] = (),
     **values: object,
 ) -> bool:
-    """Queue text KEY for PERSON_ID once per DEDUPE key; datetimes are shown in their language.
+    """Queue text KEY for PERSON_ID once per DEDUPE key, if the bot can reach them; return
+    whether the message is on its way (queued now, or under DEDUPE before).
 
-    CHOICES are (label text key, data) pairs. Returns False when DEDUPE was queued before.
+    Only people linked and not blocked are written to: a reply may then say "X was told" when,
+    and only when, this returned True. CHOICES are (label text key, data) pairs; datetimes and
+    Phrases are shown in the recipient's language.
     """
+    if await store.accounts.reach(person_id) != "reachable":
+        return False
     t = Translator(await store.people.language(person_id), config.committee.tz)
-    shown = {k: t.when(v) if isinstance(v, datetime) else v for k, v in values.items()}
+    shown = {key: _shown(t, value) for key, value in values.items()}
     message = Message(t(key, **shown), tuple(Choice(t(label), data) for label, data in choices))
-    return await queue_message(store, dedupe, message, now, person_id=person_id)
+    await queue_message(store, dedupe, message, now, person_id=person_id)
+    return True
+
+
+def _shown(t: Translator, value: object) -> object:
+    if isinstance(value, datetime):
+        return t.when(value)
+    if isinstance(value, Phrase):
+        return t(value.key, **{k: _shown(t, v) for k, v in value.values.items()})
+    return value

@@ -38,16 +38,32 @@ TEXTS = {
         ),
     ),
     "checkin.done": (
-        "Đã điểm danh tại buổi sinh hoạt {cell} lúc {time}. Bí thư chi bộ sẽ xác nhận."
+        "Đã điểm danh tại buổi sinh hoạt {cell} lúc {time}. {decides}"
         " Sau buổi họp, gõ /note (/nhanxet) để nhận xét chất lượng buổi sinh hoạt.",
-        "Checked in at the meeting of {cell} at {time}. The cell's secretary will confirm it."
+        "Checked in at the meeting of {cell} at {time}. {decides}"
         " After the meeting, send /note to rate its quality.",
     ),
-    "checkin.done_no_secretary": (
-        "Đã điểm danh tại buổi sinh hoạt {cell} lúc {time}. Chi bộ chưa có bí thư trong danh"
-        " sách; Văn phòng Quận ủy sẽ xác nhận. Sau buổi họp, gõ /note (/nhanxet) để nhận xét.",
-        "Checked in at the meeting of {cell} at {time}. The cell has no secretary on the roster;"
-        " the committee office will confirm it. After the meeting, send /note to rate it.",
+    # Who will decide the check-in: said only as it is (a secretary asked means a message to
+    # them was queued), else why the committee office decides.
+    "checkin.secretary_asked": (
+        "Bí thư {cell} đã được đề nghị xác nhận.",
+        "The secretary of {cell} has been asked to confirm it.",
+    ),
+    "checkin.office_decides_own": (
+        "Đồng chí là bí thư chi bộ này, nên Văn phòng Quận ủy sẽ xác nhận.",
+        "You are this cell's secretary, so the committee office will decide.",
+    ),
+    "checkin.office_decides_no_secretary": (
+        "Chi bộ chưa có bí thư trong danh sách, nên Văn phòng Quận ủy sẽ xác nhận.",
+        "The cell has no secretary on the roster, so the committee office will decide.",
+    ),
+    "checkin.office_decides_not_linked": (
+        "Bí thư chi bộ chưa liên kết với bot, nên Văn phòng Quận ủy sẽ xác nhận.",
+        "The cell's secretary is not linked to the bot, so the committee office will decide.",
+    ),
+    "checkin.office_decides_blocked": (
+        "Bot không liên lạc được với bí thư chi bộ, nên Văn phòng Quận ủy sẽ xác nhận.",
+        "The bot cannot reach the cell's secretary, so the committee office will decide.",
     ),
     "checkin.already": (
         "Đồng chí đã điểm danh lúc {time} tại buổi sinh hoạt {cell}; không cần điểm danh lại.",

@@ -8,6 +8,18 @@ TEXTS = {
         Plural("còn {count} ngày"),
         Plural(one="{count} day left", other="{count} days left"),
     ),
+    "common.days": (
+        Plural("{count} ngày"),
+        Plural(one="{count} day", other="{count} days"),
+    ),
+    "common.hours": (
+        Plural("{count} giờ"),
+        Plural(one="{count} hour", other="{count} hours"),
+    ),
+    "common.minutes": (
+        Plural("{count} phút"),
+        Plural(one="{count} minute", other="{count} minutes"),
+    ),
     "error.internal": (
         "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Không có gì bị thay đổi; vui lòng thử lại sau.",
         "Sorry, something went wrong. Nothing was changed; please try again later.",
@@ -52,6 +64,10 @@ TEXTS = {
     "error.not_admin": (
         "Lệnh này dành cho Văn phòng Quận ủy.",
         "This command is for the committee office.",
+    ),
+    "error.not_decider": (
+        "Lệnh này dành cho bí thư chi bộ và Văn phòng Quận ủy.",
+        "This command is for cell secretaries and the committee office.",
     ),
     "error.unsupported_message": (
         "Bot chỉ hiểu tin nhắn chữ. Gõ /help để xem các lệnh.",

@@ -6,13 +6,16 @@ TEXTS = {
     "meetings.none": (
         Plural(
             "Trong {count} ngày tới chưa có lịch sinh hoạt nào của các chi bộ thuộc cơ sở đồng"
-            " chí được phân công. Khi bí thư chi bộ đặt lịch, bot sẽ báo đồng chí."
+            " chí được phân công. Khi bí thư chi bộ đặt lịch ở cơ sở đồng chí chưa dự trong quý,"
+            " bot sẽ báo đồng chí."
         ),
         Plural(
             one="No meetings of your organizations' cells are scheduled in the next {count}"
-            " day. You will be told when a secretary sets one.",
+            " day. You will be told when a secretary sets one at an organization you have not"
+            " visited this quarter.",
             other="No meetings of your organizations' cells are scheduled in the next {count}"
-            " days. You will be told when a secretary sets one.",
+            " days. You will be told when a secretary sets one at an organization you have not"
+            " visited this quarter.",
         ),
     ),
     "meetings.header": (
@@ -70,6 +73,16 @@ TEXTS = {
         " danh sách nên bot chưa báo được; hãy liên hệ Văn phòng Quận ủy.",
         "Noted: you will attend the meeting of {cell} on {when}. The cell has no secretary on the"
         " roster, so nobody could be told; please contact the committee office.",
+    ),
+    "meetings.planned_not_told": (
+        "Đã ghi nhận: đồng chí sẽ dự sinh hoạt {cell} lúc {when}. Bot không liên lạc được với bí"
+        " thư chi bộ nên chưa báo được; nếu cần, hãy báo trực tiếp.",
+        "Noted: you will attend the meeting of {cell} on {when}. The bot cannot reach the cell's"
+        " secretary, so nobody was told; tell them yourself if need be.",
+    ),
+    "meetings.planned_own_cell": (
+        "Đã ghi nhận: đồng chí sẽ dự sinh hoạt {cell} lúc {when}.",
+        "Noted: you will attend the meeting of {cell} on {when}.",
     ),
     "meetings.already_planned": (
         "Đồng chí đã báo sẽ dự buổi sinh hoạt {cell} lúc {when} rồi; không cần báo lại.",

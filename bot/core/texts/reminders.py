@@ -46,6 +46,12 @@ TEXTS = {
         "⌛ {member} checked in at the meeting of {cell} at {when} and has waited over "
         "24 hours for confirmation.\nPlease confirm or mark absent.",
     ),
+    "reminders.office_escalation": (
+        "⌛ Đồng chí {member} điểm danh buổi sinh hoạt {cell} ({when}) đã hơn {waited} mà chưa"
+        " được xác nhận.\nĐề nghị Văn phòng Quận ủy xác nhận có mặt hay vắng.",
+        "⌛ {member} checked in at the meeting of {cell} ({when}) over {waited} ago and is still"
+        " waiting for a decision.\nPlease confirm or mark absent, for the committee office.",
+    ),
     "reminders.schedule_chase": (
         "📆 {cell} chưa có lịch họp tháng {month}.\n"
         "Gửi /datlich NGÀY GIỜ, ví dụ /datlich {example}",

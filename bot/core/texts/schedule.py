@@ -208,6 +208,18 @@ TEXTS = {
             " quarter were told.",
         ),
     ),
+    "schedule.not_told": (
+        Plural(
+            "{count} Quận ủy viên chưa có lượt dự được xác nhận ở {organization} chưa được báo vì"
+            " bot không liên lạc được (chưa liên kết hoặc đã chặn bot)."
+        ),
+        Plural(
+            one="{count} committee member with no confirmed visit to {organization} could not"
+            " be told: the bot cannot reach them (not linked, or blocked it).",
+            other="{count} committee members with no confirmed visit to {organization} could"
+            " not be told: the bot cannot reach them (not linked, or blocked it).",
+        ),
+    ),
     "schedule.told_none": (
         "Các Quận ủy viên được phân công ở {organization} đều đã dự sinh hoạt trong quý,"
         " nên không báo thêm ai.",

@@ -22,8 +22,8 @@ TEXTS = {
     ),
     "status.covered": ("✅ {organization}: đã dự", "✅ {organization}: visited"),
     "status.pending": (
-        "⏳ {organization}: đã điểm danh, chờ bí thư chi bộ xác nhận",
-        "⏳ {organization}: checked in, awaiting the secretary's confirmation",
+        "⏳ {organization}: đã điểm danh, chờ xác nhận",
+        "⏳ {organization}: checked in, awaiting confirmation",
     ),
     "status.missed": ("❌ {organization}: chưa dự", "❌ {organization}: not visited yet"),
     "status.next": (
