@@ -21,6 +21,7 @@ from handlers import (
     report,
     schedule,
     status,
+    web,
 )
 from handlers.port import Port
 from handlers.router import Router
@@ -50,7 +51,7 @@ def build_router() -> Router:
     router = Router()
     # account first: it owns /start and the fallbacks (shared contacts, text outside a dialogue).
     # The others register distinct commands and choice prefixes; the router refuses clashes.
-    for feature in (account, meetings, checkin, note, status, schedule, confirm, channel):
+    for feature in (account, meetings, checkin, note, status, schedule, confirm, channel, web):
         feature.register(router)
     report.register(router, render_digest)
     return router

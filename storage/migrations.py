@@ -259,6 +259,37 @@ INSERT INTO roster_version (id, changes) VALUES (1, 0);
     for event in ("INSERT", "UPDATE", "DELETE")
 )
 
+WEB_SIGN_IN = """
+-- The office's board (bot/web). Sign-in links and session cookies are kept only as hashes:
+-- a copy of the database signs nobody in.
+CREATE TABLE web_sign_ins (
+    token_hash TEXT PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT
+);
+CREATE TABLE web_sessions (
+    id_hash TEXT PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    csrf_token TEXT NOT NULL,  -- what every form of the session sends back
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    ended_at TEXT              -- signed out, or no longer an admin
+);
+CREATE INDEX web_sessions_by_person ON web_sessions (person_id);
+-- A roster file uploaded on the board, kept between its preview and Apply (a restart in
+-- between loses nothing); removed once applied or replaced.
+CREATE TABLE web_uploads (
+    id TEXT PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    file_name TEXT NOT NULL,
+    content BLOB NOT NULL,
+    roster_changes INTEGER NOT NULL,  -- roster_version.changes when it was previewed
+    uploaded_at TEXT NOT NULL
+)
+"""
+
 # (name, SQL) in the order they apply.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_roster_activity_outbox", ROSTER),
@@ -267,6 +298,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0004_channels", CHANNELS),
     ("0005_checkin_cell_copies", CHECKIN_CELL_COPIES),
     ("0006_roster_version", ROSTER_VERSION),
+    ("0011_web_sign_in", WEB_SIGN_IN),
 ]
 
 

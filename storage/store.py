@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.accounts import AccountsRepository
+from storage.board import BoardQueries
 from storage.checkins import CheckinsRepository
 from storage.conversations import ConversationsRepository
 from storage.coverage import CoverageQueries
@@ -18,6 +19,7 @@ from storage.plans import PlansRepository
 from storage.reminders import ReminderQueries
 from storage.roster import RosterRepository
 from storage.updates_seen import UpdatesSeenRepository
+from storage.web_sessions import WebSessionsRepository
 
 
 class Store:
@@ -29,6 +31,7 @@ class Store:
         self.coverage = CoverageQueries(db.threaded)
         self.digest = DigestQueries(db.threaded)
         self.reminders = ReminderQueries(db.threaded)
+        self.board = BoardQueries(db.threaded)
         self.people = PeopleRepository(db)
         self.invites = InvitesRepository(db)
         self.meetings = MeetingsRepository(db)
@@ -38,6 +41,7 @@ class Store:
         self.outbox = OutboxRepository(db)
         self.plans = PlansRepository(db)
         self.updates_seen = UpdatesSeenRepository(db)
+        self.web_sessions = WebSessionsRepository(db)
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:
