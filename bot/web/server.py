@@ -98,3 +98,30 @@ def bind_free_port(host: str, first: int, tries: int = 20) -> socket.socket:
             continue
         return sock
     raise OSError(errno.EADDRINUSE, f"no free port from {first} to {first + tries - 1}")
+
+
+class BoardService:
+    """The board as `run` starts and stops it, beside the channels: it stops taking requests
+    when they stop taking updates, so what its last decisions queued still goes out."""
+
+    name = "board"
+
+    def __init__(self, config: Config, store: Store, clock: Clock):
+        self._args = (config, store, clock)
+        self._server: BoardServer | None = None
+
+    async def start(self) -> None:
+        self._server = await serve_board(*self._args)
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            await self._server.close()
+            self._server = None
+
+    async def close(self) -> None:
+        await self.stop()
+
+
+def board_services(config: Config, store: Store, clock: Clock) -> list[BoardService]:
+    """The board, if `web.enabled`."""
+    return [BoardService(config, store, clock)] if config.web.enabled else []
