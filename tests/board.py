@@ -56,7 +56,8 @@ class Office:
     client: TestClient
 
     async def _page(self, response: ClientResponse) -> Page:
-        return Page(response.status, await response.text(), dict(response.headers))
+        body = await response.read()
+        return Page(response.status, body.decode("utf-8", "replace"), dict(response.headers))
 
     async def get(self, path: str) -> Page:
         async with self.client.get(path, allow_redirects=True) as response:
