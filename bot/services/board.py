@@ -6,9 +6,10 @@ pending check-in is the one a secretary's tap makes in chat, telling the member 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.core.board import (
@@ -39,6 +40,7 @@ from bot.services.coverage import member_coverage, quarter_coverage
 from bot.services.notify import notify
 from storage.store import Store
 
+T = TypeVar("T")
 VISITS_SHOWN = 100  # a member's or an organization's latest check-ins on their page
 MEETINGS_AHEAD = timedelta(weeks=4)  # /meetings: the coming weeks
 COMING_SHOWN = 200  # an organization's coming meetings on its page (its cells, monthly)
@@ -183,9 +185,13 @@ async def organization_coverage(
 async def pending_page(store: Store, number: int) -> Page[PendingLine]:
     """A page of the pending check-ins, flagged cells first, then the oldest."""
     total = await store.board.pending_count()
+    return await _page(total, number, lambda offset: store.board.pending(offset, PAGE_SIZE))
+
+
+async def _page(total: int, number: int, read: Callable[[int], Awaitable[list[T]]]) -> Page[T]:
+    """Page NUMBER of TOTAL items, READ from the store from an offset."""
     number, pages, offset = page_bounds(total, number)
-    lines = await store.board.pending(offset, PAGE_SIZE)
-    return Page(lines, number, pages, total)
+    return Page(await read(offset), number, pages, total)
 
 
 DecisionOutcome = Literal["decided", "already", "not_found", "own"]

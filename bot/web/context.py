@@ -21,6 +21,7 @@ from bot.services import Store
 from bot.web.limits import RateLimit
 
 TEMPLATES = Path(__file__).parent / "templates"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
@@ -100,3 +101,12 @@ def render(
 def see_other(location: str) -> web.Response:
     """After a form: the page to show next (a reload does not post the form again)."""
     return web.Response(status=303, headers={"Location": location})
+
+
+def attachment(content: bytes, name: str, mime: str) -> web.Response:
+    """A file to save, under NAME."""
+    return web.Response(
+        body=content,
+        content_type=mime,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

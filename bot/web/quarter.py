@@ -14,7 +14,7 @@ from bot.core.quarters import Quarter
 from bot.reports import coverage_csv, coverage_json
 from bot.services.board import quarter_board, quarters_known
 from bot.services.coverage import quarter_coverage
-from bot.web.context import admin_of, board_of, render, see_other
+from bot.web.context import XLSX, admin_of, attachment, board_of, render, see_other
 
 # A digest at a city's scale takes seconds and a hundred MB to render: one at a time.
 _DIGEST_RENDERING = asyncio.Lock()
@@ -62,9 +62,7 @@ async def coverage_csv_file(request: web.Request) -> web.Response:
     board = board_of(request)
     quarter = _quarter(request)
     coverage = await quarter_coverage(board.store, board.config, quarter)
-    return _attachment(
-        coverage_csv(coverage).encode("utf-8"), f"coverage-{quarter}.csv", "text/csv"
-    )
+    return attachment(coverage_csv(coverage).encode("utf-8"), f"coverage-{quarter}.csv", "text/csv")
 
 
 async def coverage_api(request: web.Request) -> web.Response:
@@ -104,20 +102,7 @@ async def digest_file(request: web.Request) -> web.Response:
             )
             path = rendered.xlsx if kind == "xlsx" else rendered.png
             content = await asyncio.to_thread(path.read_bytes)
-    mime = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        if kind == "xlsx"
-        else "image/png"
-    )
-    return _attachment(content, path.name, mime)
-
-
-def _attachment(content: bytes, name: str, mime: str) -> web.Response:
-    return web.Response(
-        body=content,
-        content_type=mime,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(content, path.name, XLSX if kind == "xlsx" else "image/png")
 
 
 def routes() -> list[web.RouteDef]:

@@ -16,7 +16,7 @@ from bot.roster.files import RosterFileError
 from bot.roster.upload import read_upload
 from bot.services.roster import current_roster
 from bot.services.roster_upload import apply_upload, keep_upload, preview, upload
-from bot.web.context import Board, admin_of, board_of, render
+from bot.web.context import XLSX, Board, admin_of, attachment, board_of, render
 
 MAX_UPLOAD_MB = 20
 
@@ -101,11 +101,7 @@ async def download(request: web.Request) -> web.Response:
         await asyncio.to_thread(export_roster, roster, path, board.config.committee.tz)
         content = await asyncio.to_thread(path.read_bytes)
     day = _local_day(board.clock.now(), board)
-    return web.Response(
-        body=content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="roster-{day}.xlsx"'},
-    )
+    return attachment(content, f"roster-{day}.xlsx", XLSX)
 
 
 def _local_day(now: datetime, board: Board) -> str:
