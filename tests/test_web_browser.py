@@ -256,7 +256,9 @@ async def test_a_roster_with_a_mistake_changes_nothing_and_a_good_one_is_applied
     )
     assert names != "Nguyễn Văn Đổi Tên"  # ...not the roster
     await browser.follow('form[action="/roster/apply"] button')
-    assert "Đã áp dụng good.xlsx" in await browser.text(".notice")
+    notice = await browser.text(".notice")
+    assert "Đã áp dụng good.xlsx" in notice
+    assert "Quận ủy viên: thêm 0, sửa 1, 0 rút khỏi danh sách" in notice
     name = await served.world.store.db.fetchval(
         "SELECT full_name FROM members WHERE code = ?", (code,)
     )

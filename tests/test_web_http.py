@@ -266,3 +266,90 @@ def test_a_non_admin_cannot_get_a_link_from_the_command_line(tmp_path, capsys):
     out = capsys.readouterr().out
     assert re.search(r"https://bang\.quanuy\.vn/login/[A-Za-z0-9_-]{40,}", out)
     assert "the board is not enabled" in out
+
+
+def zipped(folder) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(folder.glob("*.csv")):
+            archive.write(path, path.name)
+    return buffer.getvalue()
+
+
+async def upload(office, content: bytes, name: str = "roster.zip"):
+    from aiohttp import FormData
+
+    form = FormData()
+    form.add_field("csrf", await office.csrf())
+    form.add_field("roster", content, filename=name, content_type="application/zip")
+    return await office.post("/roster", form)
+
+
+async def test_a_roster_changed_since_its_preview_is_not_applied_but_previewed_again(
+    tmp_path, sample_roster_dir
+):
+    from bot.roster import import_roster
+
+    async with open_board(tmp_path) as office:
+        world = office.world
+        await office.sign_in()
+        organizations = sample_roster_dir / "organizations.csv"
+        organizations.write_text(
+            organizations.read_text(encoding="utf-8") + "O99,Chi bộ Bưu điện quận,cell\n",
+            encoding="utf-8",
+        )
+        preview = await upload(office, zipped(sample_roster_dir))
+        assert preview.status == 200 and "O99" in preview.text and "thêm 1" in preview.text
+        upload_id = preview.form_value("upload")
+
+        # Meanwhile the command line changes the roster (a member renamed).
+        members = sample_roster_dir.parent / "other"
+        import shutil
+
+        shutil.copytree(sample_roster_dir, members)
+        text = (members / "members.csv").read_text(encoding="utf-8")
+        (members / "members.csv").write_text(
+            text.replace("Bùi Văn Đức", "Bùi Văn Đức Anh"), encoding="utf-8"
+        )
+        (members / "organizations.csv").write_text(
+            (members / "organizations.csv").read_text(encoding="utf-8").replace("O99,", "O98,"),
+            encoding="utf-8",
+        )
+        await import_roster(world.store, world.config, members, world.now())
+
+        stale = await office.post(
+            "/roster/apply", {"csrf": await office.csrf(), "upload": upload_id}
+        )
+        assert "được sửa (ở nơi khác)" in stale.text
+        assert (
+            await world.store.db.fetchval("SELECT count(*) FROM organizations WHERE code = 'O99'")
+            == 0
+        )
+        # What applying it now would change: the rename undone, O98 retired, O99 added.
+        assert "Bùi Văn Đức Anh → Bùi Văn Đức" in stale.text and "O98" in stale.text
+
+        applied = await office.post(
+            "/roster/apply", {"csrf": await office.csrf(), "upload": stale.form_value("upload")}
+        )
+        assert "Đã áp dụng roster.zip" in applied.text
+        assert (
+            await world.store.db.fetchval("SELECT active FROM organizations WHERE code = 'O99'")
+            == 1
+        )
+        again = await office.post(
+            "/roster/apply", {"csrf": await office.csrf(), "upload": upload_id}
+        )
+        assert "đã được áp dụng hoặc đã được thay" in again.text
+
+
+async def test_a_file_that_is_not_a_roster_is_refused_and_changes_nothing(tmp_path):
+    async with open_board(tmp_path) as office:
+        await office.sign_in()
+        before = await dump(office.world.store)
+        page = await upload(office, b"%PDF-1.4 not a roster", "roster.xlsx")
+        assert page.status == 422
+        assert "roster.xlsx:0: -: not an .xlsx workbook nor a .zip" in page.text
+        assert await dump(office.world.store) == before

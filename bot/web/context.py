@@ -3,6 +3,7 @@ admin of the request, and rendering a template in that admin's language."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,8 @@ class Board:
     clock: Clock
     # /login/<token>: a few tries a minute from one address, and not many more from all.
     sign_in_limit: RateLimit = field(default_factory=lambda: RateLimit(10, 60))
+    # A digest at a city's scale takes seconds and a hundred MB to render: one at a time.
+    digest_rendering: asyncio.Lock = field(default_factory=asyncio.Lock)
     templates: jinja2.Environment = field(default_factory=lambda: templates())
 
 
@@ -96,6 +99,11 @@ def render(
         **values,
     )
     return web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
+
+
+def page_number(text: str | None) -> int:
+    """The page asked for in an address (?page=3); anything else is the first."""
+    return int(text) if text and text.isdigit() and len(text) < 7 else 1
 
 
 def see_other(location: str) -> web.Response:

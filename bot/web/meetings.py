@@ -5,8 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.services.board import MEETINGS_AHEAD, meetings_page
-from bot.web.context import board_of, render
-from bot.web.pending import _number
+from bot.web.context import board_of, page_number, render
 
 
 async def meetings(request: web.Request) -> web.Response:
@@ -18,7 +17,7 @@ async def meetings(request: web.Request) -> web.Response:
         board.clock.now(),
         flagged_only=flagged,
         planned_only=planned,
-        number=_number(request.query.get("page")),
+        number=page_number(request.query.get("page")),
     )
     query = {key: "1" for key, on in (("flagged", flagged), ("planned", planned)) if on}
     return render(

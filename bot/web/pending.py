@@ -5,16 +5,12 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.services.board import checkin_shown, decide_pending, pending_page
-from bot.web.context import admin_of, board_of, link, render, see_other
-
-
-def _number(text: str | None) -> int:
-    return int(text) if text and text.isdigit() and len(text) < 7 else 1
+from bot.web.context import admin_of, board_of, link, page_number, render, see_other
 
 
 async def pending(request: web.Request) -> web.Response:
     board = board_of(request)
-    page = await pending_page(board.store, _number(request.query.get("page")))
+    page = await pending_page(board.store, page_number(request.query.get("page")))
     notice = None
     shown = request.query.get("checkin", "")
     outcome = request.query.get("outcome", "")

@@ -16,9 +16,6 @@ from bot.services.board import quarter_board, quarters_known
 from bot.services.coverage import quarter_coverage
 from bot.web.context import XLSX, admin_of, attachment, board_of, render, see_other
 
-# A digest at a city's scale takes seconds and a hundred MB to render: one at a time.
-_DIGEST_RENDERING = asyncio.Lock()
-
 
 def _quarter(request: web.Request) -> Quarter:
     text = request.match_info.get("quarter")
@@ -90,7 +87,7 @@ async def digest_file(request: web.Request) -> web.Response:
     board = board_of(request)
     quarter = _quarter(request)
     kind = request.match_info["kind"]
-    async with _DIGEST_RENDERING:
+    async with board.digest_rendering:
         with tempfile.TemporaryDirectory(prefix="checkin-board-") as folder:
             rendered = await render_digest(
                 board.store,
