@@ -353,3 +353,42 @@ async def test_a_file_that_is_not_a_roster_is_refused_and_changes_nothing(tmp_pa
         assert page.status == 422
         assert "roster.xlsx:0: -: not an .xlsx workbook nor a .zip" in page.text
         assert await dump(office.world.store) == before
+
+
+def totals(page) -> dict[str, int]:
+    return {name: int(value) for name, value in re.findall(r'data-total="(\w+)">(\d+)<', page.text)}
+
+
+async def test_the_board_shows_the_record_as_it_is_now_not_as_it_was(tmp_path):
+    async with open_board(tmp_path) as office:
+        store = office.world.store
+        await office.sign_in()
+        first = totals(await office.get("/"))
+        assert first == {"required": 41, "covered": 10, "pending": 5, "missed": 26}
+        # Decided elsewhere (a secretary in chat): the board sees it at once.
+        pending = await store.db.fetchval("SELECT min(id) FROM checkins WHERE status = 'pending'")
+        await store.checkins.decide(pending, "confirmed", None, office.world.now())
+        second = totals(await office.get("/"))
+        assert second["pending"] == 4 and second["covered"] + second["missed"] == 37
+        assert json_totals(await office.get("/api/coverage?quarter=2021Q4")) == second
+        # Two check-ins trading statuses leave every count as it was; the board still looks again.
+        confirmed = await store.db.fetchval(
+            "SELECT min(id) FROM checkins WHERE status = 'confirmed' AND id != ?", (pending,)
+        )
+        await store.db.execute("UPDATE checkins SET status = 'pending' WHERE id = ?", (confirmed,))
+        await store.db.execute(
+            "UPDATE checkins SET status = 'confirmed' WHERE id = ?", (pending + 1,)
+        )
+        page = await office.get("/api/coverage?quarter=2021Q4")
+        from bot.core.quarters import Quarter
+        from bot.reports import coverage_json
+        from bot.services.coverage import quarter_coverage
+
+        fresh = await quarter_coverage(store, office.world.config, Quarter(2021, 4))
+        assert page.text == coverage_json(fresh)
+
+
+def json_totals(page) -> dict[str, int]:
+    import json
+
+    return json.loads(page.text)["totals"]

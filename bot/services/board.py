@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
@@ -34,7 +34,13 @@ from bot.core.board_records import (
 )
 from bot.core.checkins import CheckinAtCell
 from bot.core.config import Config
-from bot.core.coverage import OrganizationCoverage, PairStatus, Status, coverage_for_quarter
+from bot.core.coverage import (
+    OrganizationCoverage,
+    PairStatus,
+    QuarterCoverage,
+    Status,
+    coverage_for_quarter,
+)
 from bot.core.quarters import Quarter
 from bot.services.agenda import Upcoming, upcoming_meetings
 from bot.services.coverage import member_coverage, quarter_coverage
@@ -48,6 +54,28 @@ COMING_SHOWN = 200  # an organization's coming meetings on its page (its cells, 
 QUARTERS_PICKED = 12  # the quarter picker goes back three years at most
 
 
+@dataclass
+class CoverageCache:
+    """The last quarter's coverage the board computed, kept while the record it was computed
+    from stays as it was: paging through 3,000 organizations computes it once, not 60 times."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    key: tuple | None = None
+    value: tuple[QuarterCoverage, dict[tuple[str, str], frozenset[str]]] | None = None
+
+    async def get(
+        self, store: Store, config: Config, quarter: Quarter
+    ) -> tuple[QuarterCoverage, dict[tuple[str, str], frozenset[str]]]:
+        # One at a time: requests that arrive together wait for the first, then share it.
+        async with self.lock:
+            key = (quarter, await store.board.record_version())
+            if self.key != key or self.value is None:
+                coverage = await quarter_coverage(store, config, quarter)
+                duties = await store.board.duties(quarter.start, quarter.end)
+                self.key, self.value = key, (coverage, duties)
+            return self.value
+
+
 @dataclass(frozen=True)
 class QuarterBoard:
     quarter: Quarter
@@ -58,10 +86,9 @@ class QuarterBoard:
 
 
 async def quarter_board(
-    store: Store, config: Config, quarter: Quarter, query: BoardQuery
+    store: Store, config: Config, quarter: Quarter, query: BoardQuery, cache: CoverageCache
 ) -> QuarterBoard:
-    coverage = await quarter_coverage(store, config, quarter)
-    duties = await store.board.duties(quarter.start, quarter.end)
+    coverage, duties = await cache.get(store, config, quarter)
     # Thousands of rows filtered and sorted: off the event loop, as the coverage rule is.
     lists = await asyncio.to_thread(board_lists, coverage, duties, query)
     rows = lists.members if query.view == "members" else lists.organizations

@@ -19,6 +19,7 @@ from bot.core.config import Config
 from bot.core.i18n import Translator
 from bot.core.quarters import Quarter
 from bot.services import Store
+from bot.services.board import CoverageCache
 from bot.web.limits import RateLimit
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -34,6 +35,7 @@ class Board:
     clock: Clock
     # /login/<token>: a few tries a minute from one address, and not many more from all.
     sign_in_limit: RateLimit = field(default_factory=lambda: RateLimit(10, 60))
+    coverage: CoverageCache = field(default_factory=CoverageCache)
     # A digest at a city's scale takes seconds and a hundred MB to render: one at a time.
     digest_rendering: asyncio.Lock = field(default_factory=asyncio.Lock)
     templates: jinja2.Environment = field(default_factory=lambda: templates())

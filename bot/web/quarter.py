@@ -13,7 +13,6 @@ from bot.core.board import BoardQuery
 from bot.core.quarters import Quarter
 from bot.reports import coverage_csv, coverage_json
 from bot.services.board import quarter_board, quarters_known
-from bot.services.coverage import quarter_coverage
 from bot.web.context import XLSX, admin_of, attachment, board_of, render, see_other
 
 
@@ -32,7 +31,7 @@ async def quarter_page(request: web.Request) -> web.Response:
     board = board_of(request)
     quarter = _quarter(request)
     query = BoardQuery.read(request.query)
-    shown = await quarter_board(board.store, board.config, quarter, query)
+    shown = await quarter_board(board.store, board.config, quarter, query, board.coverage)
     now = board.clock.now()
     current = Quarter.at(now, board.config.committee.tz)
     return render(
@@ -58,7 +57,7 @@ async def pick_quarter(request: web.Request) -> web.Response:
 async def coverage_csv_file(request: web.Request) -> web.Response:
     board = board_of(request)
     quarter = _quarter(request)
-    coverage = await quarter_coverage(board.store, board.config, quarter)
+    coverage, _ = await board.coverage.get(board.store, board.config, quarter)
     return attachment(coverage_csv(coverage).encode("utf-8"), f"coverage-{quarter}.csv", "text/csv")
 
 
@@ -74,7 +73,7 @@ async def coverage_api(request: web.Request) -> web.Response:
         )
     except ValueError as exc:
         return web.json_response({"error": str(exc)}, status=400)
-    coverage = await quarter_coverage(board.store, board.config, quarter)
+    coverage, _ = await board.coverage.get(board.store, board.config, quarter)
     return web.Response(
         text=coverage_json(coverage), content_type="application/json", charset="utf-8"
     )
