@@ -22,6 +22,7 @@ from handlers import (
     reschedule,
     schedule,
     status,
+    web,
 )
 from handlers.port import Port
 from handlers.router import Router
@@ -61,6 +62,7 @@ def build_router() -> Router:
         reschedule,
         confirm,
         channel,
+        web,
     ):
         feature.register(router)
     report.register(router, render_digest)

@@ -169,6 +169,28 @@ async def cmd_invite(args: argparse.Namespace, config: Config, clock: Clock) -> 
     return EXIT_OK
 
 
+async def cmd_web_login(args: argparse.Namespace, config: Config, clock: Clock) -> int:
+    from bot.services.web_sessions import NotAdmin, UnknownCode, sign_in_for_code
+
+    async with await Store.open(config.storage.path) as store:
+        try:
+            sign_in = await sign_in_for_code(store, config, args.code, clock.now())
+        except UnknownCode:
+            raise BadInput(f"{args.code}: no member with this code (check members.csv)") from None
+        except NotAdmin as exc:
+            raise BadInput(
+                f"{args.code}: {exc.person.name} is not an admin (add the code to access.admins)"
+            ) from None
+    expires = sign_in.expires_at.astimezone(config.committee.tz)
+    print(
+        f"Sign-in link to the board for {sign_in.person.name}, once, until {expires:%d/%m/%Y %H:%M}:"
+    )
+    print(f"  {sign_in.link(config)}")
+    if not config.web.enabled:
+        print("  (the board is not enabled: set web.enabled = true, then restart `run`)")
+    return EXIT_OK
+
+
 async def cmd_demo(args: argparse.Namespace, config: Config, clock: Clock) -> int:
     from bot.channels.terminal import StdinLines, interactive, run_demo, utf8_output
 
@@ -272,6 +294,9 @@ def build_parser() -> argparse.ArgumentParser:
         "invite",
         cmd_invite,
         "a one-time link for the member or the secretary of the cell with CODE",
+    ).add_argument("code", metavar="CODE")
+    add(
+        "web-login", cmd_web_login, "a one-time sign-in link to the board for the admin with CODE"
     ).add_argument("code", metavar="CODE")
     return parser
 

@@ -21,6 +21,7 @@ from bot.channels import Channel
 from bot.core.clock import Clock
 from bot.core.config import Config, ConfigError
 from bot.scheduler import Ticker
+from bot.web.server import board_services
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,8 @@ async def run(config: Config, clock: Clock, *, stop: asyncio.Event | None = None
             )
         started: list[Channel] = []
         try:
-            for channel in channels.build(app):
+            # The board, when enabled, starts and stops with the channels.
+            for channel in [*channels.build(app), *board_services(config, store, clock)]:
                 started.append(channel)  # closed below even when its start fails halfway
                 await channel.start()
             await _serve(app, started, stop)

@@ -323,6 +323,37 @@ ALTER TABLE meetings ADD COLUMN cancelled_at TEXT;
 ALTER TABLE meetings ADD COLUMN cancelled_by INTEGER REFERENCES people(id)
 """
 
+WEB_SIGN_IN = """
+-- The office's board (bot/web). Sign-in links and session cookies are kept only as hashes:
+-- a copy of the database signs nobody in.
+CREATE TABLE web_sign_ins (
+    token_hash TEXT PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT
+);
+CREATE TABLE web_sessions (
+    id_hash TEXT PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    csrf_token TEXT NOT NULL,  -- what every form of the session sends back
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    ended_at TEXT              -- signed out, or no longer an admin
+);
+CREATE INDEX web_sessions_by_person ON web_sessions (person_id);
+-- A roster file uploaded on the board, kept between its preview and Apply (a restart in
+-- between loses nothing); removed once applied or replaced.
+CREATE TABLE web_uploads (
+    id TEXT PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    file_name TEXT NOT NULL,
+    content BLOB NOT NULL,
+    roster_changes INTEGER NOT NULL,  -- roster_version.changes when it was previewed
+    uploaded_at TEXT NOT NULL
+)
+"""
+
 # (name, SQL) in the order they apply.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_roster_activity_outbox", ROSTER),
@@ -333,6 +364,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0006_roster_version", ROSTER_VERSION),
     ("0008_decisions_log", DECISIONS),
     ("0009_cancelled_meetings", CANCELLED_MEETINGS),
+    ("0011_web_sign_in", WEB_SIGN_IN),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.accounts import AccountsRepository
+from storage.board import BoardQueries
 from storage.checkins import CheckinsRepository
 from storage.conversations import ConversationsRepository
 from storage.coverage import CoverageQueries
@@ -19,6 +20,7 @@ from storage.plans import PlansRepository
 from storage.reminders import ReminderQueries
 from storage.roster import RosterRepository
 from storage.updates_seen import UpdatesSeenRepository
+from storage.web_sessions import WebSessionsRepository
 
 
 class Store:
@@ -31,6 +33,7 @@ class Store:
         self.digest = DigestQueries(db.threaded)
         self.reminders = ReminderQueries(db.threaded)
         self.audit = AuditQueries(db.threaded)
+        self.board = BoardQueries(db.threaded)
         self.people = PeopleRepository(db)
         self.invites = InvitesRepository(db)
         self.meetings = MeetingsRepository(db)
@@ -41,6 +44,7 @@ class Store:
         self.outbox = OutboxRepository(db)
         self.plans = PlansRepository(db)
         self.updates_seen = UpdatesSeenRepository(db)
+        self.web_sessions = WebSessionsRepository(db)
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:

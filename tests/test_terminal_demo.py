@@ -295,3 +295,33 @@ def test_checkin_bot_demo_runs_as_a_program(tmp_path: Path, utf8_locale: bool):
     assert "] > Chào đồng chí\nBot chưa hiểu tin nhắn này." in out  # read as UTF-8 too
     assert out.endswith("Tạm biệt! Cơ sở dữ liệu thử đã được xóa.\n")
     assert list(tmp_path.iterdir()) == []  # no database left behind
+
+
+async def test_the_demo_serves_the_board_and_the_office_gets_a_sign_in_link():
+    import aiohttp
+
+    out = io.StringIO()
+    typed = ["1", ":web", ":who", "24", ":web"]
+    opened: list[tuple[int, str]] = []
+
+    async def read_line() -> str | None:
+        if typed:
+            return typed.pop(0)
+        # While the demo still runs: the board it announced, and the link it printed.
+        board = re.search(r"http://127\.0\.0\.1:\d+", out.getvalue()).group(0)
+        link = re.search(r"http://127\.0\.0\.1:\d+/login/\S+", out.getvalue()).group(0)
+        async with aiohttp.ClientSession() as client:
+            for url in (board + "/", link):
+                async with client.get(url) as response:
+                    opened.append((response.status, await response.text()))
+        return None
+
+    await run_demo(Config(), read_line, out, echo=True)
+
+    transcript = out.getvalue()
+    assert "Bảng theo dõi của Văn phòng: http://127.0.0.1:" in transcript
+    assert "Chỉ Văn phòng đăng nhập được" in answer(transcript, ":web")
+    assert "Đường link đăng nhập bảng theo dõi" in answer(transcript, ":web", 1)
+    [(anonymous, page), (link, button)] = opened
+    assert anonymous == 401 and "Nguyễn Văn Thành" not in page
+    assert link == 200 and "Đăng nhập / Sign in" in button

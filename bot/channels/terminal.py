@@ -23,7 +23,7 @@ from typing import TextIO
 from bot.app import App, build_app
 from bot.channels.numbered import NumberedChoices, render
 from bot.core.clock import FakeClock
-from bot.core.config import Access, Config, Storage
+from bot.core.config import Access, Config, Storage, Web
 from bot.core.durations import parse_duration
 from bot.core.i18n import LANGUAGES, Translator
 from bot.core.messages import Inbound, Message
@@ -33,6 +33,8 @@ from bot.sample import demo_start, load_sample
 from bot.services.coverage import quarter_coverage
 from bot.services.identity import identify
 from bot.services.invites import create_invite
+from bot.services.web_sessions import create_sign_in
+from bot.web.server import bind_free_port, serve_board
 from storage.store import Store
 
 CHANNEL = "terminal"
@@ -48,6 +50,8 @@ SUMMARY_WIDTH = 90
 # much of their time, and a month's jump stays quick.
 DEMO_TICK = timedelta(minutes=30)
 OFFICE_CODE = "office"
+# The demo's board: on this machine only, at the first free port from this one.
+BOARD_HOST, BOARD_FIRST_PORT = "127.0.0.1", 8080
 
 # The next typed line, or None at the end of input.
 ReadLine = Callable[[], Awaitable[str | None]]
@@ -215,12 +219,14 @@ async def demo_personas(store: Store) -> list[Persona]:
     return people
 
 
-def demo_config(config: Config, folder: Path) -> Config:
-    """The deployment's settings, on a throwaway database, with the demo's admin and office."""
+def demo_config(config: Config, folder: Path, board_port: int = BOARD_FIRST_PORT) -> Config:
+    """The deployment's settings, on a throwaway database, with the demo's admin and office,
+    and its board on this machine."""
     return config.model_copy(
         update={
             "storage": Storage(path=str(folder / "demo.sqlite3")),
             "access": Access(admins=[DEMO_ADMIN], digest_chats=[f"{CHANNEL}:{OFFICE_CHAT}"]),
+            "web": Web(enabled=True, listen=f"{BOARD_HOST}:{board_port}"),
         }
     )
 
@@ -305,6 +311,8 @@ class Demo:
             self._show_personas()
         elif word == ":time":
             await self._move_clock(rest.strip())
+        elif word == ":web":
+            await self._board_link()
         else:
             self.screen.show(self.t("demo.unknown_command", command=word))
         return True
@@ -349,6 +357,19 @@ class Demo:
             )
         await self._follow_language()  # /lang changes the demo's language too
         await self.app.delivery.drain()
+
+    async def _board_link(self) -> None:
+        """A sign-in link to the demo's board, for the office (its admin) only."""
+        persona = self.persona
+        if self.choosing or persona is None or persona.kind != "office":
+            self.screen.show(self.t("demo.web_office_only"))
+            return
+        store, config = self.app.store, self.app.config
+        admin = await store.people.by_member_code(persona.detail)
+        assert admin is not None  # the office persona exists only when its admin does
+        sign_in = await create_sign_in(store, config, admin.id, self.clock.now())
+        expires = self.t.when(sign_in.expires_at)
+        self.screen.show(self.t("demo.web_link", link=sign_in.link(config), expires=expires))
 
     async def _move_clock(self, text: str) -> None:
         if text.startswith("-"):
@@ -422,8 +443,9 @@ async def run_demo(config: Config, read_line: ReadLine, out: TextIO, *, echo: bo
     with (
         contextlib.suppress(asyncio.CancelledError),
         tempfile.TemporaryDirectory(prefix="checkin-bot-demo-") as folder,
+        bind_free_port(BOARD_HOST, BOARD_FIRST_PORT) as board_socket,
     ):
-        config = demo_config(config, Path(folder))
+        config = demo_config(config, Path(folder), board_socket.getsockname()[1])
         clock = FakeClock(demo_start(config))
         async with await Store.open(config.storage.path) as store:
             await load_sample(store, config, clock.now())
@@ -431,7 +453,12 @@ async def run_demo(config: Config, read_line: ReadLine, out: TextIO, *, echo: bo
             personas = await demo_personas(store)
             files = Path(folder) / "files"
             demo = Demo(app, clock, personas, read_line, screen, echo=echo, files=files)
-            await demo.run(await _intro(store, config, clock.now()))
+            # The board reads the same database at the demo's clock.
+            board = await serve_board(config, store, clock, sock=board_socket)
+            try:
+                await demo.run(await _intro(store, config, clock.now()))
+            finally:
+                await board.close()
 
 
 async def _intro(store: Store, config: Config, now: datetime) -> list[str]:
@@ -440,11 +467,14 @@ async def _intro(store: Store, config: Config, now: datetime) -> list[str]:
     summary = coverage_text(
         await quarter_coverage(store, config, Quarter.at(now, config.committee.tz))
     )
+    board = config.web.link_base
     return [
         vi("demo.banner"),
         en("demo.banner"),
         f"{vi('demo.clock', now=vi.when(now))} / {en('demo.clock', now=en.when(now))}",
         *summary.splitlines()[:2],
+        vi("demo.board", url=board),
+        en("demo.board", url=board),
         "",
     ]
 

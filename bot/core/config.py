@@ -55,6 +55,17 @@ def _clock_time(value: Any) -> time:
     )
 
 
+def _host_port(value: str, example: str) -> str:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise PydanticCustomError(
+            "host_port",
+            '"{value}" is not host:port (e.g. {example})',
+            {"value": value, "example": example},
+        )
+    return value
+
+
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
 ClockTime = Annotated[time, BeforeValidator(_clock_time)]
 
@@ -102,12 +113,7 @@ class Channel(_Section):
     @field_validator("webhook_listen")
     @classmethod
     def _host_port(cls, value: str) -> str:
-        host, _, port = value.rpartition(":")
-        if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise PydanticCustomError(
-                "host_port", '"{value}" is not host:port (e.g. 127.0.0.1:8443)', {"value": value}
-            )
-        return value
+        return _host_port(value, "127.0.0.1:8443")
 
 
 class Telegram(Channel):
@@ -208,6 +214,53 @@ class Invites(_Section):
     expire_after: Duration = timedelta(days=14)
 
 
+class Web(_Section):
+    """The office's board, served by `run` (bot/web)."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1:8080"
+    # The address people open, as the reverse proxy publishes it; "" = http://<listen>. Only
+    # scheme and host: the pages link to their own paths from the root.
+    base_url: str = ""
+    session_hours: int = 12
+
+    @field_validator("listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        return _host_port(value, "127.0.0.1:8080")
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and not re.fullmatch(r"https?://[^/\s?#@]+/?", value):
+            raise PydanticCustomError(
+                "base_url",
+                '"{value}" is not an http(s) address of scheme and host only'
+                " (e.g. https://bang.quanuy.vn)",
+                {"value": value},
+            )
+        return value.rstrip("/")
+
+    @field_validator("session_hours")
+    @classmethod
+    def _hours(cls, value: int) -> int:
+        if not 1 <= value <= 24 * 7:
+            raise PydanticCustomError(
+                "hours", "must be between 1 and 168 hours, not {value}", {"value": value}
+            )
+        return value
+
+    @property
+    def link_base(self) -> str:
+        """Where links to the board point: base_url, else the listen address itself."""
+        return self.base_url or f"http://{self.listen}"
+
+    @property
+    def host_port(self) -> tuple[str, int]:
+        host, _, port = self.listen.rpartition(":")
+        return host.strip("[]"), int(port)
+
+
 class Config(_Section):
     committee: Committee = Committee()
     storage: Storage = Storage()
@@ -218,6 +271,7 @@ class Config(_Section):
     digest: Digest = Digest()
     coverage: Coverage = Coverage()
     invites: Invites = Invites()
+    web: Web = Web()
 
 
 def config_path(explicit: str | None) -> Path:

@@ -33,6 +33,7 @@ TEXTS = {
         "Lệnh của bản chạy thử:\n"
         "  :who        đổi người (chọn người khác trong danh sách)\n"
         "  :time +2d   tua đồng hồ thử tới trước (+30m, +3h, +2d, +1w) để thấy nhắc việc đến\n"
+        "  :web        (khi là Văn phòng) đường link đăng nhập bảng theo dõi trên trình duyệt\n"
         "  :help       trợ giúp này\n"
         "  :quit       thoát (hoặc Ctrl-D, Ctrl-C)\n"
         "  1, 2, ...   chọn mục đánh số trong danh sách vừa hiện (thay cho nút bấm)\n"
@@ -40,6 +41,7 @@ TEXTS = {
         "Demo commands:\n"
         "  :who        be someone else (pick from the list)\n"
         "  :time +2d   move the demo clock forward (+30m, +3h, +2d, +1w) to see reminders arrive\n"
+        "  :web        (as the office) a sign-in link to the board, for a browser\n"
         "  :help       this help\n"
         "  :quit       leave (or Ctrl-D, Ctrl-C)\n"
         "  1, 2, ...   pick a numbered choice from the last list (instead of a button)\n"
@@ -60,5 +62,17 @@ TEXTS = {
     "demo.time_moved": ("Đồng hồ thử tua tới {now}.", "The demo clock moves to {now}."),
     "demo.to": ("[{at} tin nhắn tới {name}]", "[{at} message to {name}]"),
     "demo.file": ("[tệp đính kèm: {path}]", "[file attached: {path}]"),
+    "demo.board": (
+        "Bảng theo dõi của Văn phòng: {url} (chọn Văn phòng rồi gõ :web để lấy link đăng nhập).",
+        "The office's board: {url} (be the office, then type :web for a sign-in link).",
+    ),
+    "demo.web_link": (
+        "Đường link đăng nhập bảng theo dõi, dùng được một lần, đến {expires} (giờ thử):\n{link}",
+        "A sign-in link to the board, once, until {expires} (demo time):\n{link}",
+    ),
+    "demo.web_office_only": (
+        "Chỉ Văn phòng đăng nhập được bảng theo dõi: gõ :who rồi chọn Văn phòng, sau đó gõ :web.",
+        "Only the office signs in to the board: type :who, pick the office, then :web.",
+    ),
     "demo.bye": ("Tạm biệt! Cơ sở dữ liệu thử đã được xóa.", "Goodbye! The demo database is gone."),
 }

@@ -1,0 +1,301 @@
+"""The office's board at city scale, and the chats while it is used.
+
+Targets (issue #14; printed, not asserted):
+  * the quarter board's first page (/): <= 300 ms server time, <= 300 KB;
+  * /pending with 2,000 pending check-ins: <= 300 ms server time;
+  * chat replies as fast as before while the board is used: a /status round trip through the
+    fake Bot API, the board idle and then under load from another process.
+
+The city is bench/city.py's (1,500 members, 3,000 organizations, 30,000 cells, 20,000
+check-ins), imported in process; its pending check-ins are made exactly 2,000. The board and
+the bot run as `checkin-bot run` runs them: bot.runner.run with Telegram (the tests' fake Bot
+API, in this process) and [web] enabled. Server time is the board's own Server-Timing header
+(the handler and its middlewares); size is the body as sent.
+
+The load is a separate process (a browser is elsewhere, not in the bot's process): LOAD_CLIENTS
+clients fetching board pages back to back (the first page, a page of organizations, /pending)
+for as long as the loaded chat series runs, bounded by LOAD_MAX_S.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import re
+import socket
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bench.city import add_checkins, write_roster
+from bench.fakes import fake_telegram_module
+from bench.report import Figure
+from bot.core.clock import FakeClock
+from bot.core.config import Access, Config, Reminders, Storage, Telegram, Web
+from bot.core.local_time import parse_local_time
+from bot.roster import import_roster
+from bot.runner import run as run_bot
+from bot.services.web_sessions import sign_in, sign_in_for_code
+from storage.store import Store
+from storage.timefmt import to_db
+
+RUNS = 15
+PAGE_TARGET_MS = 300.0
+PAGE_TARGET_KB = 300.0
+PENDING = 2_000
+CHAT_TRIPS = 150  # /status round trips in each series
+LOAD_CLIENTS = 4
+LOAD_MAX_S = 120.0
+NOW_LOCAL = "2021-11-25 10:00"  # inside the city's quarter
+ADMIN = "M0001"
+MEMBER_USER = 10_000_000  # Telegram user of the i-th member: MEMBER_USER + i
+PAGES = {
+    "quarter board, first page (/)": "/",
+    "organizations, a middle page": "/quarters/2021Q4?view=organizations&page=30",
+    "members missed only, by name": "/quarters/2021Q4?missed=1&sort=name",
+    "search": "/quarters/2021Q4?q=nguyen%20van%20an",
+    "pending (2,000)": "/pending",
+    "pending, last page": "/pending?page=40",
+    "meetings, 4 weeks": "/meetings",
+    "a member": "/members/M0001",
+    "an organization": "/organizations/O0001",
+}
+LOADED_PAGES = ["/", "/quarters/2021Q4?view=organizations&page=7", "/pending"]
+
+
+def run() -> list[Figure]:
+    with tempfile.TemporaryDirectory(prefix="checkin-bench-board-") as tmp:
+        return asyncio.run(_run(Path(tmp)))
+
+
+async def _run(root: Path) -> list[Figure]:
+    fake = await fake_telegram_module().FakeTelegram.start()
+    port = _free_port()
+    config = Config(
+        storage=Storage(path=str(root / "city.sqlite3")),
+        telegram=Telegram(enabled=True, token=fake.token, api_base_url=fake.api_base_url),
+        access=Access(admins=[ADMIN]),
+        reminders=Reminders(weekly_suggestion=False),
+        web=Web(enabled=True, listen=f"127.0.0.1:{port}"),
+    )
+    clock = FakeClock(parse_local_time(NOW_LOCAL, config.committee.tz))
+    try:
+        cookie, members = await _city(root, config, clock)
+        stop = asyncio.Event()
+        bot = asyncio.create_task(run_bot(config, clock, stop=stop))
+        try:
+            await fake.wait_for_calls("getUpdates", timeout=60)
+            base = f"http://127.0.0.1:{port}"
+            figures = await _pages(base, cookie)
+            figures += await _chat_under_load(fake, base, cookie, members)
+        finally:
+            stop.set()
+            await asyncio.wait_for(bot, 30)
+    finally:
+        await fake.close()
+    return figures
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def _city(root: Path, config: Config, clock: FakeClock) -> tuple[str, list[str]]:
+    """The city imported, PENDING check-ins pending, members linked; the admin's cookie."""
+    started = time.perf_counter()
+    folder = write_roster(root / "roster").folder
+    async with await Store.open(config.storage.path) as store:
+        await import_roster(store, config, folder, clock.now())
+        await add_checkins(store.db, config.committee.tz)
+        await _exactly_pending(store, clock)
+        members = [
+            row[0] for row in await store.db.fetchall("SELECT code FROM members ORDER BY code")
+        ]
+        async with store.transaction():
+            for i, code in enumerate(members[: CHAT_TRIPS * 3]):
+                person = await store.db.fetchval(
+                    "SELECT person_id FROM members WHERE code = ?", (code,)
+                )
+                user = str(MEMBER_USER + i)
+                await store.accounts.link("telegram", user, user, person, clock.now())
+        link = await sign_in_for_code(store, config, ADMIN, clock.now())
+        _, session = await sign_in(store, config, link.token, clock.now())
+        assert session is not None
+        counts = {
+            table: await store.db.fetchval(f"SELECT count(*) FROM {table}")
+            for table in ("members", "organizations", "cells", "meetings", "checkins")
+        }
+        pending = await store.db.fetchval("SELECT count(*) FROM checkins WHERE status = 'pending'")
+    print(f"city set up in {time.perf_counter() - started:.1f} s: {counts}, {pending} pending")
+    return f"checkin_board={session.id}", members
+
+
+async def _exactly_pending(store: Store, clock: FakeClock) -> None:
+    """Decide (or re-open) check-ins until exactly PENDING await a decision (setup)."""
+    db = store.db.threaded
+    pending = await db.fetchval("SELECT count(*) FROM checkins WHERE status = 'pending'")
+    async with db.transaction():
+        if pending > PENDING:
+            await db.execute(
+                "UPDATE checkins SET status = 'confirmed', decided_at = ? WHERE id IN"
+                " (SELECT id FROM checkins WHERE status = 'pending' ORDER BY id DESC LIMIT ?)",
+                (to_db(clock.now()), pending - PENDING),
+            )
+        else:
+            await db.execute(
+                "UPDATE checkins SET status = 'pending', decided_at = NULL, decided_by = NULL"
+                " WHERE id IN (SELECT id FROM checkins WHERE status = 'confirmed' LIMIT ?)",
+                (PENDING - pending,),
+            )
+
+
+# -- the pages ---------------------------------------------------------------------------------
+
+
+async def _fetch(client: aiohttp.ClientSession, url: str) -> tuple[float, float, int]:
+    """(server ms, client ms, body bytes) of one GET."""
+    started = time.perf_counter()
+    async with client.get(url) as response:
+        body = await response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{url}: {response.status} {body[:200]!r}")
+        server = float(re.search(r"dur=([\d.]+)", response.headers["Server-Timing"]).group(1))
+    return server, (time.perf_counter() - started) * 1000, len(body)
+
+
+async def _pages(base: str, cookie: str) -> list[Figure]:
+    figures = []
+    async with aiohttp.ClientSession(headers={"Cookie": cookie}) as client:
+        cold = await _fetch(client, base + "/")
+        print(f"\nthe first request after start (nothing cached): {cold[0]:.0f} ms server")
+        figures.append(Figure("/ on the first request after start", f"{cold[0]:.0f} ms"))
+        for name, path in PAGES.items():
+            runs = [await _fetch(client, base + path) for _ in range(RUNS)]
+            server = [r[0] for r in runs]
+            size_kb = runs[-1][2] / 1024
+            print(
+                f"{name}: server ms {' '.join(f'{s:.0f}' for s in server)};"
+                f" client median {statistics.median(r[1] for r in runs):.0f} ms; {size_kb:.0f} KB"
+            )
+            target = name.startswith(("quarter board", "pending (2,000)"))
+            median = statistics.median(server)
+            figures.append(
+                Figure(
+                    f"{name}: server time, median (min-max)",
+                    f"{median:.0f} ms ({min(server):.0f}-{max(server):.0f})",
+                    f"<= {PAGE_TARGET_MS:.0f} ms" if target else "-",
+                    median <= PAGE_TARGET_MS if target else None,
+                )
+            )
+            if name.startswith("quarter board"):
+                figures.append(
+                    Figure(
+                        f"{name}: size",
+                        f"{size_kb:.0f} KB",
+                        f"<= {PAGE_TARGET_KB:.0f} KB",
+                        size_kb <= PAGE_TARGET_KB,
+                    )
+                )
+    return figures
+
+
+# -- the chats, the board idle and under load ----------------------------------------------------
+
+
+async def _status_trips(fake: Any, users: range) -> list[float]:
+    times = []
+    for user in users:
+        before = len(fake.sent_to(user))
+        started = time.perf_counter()
+        fake.push_text(user, "/status")
+        await fake.wait_for_messages(user, before + 1, timeout=30)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+async def _chat_under_load(fake: Any, base: str, cookie: str, members: list[str]) -> list[Figure]:
+    first = MEMBER_USER
+    await _status_trips(fake, range(first, first + 20))  # warm-up, not counted
+    idle = await _status_trips(fake, range(first, first + CHAT_TRIPS))
+    context = multiprocessing.get_context("spawn")
+    stop, done = context.Event(), context.Queue()
+    load = context.Process(target=_hammer, args=(base, cookie, stop, done), daemon=True)
+    load.start()
+    try:
+        await asyncio.to_thread(done.get, timeout=60)  # the load's first answers are in
+        loaded = await _status_trips(fake, range(first + CHAT_TRIPS, first + 2 * CHAT_TRIPS))
+    finally:
+        stop.set()
+    served, latencies = await asyncio.to_thread(done.get, timeout=LOAD_MAX_S + 30)
+    await asyncio.to_thread(load.join, 30)
+    again = await _status_trips(fake, range(first + 2 * CHAT_TRIPS, first + 3 * CHAT_TRIPS))
+
+    def line(name: str, times: list[float]) -> str:
+        ms = sorted(t * 1000 for t in times)
+        return (
+            f"{name}: median {statistics.median(ms):.1f} ms, p90 {ms[int(len(ms) * 0.9)]:.1f},"
+            f" p99 {_p99(ms):.1f}, max {ms[-1]:.1f}"
+        )
+
+    print("\n/status round trips (update in, reply out, through the fake Bot API):")
+    for name, times in (("board idle", idle), ("board under load", loaded), ("idle again", again)):
+        print("  " + line(name, times))
+    print(
+        f"  the load: {served} board pages served to {LOAD_CLIENTS} clients meanwhile,"
+        f" median {statistics.median(latencies):.0f} ms a page"
+    )
+    before = statistics.median(idle + again)
+    under = statistics.median(loaded)
+    return [
+        Figure("/status round trip, board idle, median", f"{before * 1000:.1f} ms"),
+        Figure("/status round trip, board idle, p99", f"{_p99(idle + again) * 1000:.1f} ms"),
+        Figure("/status round trip, board under load, median", f"{under * 1000:.1f} ms"),
+        Figure("/status round trip, board under load, p99", f"{_p99(loaded) * 1000:.1f} ms"),
+        Figure(
+            "board pages served meanwhile (4 clients)",
+            f"{served}, median {statistics.median(latencies):.0f} ms",
+        ),
+    ]
+
+
+def _p99(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[98]
+
+
+def _hammer(base: str, cookie: str, stop: Any, done: Any) -> None:
+    """In another process: board pages back to back from LOAD_CLIENTS clients, until STOP
+    (or LOAD_MAX_S); then (pages served, their latencies in ms) into DONE."""
+
+    async def client(session: aiohttp.ClientSession, n: int, latencies: list[float]) -> None:
+        deadline = time.monotonic() + LOAD_MAX_S
+        i = n
+        while not stop.is_set() and time.monotonic() < deadline:
+            started = time.perf_counter()
+            async with session.get(base + LOADED_PAGES[i % len(LOADED_PAGES)]) as response:
+                await response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"the board answered {response.status}")
+            latencies.append((time.perf_counter() - started) * 1000)
+            if len(latencies) == LOAD_CLIENTS:
+                done.put("started")
+            i += 1
+
+    async def main() -> None:
+        latencies: list[float] = []
+        async with aiohttp.ClientSession(headers={"Cookie": cookie}) as session:
+            await asyncio.gather(*(client(session, n, latencies) for n in range(LOAD_CLIENTS)))
+        done.put((len(latencies), latencies))
+
+    asyncio.run(main())
+
+
+if __name__ == "__main__":
+    from bench.report import print_table
+
+    print_table(run())

@@ -1,0 +1,48 @@
+"""A roster uploaded on the board: kept with its preview, applied once the office says so."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from bot.core.config import Config
+from bot.core.roster import Roster
+from bot.core.roster_diff import RosterDiff, roster_diff
+from bot.services.roster import apply_roster, current_roster
+from storage.roster import Changes
+from storage.store import Store
+
+
+async def preview(store: Store, config: Config, roster: Roster) -> RosterDiff:
+    """What applying ROSTER would change in the roster as it stands."""
+    return roster_diff(await current_roster(store), roster, config.committee.tz)
+
+
+async def keep_upload(
+    store: Store, person_id: int, file_name: str, content: bytes, now: datetime
+) -> str:
+    """Keep the file until its Apply (in place of the person's earlier one); return its id.
+
+    It is kept with the roster's version now, so that Apply can tell whether the roster has
+    changed since the preview the office read.
+    """
+    upload_id = secrets.token_urlsafe(16)
+    version = await store.web_sessions.roster_changes()
+    await store.web_sessions.keep_upload(upload_id, person_id, file_name, content, version, now)
+    return upload_id
+
+
+async def upload(store: Store, person_id: int, upload_id: str) -> tuple[str, bytes, bool] | None:
+    """(file name, content, whether the roster changed since its preview) of the person's
+    upload, or None when there is none by that id (applied already, or replaced)."""
+    kept = await store.web_sessions.upload(upload_id, person_id)
+    if kept is None:
+        return None
+    name, content, version = kept
+    return name, content, version != await store.web_sessions.roster_changes()
+
+
+async def apply_upload(store: Store, upload_id: str, roster: Roster, now: datetime) -> Changes:
+    changes = await apply_roster(store, roster, now)
+    await store.web_sessions.drop_upload(upload_id)
+    return changes
