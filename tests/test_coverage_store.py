@@ -334,6 +334,16 @@ async def test_visits_by_members_not_assigned_visit_no_cell(store: Store) -> Non
     assert of_org(result, "O01")["flagged_visited"] == ["C03"]
 
 
+async def test_a_member_covers_an_organization_whether_or_not_it_is_required(store: Store) -> None:
+    # What /schedule asks before telling a member: covered by the rule, required or not.
+    await check_in(store, "M02", "C03", DECEMBER_C03, "confirmed")  # 29 days: not required
+    await check_in(store, "M04", "C02", NOVEMBER_C02)  # pending: not covered yet
+    m02 = await member_coverage(store, CONFIG, Q4, "M02")
+    assert ("O01", "covered") not in m02.pairs and m02.covered == {"O01"}
+    assert (await member_coverage(store, CONFIG, Q4, "M04")).covered == frozenset()
+    assert (await member_coverage(store, CONFIG, Q3, "M02")).covered == frozenset()
+
+
 # --- retirements -------------------------------------------------------------------------------
 
 

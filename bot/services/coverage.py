@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from bot.core.config import Config
-from bot.core.coverage import PairStatus, QuarterCoverage, coverage_for_quarter
+from bot.core.coverage import PairStatus, QuarterCoverage, coverage_for_quarter, tally_visits
 from bot.core.quarters import Quarter
 from storage.store import Store
 
@@ -51,6 +51,8 @@ async def _quarter_coverage(store: Store, config: Config, quarter: Quarter) -> Q
 class MemberQuarter(NamedTuple):
     pairs: list[PairStatus]  # the member's required organizations, with their status
     names: dict[str, str]  # organization code -> name, for those
+    # Every organization the member covered in the quarter, required there or not.
+    covered: frozenset[str]
 
 
 async def member_coverage(
@@ -68,14 +70,19 @@ async def member_coverage(
     codes = {a.organization for a in assignments}
     organizations = [org for org in roster.organizations if org.code in codes]
     name = roster.members.get(member_code)
+    visits = await store.coverage.visits_of_member(member_code, start, end)
     coverage = coverage_for_quarter(
         quarter,
         tz,
         members={} if name is None else {member_code: name},
         organizations=organizations,
         assignments=assignments,
-        visits=await store.coverage.visits_of_member(member_code, start, end),
+        visits=visits,
         minimum_overlap_days=config.coverage.minimum_overlap_days,
     )
     pairs = next((m.organizations for m in coverage.members if m.code == member_code), [])
-    return MemberQuarter(pairs, {org.code: org.name for org in organizations})
+    tally = tally_visits(quarter, tz, visits, assigned=set())
+    covered = frozenset(
+        v.organization for v in visits if tally.status((member_code, v.organization)) == "covered"
+    )
+    return MemberQuarter(pairs, {org.code: org.name for org in organizations}, covered)
