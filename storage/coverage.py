@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from bot.core.coverage import AssignmentPeriod, OrganizationInfo, Visit
 from storage.db import Database
+from storage.flags import flagged
 from storage.timefmt import from_db, to_db
 
 
@@ -60,14 +61,13 @@ class CoverageQueries:
                 "SELECT organization_id, count(*) FROM cells WHERE active GROUP BY organization_id"
             )
         )
-        flagged: dict[int, list[str]] = {}
+        flagged_cells: dict[int, list[str]] = {}
         for organization_id, code in await self.db.fetchall(
-            "SELECT organization_id, code FROM cells WHERE active"
-            " AND (flagged OR difficulties_reported_at IS NOT NULL)"
+            f"SELECT organization_id, code FROM cells c WHERE active AND {flagged()}"
         ):
-            flagged.setdefault(organization_id, []).append(code)
+            flagged_cells.setdefault(organization_id, []).append(code)
         return [
-            OrganizationInfo(code, name, counts.get(id_, 0), tuple(flagged.get(id_, ())))
+            OrganizationInfo(code, name, counts.get(id_, 0), tuple(flagged_cells.get(id_, ())))
             for id_, code, name in await self.db.fetchall(
                 "SELECT id, code, name FROM organizations WHERE active"
             )

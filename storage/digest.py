@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Literal, NamedTuple
 
 from storage.db import Database
+from storage.flags import flagged
 from storage.timefmt import from_db, maybe_from_db, to_db
 
 Reason = Literal["not_linked", "blocked"]
@@ -113,10 +114,7 @@ class DigestQueries:
     async def flagged_cell_names(self) -> dict[str, str]:
         """Names of the active flagged cells (by the roster or by a member's note), by code."""
         return dict(
-            await self.db.fetchall(
-                "SELECT code, name FROM cells WHERE active"
-                " AND (flagged OR difficulties_reported_at IS NOT NULL)"
-            )
+            await self.db.fetchall(f"SELECT code, name FROM cells c WHERE active AND {flagged()}")
         )
 
 
