@@ -86,19 +86,6 @@ class CheckinsRepository:
         )
         return row and _member_checkin(row)
 
-    async def flag_cell_of(self, checkin_id: int, at: datetime) -> None:
-        """Mark the cell of the check-in's meeting as having difficulties (the note said so).
-
-        Kept apart from the roster's own flag, so that re-importing the roster does not
-        clear what a member reported.
-        """
-        await self.db.execute(
-            "UPDATE cells SET difficulties_reported_at = ? WHERE id ="
-            " (SELECT mt.cell_id FROM checkins ch JOIN meetings mt ON mt.id = ch.meeting_id"
-            " WHERE ch.id = ?)",
-            (to_db(at), checkin_id),
-        )
-
     _AT_CELL = (
         "SELECT ch.id, ch.status, ch.checked_in_at, ch.decided_at, m.person_id, m.code,"
         " m.full_name, mt.starts_at, c.id, c.code, c.name"

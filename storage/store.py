@@ -10,6 +10,7 @@ from storage.conversations import ConversationsRepository
 from storage.coverage import CoverageQueries
 from storage.db import Database
 from storage.digest import DigestQueries
+from storage.flags import FlagsRepository
 from storage.invites import InvitesRepository
 from storage.meetings import MeetingsRepository
 from storage.outbox import OutboxRepository
@@ -33,6 +34,7 @@ class Store:
         self.invites = InvitesRepository(db)
         self.meetings = MeetingsRepository(db)
         self.checkins = CheckinsRepository(db)
+        self.flags = FlagsRepository(db)
         self.accounts = AccountsRepository(db)
         self.conversations = ConversationsRepository(db)
         self.outbox = OutboxRepository(db)

@@ -34,6 +34,7 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 Q3, Q4, Q1 = Quarter(2021, 3), Quarter(2021, 4), Quarter(2022, 1)
 CONFIG = Config()
 NOW_DB = to_db(datetime(2021, 9, 1, 2, 0, tzinfo=UTC))
+TODAY = date(2021, 9, 1)  # NOW_DB on the Hà Nội calendar
 
 
 def local(year: int, month: int, day: int, hour: int = 8, minute: int = 0) -> datetime:
@@ -105,7 +106,7 @@ def roster(**changes) -> Roster:
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
     store = await Store.open(tmp_path / "coverage.sqlite3")
-    await store.roster.apply(roster(), NOW_DB)
+    await store.roster.apply(roster(), NOW_DB, TODAY)
     try:
         yield store
     finally:
@@ -358,6 +359,7 @@ async def test_a_retired_member_disappears_from_coverage(store: Store) -> None:
             assignments=[a for a in ASSIGNMENTS if a.member != "M01"],
         ),
         NOW_DB,
+        TODAY,
     )
     result = await coverage(store)
     assert "M01" not in {m.code for m in result.members}
@@ -365,7 +367,7 @@ async def test_a_retired_member_disappears_from_coverage(store: Store) -> None:
     assert result.totals == {"required": 2, "covered": 0, "pending": 1, "missed": 1}
 
     # Back on the roster: their check-in was kept, so the quarter is covered again.
-    await store.roster.apply(roster(), NOW_DB)
+    await store.roster.apply(roster(), NOW_DB, TODAY)
     assert statuses(await coverage(store))[("M01", "O01")] == "covered"
 
 
@@ -379,6 +381,7 @@ async def test_a_retired_organization_disappears_from_coverage(store: Store) -> 
             meetings=[m for m in MEETINGS if m.cell != "O02"],
         ),
         NOW_DB,
+        TODAY,
     )
     result = await coverage(store)
     assert [o.code for o in result.organizations] == ["O01", "O03"]
@@ -407,7 +410,7 @@ async def test_a_retired_cell_no_longer_counts_among_the_cells_visited(store: St
     await check_in(store, "M04", "C03", DECEMBER_C03, "confirmed")
     assert of_org(await coverage(store), "O01")["cells_visited"] == 3
 
-    await store.roster.apply(roster(cells=[c for c in CELLS if c.code != "C03"]), NOW_DB)
+    await store.roster.apply(roster(cells=[c for c in CELLS if c.code != "C03"]), NOW_DB, TODAY)
     result = await coverage(store)
     entry = of_org(result, "O01")
     assert entry["cells"] == 2
@@ -424,7 +427,7 @@ async def test_a_cell_moved_to_another_organization_takes_its_visits_along(store
     assert of_org(await coverage(store), "O01")["cells_visited"] == 1
 
     moved = [replace(c, organization="O03") if c.code == "C03" else c for c in CELLS]
-    await store.roster.apply(roster(cells=moved), NOW_DB)
+    await store.roster.apply(roster(cells=moved), NOW_DB, TODAY)
     result = await coverage(store)
     assert of_org(result, "O01")["cells_visited"] == 0
     assert of_org(result, "O03")["cells"] == 2
@@ -442,7 +445,7 @@ async def test_the_copies_migration_fills_in_the_check_ins_already_there(tmp_pat
     """A database made before migration 0005 gets each check-in's organization and cell."""
     path = tmp_path / "old.sqlite3"
     async with await Store.open(path) as store:
-        await store.roster.apply(roster(), NOW_DB)
+        await store.roster.apply(roster(), NOW_DB, TODAY)
         await check_in(store, "M01", "C01", NEW_YEARS_EVE, "confirmed")
         await store.db.execute("UPDATE checkins SET organization_id = NULL, cell_code = NULL")
         await store.db.execute(
@@ -556,7 +559,7 @@ async def test_the_roster_is_read_again_only_after_it_changed(store: Store) -> N
     await check_in(store, "M01", "C02", NOVEMBER_C02)
     before = of_org(await coverage(store), "O01")["flagged_cells"]
     checkin = await store.db.fetchval("SELECT id FROM checkins")
-    await store.checkins.flag_cell_of(checkin, datetime(2021, 11, 11, tzinfo=UTC))
+    await store.flags.raise_by_note(checkin, datetime(2021, 11, 11, tzinfo=UTC))
     after = of_org(await coverage(store), "O01")["flagged_cells"]
     assert (before, after) == (["C01", "C03"], ["C01", "C02", "C03"])
 
@@ -564,7 +567,7 @@ async def test_the_roster_is_read_again_only_after_it_changed(store: Store) -> N
     assert "M03" in {m.code for m in (await coverage(store)).members}
     other = await Store.open(store.db.path)
     try:
-        await other.roster.apply(roster(members=MEMBERS[:2] + MEMBERS[3:]), NOW_DB)
+        await other.roster.apply(roster(members=MEMBERS[:2] + MEMBERS[3:]), NOW_DB, TODAY)
     finally:
         await other.close()
     assert "M03" not in {m.code for m in (await coverage(store)).members}

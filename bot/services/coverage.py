@@ -6,9 +6,16 @@ import contextlib
 import gc
 from collections.abc import Iterator
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from bot.core.config import Config
-from bot.core.coverage import PairStatus, QuarterCoverage, coverage_for_quarter, tally_visits
+from bot.core.coverage import (
+    OrganizationInfo,
+    PairStatus,
+    QuarterCoverage,
+    coverage_for_quarter,
+    tally_visits,
+)
 from bot.core.quarters import Quarter
 from storage.store import Store
 
@@ -41,11 +48,23 @@ async def _quarter_coverage(store: Store, config: Config, quarter: Quarter) -> Q
         quarter,
         tz,
         members=roster.members,
-        organizations=roster.organizations,
+        organizations=await _with_flags(store, quarter, tz, roster.organizations),
         assignments=roster.assignments,
-        visits=await store.coverage.visits_between(start, end),
+        visits=await store.coverage.visits_between(start, end, roster.off_roster),
         minimum_overlap_days=config.coverage.minimum_overlap_days,
     )
+
+
+async def _with_flags(
+    store: Store, quarter: Quarter, tz: ZoneInfo, organizations: list[OrganizationInfo]
+) -> list[OrganizationInfo]:
+    """ORGANIZATIONS with the cells flagged at some time inside QUARTER."""
+    start, end = quarter.utc_bounds(tz)
+    flagged = await store.coverage.flagged_cells(quarter.start, quarter.end, start, end)
+    return [
+        org._replace(flagged_cells=flagged[org.code]) if org.code in flagged else org
+        for org in organizations
+    ]
 
 
 class MemberQuarter(NamedTuple):
@@ -70,7 +89,7 @@ async def member_coverage(
     codes = {a.organization for a in assignments}
     organizations = [org for org in roster.organizations if org.code in codes]
     name = roster.members.get(member_code)
-    visits = await store.coverage.visits_of_member(member_code, start, end)
+    visits = await store.coverage.visits_of_member(member_code, start, end, roster.off_roster)
     coverage = coverage_for_quarter(
         quarter,
         tz,
