@@ -16,6 +16,7 @@ from handlers import (
     channel,
     checkin,
     confirm,
+    flags,
     meetings,
     note,
     report,
@@ -50,7 +51,7 @@ def build_router() -> Router:
     router = Router()
     # account first: it owns /start and the fallbacks (shared contacts, text outside a dialogue).
     # The others register distinct commands and choice prefixes; the router refuses clashes.
-    for feature in (account, meetings, checkin, note, status, schedule, confirm, channel):
+    for feature in (account, meetings, checkin, note, status, schedule, confirm, flags, channel):
         feature.register(router)
     report.register(router, render_digest)
     return router

@@ -12,7 +12,7 @@ from handlers.router import Context, Router
 MENU: dict[str, tuple[str, ...]] = {
     "member": ("meetings", "checkin", "note", "status"),
     "secretary": ("schedule", "confirm"),
-    "admin": ("report",),
+    "admin": ("report", "flags"),
     "anyone": ("help", "lang", "channel"),
 }
 STRANGER_MENU = ("start", "help")

@@ -80,4 +80,5 @@ TEXTS = {
     "menu.schedule": ("Đặt lịch sinh hoạt chi bộ (/datlich)", "Set your cell's next meeting"),
     "menu.confirm": ("Xác nhận người dự (/xacnhan)", "Confirm who attended"),
     "menu.report": ("Báo cáo tiến độ quý (/baocao)", "Coverage report of the quarter"),
+    "menu.flags": ("Chi bộ có khó khăn, vướng mắc (/khokhan)", "Cells flagged with difficulties"),
 }
