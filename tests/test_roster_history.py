@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from bot.roster.summary import summary_lines
 from bot.sample import SAMPLE_DIR, load_sample
 from bot.services.coverage import quarter_coverage
 from storage.migrations import MIGRATIONS, _statements
+from storage.roster import PLANS_OUTSIDE_THE_LOCK
 from storage.store import Store
 
 NOW = datetime(2021, 11, 20, 1, 0, tzinfo=UTC)
@@ -362,3 +364,103 @@ async def test_a_database_from_before_migrates_its_flags_and_retirements(tmp_pat
         q4 = await coverage_document(store, config, Q4)
         assert [m["code"] for m in q4["members"]] == ["M01"]  # M02 was retired before
         assert q4["organizations"][0]["flagged_cells"] == ["C01", "C02", "C04"]
+
+
+# -- the write lock: held only to write the difference ----------------------------------------
+
+
+async def test_the_import_works_out_its_difference_without_holding_the_write_lock(
+    store: Store, config: Config, sample_roster_dir: Path
+) -> None:
+    await load_sample(store, config, NOW)
+    drop_rows(sample_roster_dir, "members", lambda row: not row.startswith("M20,"))
+    drop_rows(sample_roster_dir, "assignments", lambda row: not row.startswith("M20,"))
+    plan, run = store.roster._plan, store.roster._run
+    seen: list[str] = []
+
+    def write_from_elsewhere() -> str:
+        other = sqlite3.connect(store.db.path, timeout=0)  # no waiting for a lock
+        try:
+            other.execute("UPDATE people SET language = 'en' WHERE phone = '0963106218'")
+            other.commit()
+            return "written"
+        except sqlite3.OperationalError as exc:
+            return str(exc)
+        finally:
+            other.close()
+
+    async def planning(*args):
+        worked_out = await plan(*args)
+        seen.append(f"plan: {write_from_elsewhere()}")
+        return worked_out
+
+    async def applying(worked_out):
+        seen.append(f"apply: {write_from_elsewhere()}")
+        await run(worked_out)
+
+    store.roster._plan, store.roster._run = planning, applying
+    changes = await reimported(store, config, sample_roster_dir)
+
+    assert seen == ["plan: written", "apply: database is locked"]
+    assert changes.retired == {"members": ["M20"]}
+
+
+async def test_an_import_works_its_difference_out_again_when_the_roster_moved_meanwhile(
+    store: Store, config: Config, sample_roster_dir: Path
+) -> None:
+    await load_sample(store, config, NOW)
+    drop_rows(sample_roster_dir, "members", lambda row: not row.startswith("M20,"))
+    drop_rows(sample_roster_dir, "assignments", lambda row: not row.startswith("M20,"))
+    checkin = await store.db.fetchval(
+        "SELECT ch.id FROM checkins ch JOIN members m ON m.id = ch.member_id"
+        " WHERE m.code = 'M07' AND ch.cell_code = 'C0106'"
+    )
+    plan = store.roster._plan
+    plans = 0
+
+    async def planning(*args):
+        nonlocal plans
+        worked_out = await plan(*args)
+        plans += 1
+        if plans == 1:
+            # Meanwhile, in the running bot, a member's note flags C0106 ("no" in the file).
+            async with await Store.open(store.db.path) as bot:
+                assert await bot.flags.raise_by_note(checkin, NOW)
+        return worked_out
+
+    store.roster._plan = planning
+    changes = await reimported(store, config, sample_roster_dir)
+
+    assert plans == 2
+    assert [flag.cell for flag in changes.cleared] == ["C0106"]
+    assert changes.retired == {"members": ["M20"]}
+    assert not await store.db.fetchval("SELECT flagged FROM cells WHERE code = 'C0106'")
+
+
+async def test_an_import_whose_roster_keeps_moving_ends_under_the_lock(
+    store: Store, config: Config, sample_roster_dir: Path
+) -> None:
+    await load_sample(store, config, NOW)
+    drop_rows(sample_roster_dir, "members", lambda row: not row.startswith("M20,"))
+    drop_rows(sample_roster_dir, "assignments", lambda row: not row.startswith("M20,"))
+    plan = store.roster._plan
+    plans = 0
+
+    async def planning(*args):
+        nonlocal plans
+        worked_out = await plan(*args)
+        plans += 1
+        if plans <= PLANS_OUTSIDE_THE_LOCK:
+            async with await Store.open(store.db.path) as office:
+                await office.db.execute(
+                    "UPDATE members SET full_name = full_name || '.' WHERE code = 'M01'"
+                )
+        return worked_out
+
+    store.roster._plan = planning
+    changes = await reimported(store, config, sample_roster_dir)
+
+    assert plans == PLANS_OUTSIDE_THE_LOCK + 1
+    assert changes.retired == {"members": ["M20"]}
+    assert changes.updated["members"] == 1  # M01's name, as the file has it
+    assert (await store.people.by_member_code("M01")).name == "Nguyễn Văn Thành"
