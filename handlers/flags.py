@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from bot.core.flags import Flag
+from bot.core.i18n import Translator
 from bot.core.messages import Choice, Message
 from bot.services.flags import AlreadyCleared, Cleared, clear_flag, flagged_cells, parse_number
 from handlers.router import Context, Router
 
-# One message per cell keeps each Clear next to the cell it is about; past this many the rest
-# come with More, so a phone screen is not flooded.
+# The cells come in one message, a Clear for each: where choices are a numbered list (Zalo, the
+# terminal) only the last message's list can be answered. Past this many, the rest come with
+# More, so that the list fits a phone's screen.
 PAGE = 10
 
 
@@ -25,6 +27,7 @@ async def more_choice(ctx: Context) -> None:
 
 
 async def _page(ctx: Context, offset: int) -> None:
+    t = ctx.t
     flags = await flagged_cells(ctx.store)
     if not flags:
         await ctx.say("flags.none")
@@ -32,32 +35,37 @@ async def _page(ctx: Context, offset: int) -> None:
     if offset >= len(flags):
         await ctx.say("flags.end")
         return
+    page = flags[offset : offset + PAGE]
     if offset == 0:
-        await ctx.say("flags.header", count=len(flags))
-    for flag in flags[offset : offset + PAGE]:
-        await ctx.reply(_item(ctx, flag))
-    rest = len(flags) - offset - PAGE
+        lines = [t("flags.header", count=len(flags))]
+    else:
+        lines = [t("flags.page", first=offset + 1, last=offset + len(page), count=len(flags))]
+    lines += [_item(t, number, flag) for number, flag in enumerate(page, offset + 1)]
+    choices = [
+        Choice(t("flags.button_clear", code=flag.cell_code), f"unflag:{flag.id}") for flag in page
+    ]
+    rest = len(flags) - offset - len(page)
     if rest > 0:
-        more = Choice(ctx.t("flags.button_more"), f"flagsmore:{offset + PAGE}")
-        await ctx.reply(Message(ctx.t("flags.more", count=rest), (more,)))
+        lines.append(t("flags.more", count=rest))
+        choices.append(Choice(t("flags.button_more"), f"flagsmore:{offset + PAGE}"))
+    await ctx.reply(Message("\n".join(lines), tuple(choices)))
 
 
-def _item(ctx: Context, flag: Flag) -> Message:
-    t = ctx.t
+def _item(t: Translator, number: int, flag: Flag) -> str:
     if flag.raised_at is None:
         raised = t("flags.raised_before")
     elif flag.raised_by == "note":
         raised = t("flags.raised_note", member=flag.raised_by_member, day=t.day(flag.raised_at))
     else:
         raised = t("flags.raised_import", day=t.day(flag.raised_at))
-    text = t(
+    return t(
         "flags.item",
+        number=number,
         cell=flag.cell_name,
         code=flag.cell_code,
         organization=flag.organization_name,
         raised=raised,
     )
-    return Message(text, (Choice(t("flags.button_clear"), f"unflag:{flag.id}"),))
 
 
 async def clear_choice(ctx: Context) -> None:

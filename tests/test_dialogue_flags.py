@@ -33,13 +33,9 @@ def without_last_seen(tables: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
     return {**tables, "accounts": [row[:6] + row[7:] for row in tables["accounts"]]}
 
 
-def codes_listed(replies) -> list[str]:
-    """The cell codes of the replies that carry a Clear button, in order."""
-    return [
-        re.search(r"\(([A-Z0-9]+)\)\n", r.text).group(1)
-        for r in replies
-        if r.choices and r.choices[0].data.startswith("unflag:")
-    ]
+def codes_listed(message) -> list[str]:
+    """The cells a /flags message offers to clear, from its Clear buttons."""
+    return [c.label.split()[-1] for c in message.choices if c.data.startswith("unflag:")]
 
 
 async def flag_of(world, cell: str) -> tuple:
@@ -59,25 +55,27 @@ async def flagged_in_q4(world, organization: str) -> list[str]:
 
 async def test_an_admin_sees_each_flagged_cell_with_a_clear_button(office):
     admin = await office.linked("M01")
-    replies = await admin.send("/khokhan")
-    assert "7 chi bộ đang được đánh dấu có khó khăn" in replies[0].text
-    items = replies[1:]
-    assert codes_listed(items) == FLAGGED
-    first = items[0]
-    assert first.text == (
-        "Chi bộ Tổ dân phố số 5 (C0103)\nĐảng bộ phường Bồ Đề\n"
-        "Đánh dấu theo danh sách của Văn phòng ngày 20/11/2021"
-    )
+    (listing,) = await admin.send("/khokhan")
+    lines = listing.text.splitlines()
+    assert "7 chi bộ đang được đánh dấu có khó khăn" in lines[0]
+    assert lines[1:3] == [
+        "1. Chi bộ Tổ dân phố số 5 (C0103), Đảng bộ phường Bồ Đề",
+        "    Đánh dấu theo danh sách của Văn phòng ngày 20/11/2021",
+    ]
+    assert codes_listed(listing) == FLAGGED
     flag_id = (await flag_of(office, "C0103"))[0]
-    assert [(c.label, c.data) for c in first.choices] == [("Gỡ cờ", f"unflag:{flag_id}")]
+    assert (listing.choices[0].label, listing.choices[0].data) == (
+        "Gỡ cờ C0103",
+        f"unflag:{flag_id}",
+    )
 
 
 async def test_clear_records_the_admin_and_the_time_and_the_quarter_keeps_the_flag(office):
     admin = await office.linked("M01")
-    item = (await admin.send("/flags"))[1]
+    (listing,) = await admin.send("/flags")
     office.clock.advance(timedelta(hours=2))
 
-    reply = (await admin.tap(item.choices[0]))[-1].text
+    reply = (await admin.tap(listing.choices[0]))[-1].text
 
     assert "Đã gỡ cờ khó khăn của Chi bộ Tổ dân phố số 5 (C0103)" in reply
     person = (await office.store.people.by_member_code("M01")).id
@@ -87,18 +85,18 @@ async def test_clear_records_the_admin_and_the_time_and_the_quarter_keeps_the_fl
         person,
         0,
     )
-    assert codes_listed((await admin.send("/flags"))[1:]) == FLAGGED[1:]
+    assert codes_listed((await admin.send("/flags"))[0]) == FLAGGED[1:]
     assert await flagged_in_q4(office, "O01") == ["C0103"]  # flagged inside the quarter
 
 
 async def test_a_second_clear_is_stale_says_who_cleared_and_changes_nothing(office):
     admin = await office.linked("M01")
-    item = (await admin.send("/flags"))[1]
-    await admin.tap(item.choices[0])
+    (listing,) = await admin.send("/flags")
+    await admin.tap(listing.choices[0])
     office.clock.advance(timedelta(minutes=5))
     before = await dump(office.store)
 
-    reply = (await admin.tap(item.choices[0]))[-1].text
+    reply = (await admin.tap(listing.choices[0]))[-1].text
 
     assert "đã được đồng chí Nguyễn Văn Thành gỡ lúc Thứ Bảy 20/11/2021 08:00" in reply
     assert "Không có gì thay đổi" in reply
@@ -107,7 +105,7 @@ async def test_a_second_clear_is_stale_says_who_cleared_and_changes_nothing(offi
 
 async def test_a_clear_after_an_import_cleared_the_flag_says_so(office, tmp_path):
     admin = await office.linked("M01")
-    item = (await admin.send("/flags"))[1]
+    (listing,) = await admin.send("/flags")
     roster = copy_sample_roster(tmp_path / "roster")
     cells = roster / "cells.csv"
     text = cells.read_text(encoding="utf-8")
@@ -115,7 +113,7 @@ async def test_a_clear_after_an_import_cleared_the_flag_says_so(office, tmp_path
     await import_roster(office.store, office.config, roster, office.now())
     before = await dump(office.store)
 
-    reply = (await admin.tap(item.choices[0]))[-1].text
+    reply = (await admin.tap(listing.choices[0]))[-1].text
 
     assert "đã được gỡ lúc Thứ Bảy 20/11/2021 08:00 khi nhập danh sách" in reply
     assert without_last_seen(await dump(office.store)) == without_last_seen(before)
@@ -128,9 +126,11 @@ async def test_a_flag_raised_by_a_note_says_whose_note(office):
         " WHERE m.code = 'M07' AND ch.cell_code = 'C0106'"
     )
     assert await office.store.flags.raise_by_note(checkin, office.now())
-    replies = await admin.send("/flags")
-    (item,) = [r for r in replies if "(C0106)" in r.text]
-    assert "Đồng chí Hoàng Thị Lan Anh báo có khó khăn trong nhận xét ngày 20/11/2021" in item.text
+    text = (await admin.send("/flags"))[0].text
+    assert (
+        "(C0106), Đảng bộ phường Bồ Đề\n"
+        "    Đồng chí Hoàng Thị Lan Anh báo có khó khăn trong nhận xét ngày 20/11/2021"
+    ) in text
 
 
 @pytest.mark.parametrize(
@@ -166,11 +166,11 @@ async def test_an_english_speaking_admin_reads_english(tmp_path):
     world = await make_world(tmp_path, Config(access=Access(admins=["M12"])))
     try:
         admin = await world.linked("M12")
-        replies = await admin.send("/flags")
-        assert "7 cell(s) are flagged with difficulties" in replies[0].text
-        assert "Flagged by the office's roster on 20/11/2021" in replies[1].text
-        assert replies[1].choices[0].label == "Clear"
-        reply = (await admin.tap(replies[1].choices[0]))[-1].text
+        (listing,) = await admin.send("/flags")
+        assert "7 cell(s) are flagged with difficulties" in listing.text
+        assert "Flagged by the office's roster on 20/11/2021" in listing.text
+        assert listing.choices[0].label == "Clear C0103"
+        reply = (await admin.tap(listing.choices[0]))[-1].text
         assert reply.startswith("Cleared the difficulty flag of Chi bộ Tổ dân phố số 5 (C0103)")
     finally:
         await world.store.close()
@@ -184,15 +184,20 @@ async def test_more_than_ten_come_ten_at_a_time(office, tmp_path):
     await import_roster(office.store, office.config, roster, office.now())
     admin = await office.linked("M01")
 
-    replies = await admin.send("/flags")
+    (first,) = await admin.send("/flags")
 
-    assert "13 chi bộ" in replies[0].text
-    listed = codes_listed(replies[1:11])
+    assert "13 chi bộ" in first.text
+    listed = codes_listed(first)
     assert len(listed) == 10 and listed[:3] == ["C0101", "C0102", "C0103"]
-    more = replies[-1]
-    assert more.text == "Còn 3 chi bộ nữa."
-    assert [(c.label, c.data) for c in more.choices] == [("Xem tiếp", "flagsmore:10")]
-    assert codes_listed(await admin.tap(more.choices[0])) == ["C0504", "C0601", "O12"]
+    assert first.text.splitlines()[-1] == "Còn 3 chi bộ nữa."
+    assert (first.choices[-1].label, first.choices[-1].data) == ("Xem tiếp", "flagsmore:10")
+    (rest,) = await admin.tap(first.choices[-1])
+    assert (
+        rest.text.splitlines()[0] == "Chi bộ thứ 11 đến 13 trong 13 chi bộ có khó khăn, vướng mắc:"
+    )
+    assert rest.text.splitlines()[1].startswith("11. ")
+    assert codes_listed(rest) == ["C0504", "C0601", "O12"]
+    assert len(rest.choices) == 3
     assert "Đã hết danh sách" in texts(await admin.tap("flagsmore:100"))
     assert "không còn hiệu lực" in texts(await admin.tap("flagsmore:x"))
 

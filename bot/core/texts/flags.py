@@ -7,13 +7,17 @@ TEXTS = {
     ),
     "flags.header": (
         "{count} chi bộ đang được đánh dấu có khó khăn, vướng mắc. Khi đã tháo gỡ xong, bấm"
-        " Gỡ cờ ở chi bộ đó:",
-        "{count} cell(s) are flagged with difficulties. Once a cell's are resolved, press Clear"
-        " on it:",
+        " Gỡ cờ của chi bộ đó:",
+        "{count} cell(s) are flagged with difficulties. Once a cell's are resolved, press its"
+        " Clear:",
+    ),
+    "flags.page": (
+        "Chi bộ thứ {first} đến {last} trong {count} chi bộ có khó khăn, vướng mắc:",
+        "Cells {first} to {last} of the {count} flagged with difficulties:",
     ),
     "flags.item": (
-        "{cell} ({code})\n{organization}\n{raised}",
-        "{cell} ({code})\n{organization}\n{raised}",
+        "{number}. {cell} ({code}), {organization}\n    {raised}",
+        "{number}. {cell} ({code}), {organization}\n    {raised}",
     ),
     "flags.raised_import": (
         "Đánh dấu theo danh sách của Văn phòng ngày {day}",
@@ -27,7 +31,7 @@ TEXTS = {
         "Được đánh dấu từ trước khi bot ghi lịch sử",
         "Flagged since before the bot kept the flags' history",
     ),
-    "flags.button_clear": ("Gỡ cờ", "Clear"),
+    "flags.button_clear": ("Gỡ cờ {code}", "Clear {code}"),
     "flags.more": (
         "Còn {count} chi bộ nữa.",
         "{count} more.",
