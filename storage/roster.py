@@ -24,7 +24,6 @@ from bot.core.roster import Assignment, Cell, Meeting, Member, Organization, Ros
 from storage.db import Database
 from storage.timefmt import from_db, maybe_from_db, to_db
 
-TABLES = ("members", "organizations", "cells", "assignments", "meetings")
 # Plans worked out while another process kept changing the roster before the last one is
 # worked out under the write lock, so that an import always ends.
 PLANS_OUTSIDE_THE_LOCK = 3
@@ -159,7 +158,7 @@ class RosterRepository:
         for _ in range(PLANS_OUTSIDE_THE_LOCK):
             plan = await self._plan(roster, now_db, today)
             if not plan.steps:
-                return plan.changes
+                return plan.changes  # nothing to write: no lock to take
             async with self.db.transaction():
                 if await self._version() == plan.version:
                     await self._run(plan)
@@ -227,10 +226,8 @@ class RosterRepository:
         self, roster: Roster, plan: _Plan, today: date, listed_from: str | None
     ) -> dict[str, _Stored]:
         """Members, organizations and cells; return the stored cells (their flags are next)."""
-        organizations = await self._stored(
-            "SELECT code, id, name, kind, active FROM organizations", 1
-        )
-        self._plan_rows(
+        organizations = await self._stored("SELECT code, id, name, kind, active FROM organizations")
+        _plan_rows(
             "organizations",
             organizations,
             {o.code: (o.name, o.kind, 1) for o in roster.organizations},
@@ -245,10 +242,9 @@ class RosterRepository:
         cells = await self._stored(
             "SELECT c.code, c.id, o.code, c.name, c.secretary_name, p.phone, c.venue, c.implied,"
             " c.active, c.flagged FROM cells c JOIN organizations o ON o.id = c.organization_id"
-            " LEFT JOIN people p ON p.id = c.secretary_id",
-            1,
+            " LEFT JOIN people p ON p.id = c.secretary_id"
         )
-        self._plan_rows(
+        _plan_rows(
             "cells",
             {code: _Stored(row.id, row.values[:-1]) for code, row in cells.items()},
             {
@@ -277,10 +273,9 @@ class RosterRepository:
         )
         members = await self._stored(
             "SELECT m.code, m.id, p.phone, m.full_name, m.position, m.language, m.active"
-            " FROM members m JOIN people p ON p.id = m.person_id",
-            1,
+            " FROM members m JOIN people p ON p.id = m.person_id"
         )
-        self._plan_rows(
+        _plan_rows(
             "members",
             members,
             {m.code: (m.phone, m.full_name, m.position, m.language, 1) for m in roster.members},
@@ -294,50 +289,6 @@ class RosterRepository:
             listed_from=listed_from,
         )
         return cells
-
-    def _plan_rows(
-        self,
-        table: str,
-        stored: dict[str, _Stored],
-        wanted: dict[str, tuple],
-        plan: _Plan,
-        today: date,
-        *,
-        insert: str,
-        update: str,
-        listed_from: str | None,
-    ) -> None:
-        """Retire, update (or put back) and add rows so that TABLE lists WANTED.
-
-        Values are those of UPDATE, the last one the active flag; INSERT takes the code, the
-        values, then the listing day; UPDATE takes the values, then the id.
-        """
-        retired = sorted(
-            code for code, row in stored.items() if code not in wanted and row.values[-1]
-        )
-        changed = [
-            (*values, stored[code].id)
-            for code, values in wanted.items()
-            if code in stored and stored[code].values != values
-        ]
-        new = [
-            (code, *values, listed_from) for code, values in wanted.items() if code not in stored
-        ]
-        # Retirements first: a code that leaves may hand its person (phone) to one that arrives.
-        plan.steps += _steps(
-            (
-                f"UPDATE {table} SET active = 0, retired_on = ? WHERE id = ?",
-                [(today.isoformat(), stored[code].id) for code in retired],
-            ),
-            (update, changed),
-            (insert, new),
-        )
-        changes = plan.changes
-        changes.added[table] += len(new)
-        changes.updated[table] += len(changed)
-        changes.removed[table] += len(retired)
-        if retired:
-            changes.retired[table] = retired
 
     async def _plan_assignments(
         self, assignments: list[Assignment], plan: _Plan, today: date
@@ -473,13 +424,49 @@ class RosterRepository:
             ),
         )
 
-    async def _stored(self, sql: str, width: int) -> dict[Any, _Stored]:
-        """Map key -> stored row, for SQL selecting key column(s), id, then the values."""
-        result = {}
-        for row in await self.db.fetchall(sql):
-            key = row[0] if width == 1 else tuple(row[:width])
-            result[key] = _Stored(row[width], tuple(row[width + 1 :]))
-        return result
+    async def _stored(self, sql: str) -> dict[str, _Stored]:
+        """Map code -> stored row, for SQL selecting the code, the id, then the values."""
+        return {row[0]: _Stored(row[1], tuple(row[2:])) for row in await self.db.fetchall(sql)}
+
+
+def _plan_rows(
+    table: str,
+    stored: dict[str, _Stored],
+    wanted: dict[str, tuple],
+    plan: _Plan,
+    today: date,
+    *,
+    insert: str,
+    update: str,
+    listed_from: str | None,
+) -> None:
+    """Retire, update (or put back) and add rows so that TABLE lists WANTED.
+
+    Values are those of UPDATE, the last one the active flag; INSERT takes the code, the
+    values, then the listing day; UPDATE takes the values, then the id.
+    """
+    retired = sorted(code for code, row in stored.items() if code not in wanted and row.values[-1])
+    changed = [
+        (*values, stored[code].id)
+        for code, values in wanted.items()
+        if code in stored and stored[code].values != values
+    ]
+    new = [(code, *values, listed_from) for code, values in wanted.items() if code not in stored]
+    # Retirements first: a code that leaves may hand its person (phone) to one that arrives.
+    plan.steps += _steps(
+        (
+            f"UPDATE {table} SET active = 0, retired_on = ? WHERE id = ?",
+            [(today.isoformat(), stored[code].id) for code in retired],
+        ),
+        (update, changed),
+        (insert, new),
+    )
+    changes = plan.changes
+    changes.added[table] += len(new)
+    changes.updated[table] += len(changed)
+    changes.removed[table] += len(retired)
+    if retired:
+        changes.retired[table] = retired
 
 
 def _steps(*statements: tuple[str, list[tuple[Any, ...]]]) -> list[_Step]:
