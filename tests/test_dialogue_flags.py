@@ -6,12 +6,13 @@ C0406, C0504, C0601 and O12. M01 (Nguyễn Văn Thành) is an admin; M12 speaks 
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
 from conftest import copy_sample_roster, dump
 from dialogue import make_world, texts
+from test_dialogue_secretary import without_last_seen
+from test_roster_history import set_flag
 
 from bot.core.config import Access, Config
 from bot.core.quarters import Quarter
@@ -26,11 +27,6 @@ async def office(tmp_path):
     world = await make_world(tmp_path, Config(access=Access(admins=["M01"])))
     yield world
     await world.store.close()
-
-
-def without_last_seen(tables: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
-    """A dump minus accounts.last_seen_at, which moves with the clock on every message."""
-    return {**tables, "accounts": [row[:6] + row[7:] for row in tables["accounts"]]}
 
 
 def codes_listed(message) -> list[str]:
@@ -107,9 +103,7 @@ async def test_a_clear_after_an_import_cleared_the_flag_says_so(office, tmp_path
     admin = await office.linked("M01")
     (listing,) = await admin.send("/flags")
     roster = copy_sample_roster(tmp_path / "roster")
-    cells = roster / "cells.csv"
-    text = cells.read_text(encoding="utf-8")
-    cells.write_text(re.sub(r"^(C0103,.*),yes$", r"\1,no", text, flags=re.M), encoding="utf-8")
+    set_flag(roster, "C0103", False)
     await import_roster(office.store, office.config, roster, office.now())
     before = await dump(office.store)
 
@@ -178,9 +172,8 @@ async def test_an_english_speaking_admin_reads_english(tmp_path):
 
 async def test_more_than_ten_come_ten_at_a_time(office, tmp_path):
     roster = copy_sample_roster(tmp_path / "roster")
-    cells = roster / "cells.csv"
-    text = cells.read_text(encoding="utf-8")
-    cells.write_text(re.sub(r"^(C010[124-7],.*),no$", r"\1,yes", text, flags=re.M), "utf-8")
+    for cell in ("C0101", "C0102", "C0104", "C0105", "C0106", "C0107"):
+        set_flag(roster, cell, True)
     await import_roster(office.store, office.config, roster, office.now())
     admin = await office.linked("M01")
 

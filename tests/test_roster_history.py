@@ -15,7 +15,7 @@ from pathlib import Path
 
 import aiosqlite
 from conftest import dump
-from test_roster_import import append_row, drop_rows, replace_row
+from test_roster_import import append_row, drop_rows, read_lines, replace_row
 
 from bot.core.config import Config
 from bot.core.quarters import Quarter
@@ -123,8 +123,7 @@ async def test_a_retired_member_still_counts_for_the_days_they_were_on_the_roste
     q3_before = await coverage_document(store, config, Q3)
     q4_before = await coverage_document(store, config, Q4)
     assert statuses(q3_before)[("M07", "O05")] == "covered"
-    drop_rows(sample_roster_dir, "members", lambda row: not row.startswith("M07,"))
-    drop_rows(sample_roster_dir, "assignments", lambda row: not row.startswith("M07,"))
+    leave_out_member(sample_roster_dir, "M07")
 
     changes = await reimported(store, config, sample_roster_dir)
 
@@ -192,18 +191,8 @@ async def test_flags_raised_and_cleared_by_import_are_kept_with_their_time(
     store: Store, config: Config, sample_roster_dir: Path
 ) -> None:
     await load_sample(store, config, NOW)
-    replace_row(
-        sample_roster_dir,
-        "cells",
-        "C0103,",
-        re.sub(r",yes$", ",no", _row(sample_roster_dir, "C0103,")),
-    )
-    replace_row(
-        sample_roster_dir,
-        "cells",
-        "C0101,",
-        re.sub(r",no$", ",yes", _row(sample_roster_dir, "C0101,")),
-    )
+    set_flag(sample_roster_dir, "C0103", False)
+    set_flag(sample_roster_dir, "C0101", True)
 
     changes = await reimported(store, config, sample_roster_dir)
 
@@ -274,12 +263,7 @@ async def test_the_summary_says_what_was_ended_retired_deleted_raised_and_cleare
         "assignments",
         lambda row: not row.startswith(("M20,", "M13,O15,")),
     )
-    replace_row(
-        sample_roster_dir,
-        "cells",
-        "C0205,",
-        re.sub(r",yes$", ",no", _row(sample_roster_dir, "C0205,")),
-    )
+    set_flag(sample_roster_dir, "C0205", False)
 
     changes = await reimported(store, config, sample_roster_dir)
 
@@ -298,13 +282,18 @@ async def test_the_summary_says_what_was_ended_retired_deleted_raised_and_cleare
     ]
 
 
-def _row(folder: Path, prefix: str) -> str:
-    (row,) = [
-        line
-        for line in (folder / "cells.csv").read_text(encoding="utf-8").splitlines()
-        if line.startswith(prefix)
-    ]
-    return row
+def leave_out_member(folder: Path, code: str) -> None:
+    """Leave the member out of the roster folder, with their assignments."""
+    drop_rows(folder, "members", lambda row: not row.startswith(f"{code},"))
+    drop_rows(folder, "assignments", lambda row: not row.startswith(f"{code},"))
+
+
+def set_flag(folder: Path, cell: str, flagged: bool) -> None:
+    """Say in the roster folder's cells.csv whether CELL is flagged."""
+    (row,) = [line for line in read_lines(folder, "cells") if line.startswith(f"{cell},")]
+    replace_row(
+        folder, "cells", f"{cell},", re.sub(r",(yes|no)$", "", row) + (",yes" if flagged else ",no")
+    )
 
 
 # -- a database from before the history -------------------------------------------------------
@@ -373,8 +362,7 @@ async def test_the_import_works_out_its_difference_without_holding_the_write_loc
     store: Store, config: Config, sample_roster_dir: Path
 ) -> None:
     await load_sample(store, config, NOW)
-    drop_rows(sample_roster_dir, "members", lambda row: not row.startswith("M20,"))
-    drop_rows(sample_roster_dir, "assignments", lambda row: not row.startswith("M20,"))
+    leave_out_member(sample_roster_dir, "M20")
     plan, run = store.roster._plan, store.roster._run
     seen: list[str] = []
 
@@ -409,8 +397,7 @@ async def test_an_import_works_its_difference_out_again_when_the_roster_moved_me
     store: Store, config: Config, sample_roster_dir: Path
 ) -> None:
     await load_sample(store, config, NOW)
-    drop_rows(sample_roster_dir, "members", lambda row: not row.startswith("M20,"))
-    drop_rows(sample_roster_dir, "assignments", lambda row: not row.startswith("M20,"))
+    leave_out_member(sample_roster_dir, "M20")
     checkin = await store.db.fetchval(
         "SELECT ch.id FROM checkins ch JOIN members m ON m.id = ch.member_id"
         " WHERE m.code = 'M07' AND ch.cell_code = 'C0106'"
@@ -441,8 +428,7 @@ async def test_an_import_whose_roster_keeps_moving_ends_under_the_lock(
     store: Store, config: Config, sample_roster_dir: Path
 ) -> None:
     await load_sample(store, config, NOW)
-    drop_rows(sample_roster_dir, "members", lambda row: not row.startswith("M20,"))
-    drop_rows(sample_roster_dir, "assignments", lambda row: not row.startswith("M20,"))
+    leave_out_member(sample_roster_dir, "M20")
     plan = store.roster._plan
     plans = 0
 
