@@ -74,11 +74,10 @@ async def members_yet_to_visit(
     tz = config.committee.tz
     quarter = Quarter.at(meeting.starts_at, tz)
     day = meeting.starts_at.astimezone(tz).date()
-    assigned = {
-        row.member: None
-        for row in await store.meetings.assignees(meeting.id)
-        if assigned_on(day, row.assigned_from, row.assigned_until)
-    }
+    rows = await store.meetings.assignees(meeting.id)
+    assigned = dict.fromkeys(  # once each, in the order of their codes
+        row.member for row in rows if assigned_on(day, row.assigned_from, row.assigned_until)
+    )
     yet_to_visit = []
     for member in assigned:
         own = await member_coverage(store, config, quarter, member.code)
