@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
+from datetime import date
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from bot.core.coverage import (
     tally_visits,
 )
 from bot.core.quarters import Quarter
+from bot.core.roster import assigned_on
 from storage.store import Store
 
 
@@ -65,6 +67,19 @@ async def _with_flags(
         org._replace(flagged_cells=flagged[org.code]) if org.code in flagged else org
         for org in organizations
     ]
+
+
+async def still_assigned(
+    store: Store, config: Config, quarter: Quarter, day: date
+) -> set[tuple[str, str]]:
+    """(member, organization) pairs with an assignment that holds on some day from DAY to the
+    quarter's end: those a member can still cover (an ended one counts, and cannot)."""
+    roster = await store.coverage.roster_shape(quarter.start, quarter.end)
+    return {
+        (a.member, a.organization)
+        for a in roster.assignments
+        if (first := max(day, a.start)) <= quarter.end and assigned_on(first, a.start, a.end)
+    }
 
 
 class MemberQuarter(NamedTuple):
