@@ -327,7 +327,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0004_channels", CHANNELS),
     ("0005_checkin_cell_copies", CHECKIN_CELL_COPIES),
     ("0006_roster_version", ROSTER_VERSION),
-    ("0007_history", HISTORY),
+    ("0007_history_of_roster_and_flags", HISTORY),
 ]
 
 
