@@ -279,7 +279,7 @@ ALTER TABLE assignments ADD COLUMN left_on TEXT;
 
 -- Difficulty flags, each the time it held: raised by an import (flagged=yes) or by a member's
 -- note (the check-in it was written on says who), cleared by an import (flagged=no) or by an
--- admin in chat. raised_at NULL: flagged before this history was kept.
+-- admin in chat. raised_at NULL: on the first roster, or flagged before this history was kept.
 CREATE TABLE flag_periods (
     id INTEGER PRIMARY KEY,
     cell_id INTEGER NOT NULL REFERENCES cells(id),

@@ -185,13 +185,15 @@ class RosterRepository:
         # The version is read first: a change after it makes the plan stale, never wrong.
         version = await self._version()
         plan = _Plan(version, [], Changes())
+        # The first roster says how the district has been: what it lists (and flags) counts
+        # from before the bot kept any history; what later ones add counts from their day.
         first_roster = not await self.db.fetchval("SELECT count(*) FROM organizations")
         listed_from = None if first_roster else today.isoformat()
         await self._plan_people(roster, plan)
         cells = await self._plan_roster_rows(roster, plan, today, listed_from)
         await self._plan_assignments(roster.assignments, plan, today)
         await self._plan_meetings(roster.meetings, plan, now_db)
-        await self._plan_flags(roster.cells, cells, plan, now_db)
+        await self._plan_flags(roster.cells, cells, plan, None if first_roster else now_db)
         return plan
 
     async def _plan_people(self, roster: Roster, plan: _Plan) -> None:
@@ -388,10 +390,10 @@ class RosterRepository:
             )
 
     async def _plan_flags(
-        self, cells: list[Cell], stored: dict[str, _Stored], plan: _Plan, now_db: str
+        self, cells: list[Cell], stored: dict[str, _Stored], plan: _Plan, now_db: str | None
     ) -> None:
         """Raise or clear each listed cell's flag as the file says (implied cells have no row
-        to say it, so theirs is left as it is)."""
+        to say it, so theirs is left as it is), at NOW_DB (None: the first roster's flags)."""
         flagged_now = {code for code, row in stored.items() if row.values[-1]}
         stated = {c.code: c.flagged for c in cells if not c.implied}
         raise_ = sorted(code for code, flag in stated.items() if flag and code not in flagged_now)

@@ -56,7 +56,7 @@ async def test_an_admin_sees_each_flagged_cell_with_a_clear_button(office):
     assert "7 chi bộ đang được đánh dấu có khó khăn" in lines[0]
     assert lines[1:3] == [
         "1. Chi bộ Tổ dân phố số 5 (C0103), Đảng bộ phường Bồ Đề",
-        "    Đánh dấu theo danh sách của Văn phòng ngày 20/11/2021",
+        "    Đã đánh dấu trong danh sách từ ban đầu",
     ]
     assert codes_listed(listing) == FLAGGED
     flag_id = (await flag_of(office, "C0103"))[0]
@@ -113,6 +113,19 @@ async def test_a_clear_after_an_import_cleared_the_flag_says_so(office, tmp_path
     assert without_last_seen(await dump(office.store)) == without_last_seen(before)
 
 
+async def test_a_flag_a_later_import_raised_says_when(office, tmp_path):
+    admin = await office.linked("M01")
+    roster = copy_sample_roster(tmp_path / "roster")
+    set_flag(roster, "C0101", True)
+    office.clock.advance(timedelta(days=1))
+    await import_roster(office.store, office.config, roster, office.now())
+    text = (await admin.send("/flags"))[0].text
+    assert (
+        "1. Chi bộ Cơ quan UBND phường (C0101), Đảng bộ phường Bồ Đề\n"
+        "    Đánh dấu theo danh sách của Văn phòng ngày 21/11/2021"
+    ) in text
+
+
 async def test_a_flag_raised_by_a_note_says_whose_note(office):
     admin = await office.linked("M01")
     checkin = await office.store.db.fetchval(
@@ -162,7 +175,7 @@ async def test_an_english_speaking_admin_reads_english(tmp_path):
         admin = await world.linked("M12")
         (listing,) = await admin.send("/flags")
         assert "7 cell(s) are flagged with difficulties" in listing.text
-        assert "Flagged by the office's roster on 20/11/2021" in listing.text
+        assert "Flagged on the roster from the start" in listing.text
         assert listing.choices[0].label == "Clear C0103"
         reply = (await admin.tap(listing.choices[0]))[-1].text
         assert reply.startswith("Cleared the difficulty flag of Chi bộ Tổ dân phố số 5 (C0103)")

@@ -202,7 +202,8 @@ async def test_flags_raised_and_cleared_by_import_are_kept_with_their_time(
     rows = [row for row in await flag_rows(store) if row[0] in ("C0101", "C0103")]
     assert rows == [
         ("C0101", "2021-11-21T01:00:00+00:00", "import", None, None),
-        ("C0103", "2021-11-20T01:00:00+00:00", "import", "2021-11-21T01:00:00+00:00", "import"),
+        # On the first roster: flagged from before the bot kept the flags' history.
+        ("C0103", None, "import", "2021-11-21T01:00:00+00:00", "import"),
     ]
     # The quarter counts both: each was flagged at some time inside it.
     q4 = await coverage_document(store, config, Q4)
@@ -215,6 +216,14 @@ async def test_flags_raised_and_cleared_by_import_are_kept_with_their_time(
     roster = await store.roster.load()
     assert {c.code for c in roster.cells if c.flagged} >= {"C0101"}
     assert "C0103" not in {c.code for c in roster.cells if c.flagged}
+    # Cleared by a later import, it says when it had been raised.
+    set_flag(sample_roster_dir, "C0101", False)
+    changes = await import_roster(
+        store, config, sample_roster_dir, datetime(2021, 12, 1, tzinfo=UTC)
+    )
+    assert summary_lines(changes, date(2021, 12, 1), config.committee.tz)[-1] == (
+        "flags cleared: C0101 (raised by an import on 2021-11-21)"
+    )
 
 
 async def test_a_flag_raised_by_a_note_is_cleared_by_importing_no(
@@ -278,7 +287,7 @@ async def test_the_summary_says_what_was_ended_retired_deleted_raised_and_cleare
         "ended, still counted for the days they held:"
         " M20 at O09 until 2021-11-20, M20 at O10 until 2021-11-20",
         "deleted, as they had not begun: M13 at O15 from 2021-12-10",
-        "flags cleared: C0205 (raised by an import on 2021-11-20)",
+        "flags cleared: C0205 (flagged on the roster from the start)",
     ]
 
 

@@ -20,7 +20,7 @@ class Flag:
     cell_name: str
     organization_code: str
     organization_name: str
-    raised_at: datetime | None  # None: flagged before the bot kept the flags' history
+    raised_at: datetime | None  # None: on the first roster, or before the flags had a history
     raised_by: RaisedBy
     raised_by_member: str | None  # the name of the member whose note raised it
     cleared_at: datetime | None = None

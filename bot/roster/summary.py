@@ -48,10 +48,12 @@ def summary_lines(changes: Changes, day: date, tz: ZoneInfo) -> list[str]:
 
 
 def _cleared(flag: ClearedFlag, tz: ZoneInfo) -> str:
-    when = "" if flag.raised_at is None else f" on {flag.raised_at.astimezone(tz).date()}"
+    if flag.raised_at is None:
+        return f"{flag.cell} (flagged on the roster from the start)"
+    when = flag.raised_at.astimezone(tz).date()
     if flag.raised_by == "note":
-        return f"{flag.cell} (raised by the note of {flag.raised_by_member}{when})"
-    return f"{flag.cell} (raised by an import{when})"
+        return f"{flag.cell} (raised by the note of {flag.raised_by_member} on {when})"
+    return f"{flag.cell} (raised by an import on {when})"
 
 
 def _listed(items: Sequence[str] | Sequence[Assignment]) -> str:

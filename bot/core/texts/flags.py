@@ -28,8 +28,8 @@ TEXTS = {
         "{member} reported difficulties in a note on {day}",
     ),
     "flags.raised_before": (
-        "Được đánh dấu từ trước khi bot ghi lịch sử",
-        "Flagged since before the bot kept the flags' history",
+        "Đã đánh dấu trong danh sách từ ban đầu",
+        "Flagged on the roster from the start",
     ),
     "flags.button_clear": ("Gỡ cờ {code}", "Clear {code}"),
     "flags.more": (
