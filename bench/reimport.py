@@ -40,9 +40,8 @@ FIRST_IMPORT_LOCAL = "2021-11-20 08:00"
 REIMPORT_LOCAL = "2021-11-21 08:00"
 
 Row = list[str]
-Edit = Callable[
-    [str, int, Row], Row | None
-]  # (file, row number, row) -> the row, or None: left out
+# (file, row number, row) -> the row as edited, or None: left out.
+Edit = Callable[[str, int, Row], Row | None]
 
 
 def run() -> list[Figure]:
