@@ -419,11 +419,14 @@ async def _print_phases(store: Store, config: Config) -> None:
     tz = config.committee.tz
     start, end = QUARTER.utc_bounds(tz)
     queries = store.coverage
+    first, last = QUARTER.start, QUARTER.end
     phases = {
-        "member_names": queries.member_names,
-        "organizations": queries.organizations,
-        "assignments_between": lambda: queries.assignments_between(QUARTER.start, QUARTER.end),
-        "visits_between": lambda: queries.visits_between(start, end),
+        "member_names": lambda: queries.member_names(first, last),
+        "organizations": lambda: queries.organizations(first, last),
+        "assignments_between": lambda: queries.assignments_between(first, last),
+        "cells_off_roster": lambda: queries.cells_off_roster(first, last),
+        "flagged_cells": lambda: queries.flagged_cells(first, last, start, end),
+        "visits_between": lambda: queries.visits_between(start, end, results["cells_off_roster"]),
     }
     results = {}
     line = []
@@ -436,7 +439,10 @@ async def _print_phases(store: Store, config: Config) -> None:
             QUARTER,
             tz,
             members=results["member_names"],
-            organizations=results["organizations"],
+            organizations=[
+                o._replace(flagged_cells=results["flagged_cells"].get(o.code, ()))
+                for o in results["organizations"]
+            ],
             assignments=results["assignments_between"],
             visits=results["visits_between"],
             minimum_overlap_days=config.coverage.minimum_overlap_days,

@@ -16,6 +16,7 @@ from handlers import (
     channel,
     checkin,
     confirm,
+    flags,
     meetings,
     note,
     report,
@@ -61,6 +62,7 @@ def build_router() -> Router:
         schedule,
         reschedule,
         confirm,
+        flags,
         channel,
         web,
     ):

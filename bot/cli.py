@@ -21,6 +21,7 @@ from bot.core.quarters import Quarter
 from bot.reports import coverage_csv, coverage_json, coverage_text
 from bot.roster import export_roster_to, import_roster
 from bot.roster.files import RosterFileError
+from bot.roster.summary import summary_lines
 from bot.services.audit import quarter_audit
 from bot.services.coverage import quarter_coverage
 from bot.services.invites import UnknownCode, create_invite, invite_link
@@ -44,15 +45,18 @@ Command = Callable[[argparse.Namespace, Config, Clock], Awaitable[int]]
 
 async def cmd_import(args: argparse.Namespace, config: Config, clock: Clock) -> int:
     path = Path(args.path)
+    now = clock.now()
     async with await Store.open(config.storage.path) as store:
         try:
-            changes = await import_roster(store, config, path, clock.now())
+            changes = await import_roster(store, config, path, now)
         except RosterFileError as exc:
             raise BadInput(*map(str, exc.problems), "Nothing was imported.") from None
     if changes.total == 0:
         print(f"{path}: the roster is already up to date; nothing changed.")
     else:
-        print(f"{path}: imported.", *changes.lines(), sep="\n  ")
+        tz = config.committee.tz
+        lines = summary_lines(changes, now.astimezone(tz).date(), tz)
+        print(f"{path}: imported.", *lines, sep="\n  ")
     return EXIT_OK
 
 

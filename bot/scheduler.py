@@ -42,7 +42,7 @@ from bot.core.reminders import (
     weekly_suggestions,
 )
 from bot.digest.outbox import queue_digest
-from bot.services.coverage import quarter_coverage
+from bot.services.coverage import quarter_coverage, still_assigned
 from bot.services.identity import admin_people
 from bot.services.outbox import message_payload
 from handlers.reminders import render
@@ -174,6 +174,9 @@ class Scheduler:
         config, queries = self.config, self.store.reminders
         _, quarter_end = quarter.utc_bounds(config.committee.tz)
         coverage = await quarter_coverage(self.store, config, quarter)
+        coverable = await still_assigned(
+            self.store, config, quarter, now.astimezone(config.committee.tz).date()
+        )
         names = {o.code: o.name for o in coverage.organizations}
         upcoming: dict[str, list[MeetingInfo]] = defaultdict(list)
         for meeting in await queries.meetings_between(now, quarter_end):
@@ -188,7 +191,9 @@ class Scheduler:
             missed = tuple(
                 (pair.organization, names.get(pair.organization, pair.organization))
                 for pair in member.organizations
-                if pair.status == "missed" and (member.code, pair.organization) not in planned
+                if pair.status == "missed"
+                and (member.code, pair.organization) in coverable
+                and (member.code, pair.organization) not in planned
             )
             if missed and member.code in people:
                 gaps.append(MemberGap(people[member.code], member.code, missed))

@@ -12,7 +12,7 @@ from handlers.router import Context, Router
 MENU: dict[str, tuple[str, ...]] = {
     "member": ("meetings", "checkin", "note", "status"),
     "secretary": ("schedule", "confirm"),
-    "admin": ("confirm", "report", "web"),
+    "admin": ("confirm", "report", "flags", "web"),
     "anyone": ("help", "lang", "channel"),
 }
 STRANGER_MENU = ("start", "help")

@@ -21,10 +21,11 @@ from bot.core.board_records import (
 )
 from bot.core.coverage import Visit
 from storage.db import Database
+from storage.flags import flagged
 from storage.timefmt import from_db, maybe_from_db, to_db
 
 # A cell with difficulties: the roster's flag, or a member's note said so (as storage/meetings.py).
-FLAGGED = "(c.flagged OR c.difficulties_reported_at IS NOT NULL)"
+FLAGGED = flagged()
 
 
 class BoardQueries:

@@ -9,11 +9,12 @@ from typing import Any
 from bot.core.checkins import CheckinAtCell, MemberCheckin, Rating
 from bot.core.decisions import Decider, Decision
 from storage.db import Database
+from storage.flags import flagged
 from storage.timefmt import from_db, maybe_from_db, to_db
 
 # A cell flagged with difficulties today, by the roster or by a member's note: the one place
 # this module reads the flag.
-_CELL_FLAGGED = "(c.flagged OR c.difficulties_reported_at IS NOT NULL)"
+_CELL_FLAGGED = flagged()
 # The order check-ins wait in for a decision (/confirm): flagged cells first, then the longest
 # waiting. Also a position in that order, as a row value.
 _WAITING_ORDER = f"NOT {_CELL_FLAGGED}, ch.checked_in_at, ch.id"
@@ -111,19 +112,6 @@ class CheckinsRepository:
             (member_code,),
         )
         return row and _member_checkin(row)
-
-    async def flag_cell_of(self, checkin_id: int, at: datetime) -> None:
-        """Mark the cell of the check-in's meeting as having difficulties (the note said so).
-
-        Kept apart from the roster's own flag, so that re-importing the roster does not
-        clear what a member reported.
-        """
-        await self.db.execute(
-            "UPDATE cells SET difficulties_reported_at = ? WHERE id ="
-            " (SELECT mt.cell_id FROM checkins ch JOIN meetings mt ON mt.id = ch.meeting_id"
-            " WHERE ch.id = ?)",
-            (to_db(at), checkin_id),
-        )
 
     _AT_CELL = (
         "SELECT ch.id, ch.status, ch.checked_in_at, ch.decided_at, m.person_id, m.code,"

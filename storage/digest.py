@@ -4,6 +4,8 @@ bot cannot reach. storage.coverage gives the numbers; these give the record behi
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal, NamedTuple
 
@@ -112,19 +114,19 @@ class DigestQueries:
         ]
 
     async def member_positions(self) -> dict[str, str]:
-        """Active members' positions by code: standing or member."""
-        return dict(await self.db.fetchall("SELECT code, position FROM members WHERE active"))
+        """Members' positions by code (retired members too: a quarter may count them)."""
+        return dict(await self.db.fetchall("SELECT code, position FROM members"))
 
     async def organization_kinds(self) -> dict[str, str]:
-        """Active organizations' kinds by code: committee or cell."""
-        return dict(await self.db.fetchall("SELECT code, kind FROM organizations WHERE active"))
+        """Organizations' kinds by code (retired ones too: a quarter may count them)."""
+        return dict(await self.db.fetchall("SELECT code, kind FROM organizations"))
 
-    async def flagged_cell_names(self) -> dict[str, str]:
-        """Names of the active flagged cells (by the roster or by a member's note), by code."""
+    async def cell_names(self, codes: Iterable[str]) -> dict[str, str]:
+        """The names of the cells with these codes, by code."""
         return dict(
             await self.db.fetchall(
-                "SELECT code, name FROM cells WHERE active"
-                " AND (flagged OR difficulties_reported_at IS NOT NULL)"
+                "SELECT code, name FROM cells WHERE code IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(codes)),),
             )
         )
 

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from bot.core.meetings import AssignedMeeting, MeetingView, MemberToTell
+from bot.core.meetings import AssignedMeeting, Assignee, MeetingView, MemberToTell
 from storage.db import Database
+from storage.flags import flagged
 from storage.timefmt import from_db, maybe_from_db, to_db
 
 
@@ -24,7 +25,7 @@ class MeetingsRepository:
 
     _VIEW = (
         "SELECT mt.id, mt.starts_at, coalesce(nullif(mt.venue, ''), c.venue, ''), mt.kind,"
-        " c.id, c.code, c.name, c.flagged OR c.difficulties_reported_at IS NOT NULL,"
+        f" c.id, c.code, c.name, {flagged()},"
         " c.secretary_id, o.code, o.name, mt.cancelled_at"
     )
     _OF_CELL = (
@@ -165,34 +166,26 @@ class MeetingsRepository:
             await self.db.execute("DELETE FROM plans WHERE meeting_id = ?", (meeting_id,))
         return changed == 1
 
-    async def members_yet_to_visit(
-        self, meeting_id: int, day: date, quarter_start: datetime, quarter_end: datetime
-    ) -> list[MemberToTell]:
-        """Members assigned on DAY to the meeting's organization with no confirmed visit to it
-        at a meeting starting in [QUARTER_START, QUARTER_END) (coverage's notion of covered)."""
+    async def assignees(self, meeting_id: int) -> list[Assignee]:
+        """Members on the roster with an assignment to the meeting's organization, one row per
+        assignment: whether it holds on the meeting's local date is the caller's to decide."""
         rows = await self.db.fetchall(
-            "SELECT DISTINCT m.person_id, m.code FROM meetings mt"
+            "SELECT m.person_id, m.code, a.start_date, a.end_date FROM meetings mt"
             " JOIN cells c ON c.id = mt.cell_id"
             " JOIN organizations o ON o.id = c.organization_id AND o.active"
             " JOIN assignments a ON a.organization_id = o.id"
             " JOIN members m ON m.id = a.member_id AND m.active"
-            " WHERE mt.id = ? AND a.start_date <= ? AND (a.end_date IS NULL OR a.end_date >= ?)"
-            " AND NOT EXISTS (SELECT 1 FROM checkins ch"
-            "   JOIN meetings visited ON visited.id = ch.meeting_id"
-            "   JOIN cells vc ON vc.id = visited.cell_id"
-            "   WHERE ch.member_id = m.id AND ch.status = 'confirmed'"
-            "   AND vc.organization_id = o.id"
-            "   AND visited.starts_at >= ? AND visited.starts_at < ?)"
-            " ORDER BY m.code",
-            (
-                meeting_id,
-                day.isoformat(),
-                day.isoformat(),
-                to_db(quarter_start),
-                to_db(quarter_end),
-            ),
+            " WHERE mt.id = ? ORDER BY m.code, a.start_date",
+            (meeting_id,),
         )
-        return [MemberToTell(person_id, code) for person_id, code in rows]
+        return [
+            Assignee(
+                MemberToTell(person_id, code),
+                date.fromisoformat(start),
+                end and date.fromisoformat(end),
+            )
+            for person_id, code, start, end in rows
+        ]
 
 
 def _meeting_view(row: Sequence[Any]) -> MeetingView:

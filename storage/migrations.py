@@ -259,6 +259,66 @@ INSERT INTO roster_version (id, changes) VALUES (1, 0);
     for event in ("INSERT", "UPDATE", "DELETE")
 )
 
+HISTORY = """
+-- The days each member, organization and cell was on the roster, so that a later import leaving
+-- one out does not rewrite the quarters it counted in. listed_from: the local day the import that
+-- added it ran (NULL: on the first roster, or on the roster before this history was kept);
+-- retired_on: the local day an import left it out (NULL while listed, and for rows retired
+-- before this history was kept: their day is unknown, so they count in no quarter).
+ALTER TABLE members ADD COLUMN listed_from TEXT;
+ALTER TABLE members ADD COLUMN retired_on TEXT;
+ALTER TABLE organizations ADD COLUMN listed_from TEXT;
+ALTER TABLE organizations ADD COLUMN retired_on TEXT;
+ALTER TABLE cells ADD COLUMN listed_from TEXT;
+ALTER TABLE cells ADD COLUMN retired_on TEXT;
+
+-- An assignment an import leaves out once it has begun is kept, ended (end_date) the day before
+-- that import at the latest: the days it held still count. left_on is that import's day; NULL
+-- while the roster lists it.
+ALTER TABLE assignments ADD COLUMN left_on TEXT;
+
+-- Difficulty flags, each the time it held: raised by an import (flagged=yes) or by a member's
+-- note (the check-in it was written on says who), cleared by an import (flagged=no) or by an
+-- admin in chat. raised_at NULL: on the first roster, or flagged before this history was kept.
+CREATE TABLE flag_periods (
+    id INTEGER PRIMARY KEY,
+    cell_id INTEGER NOT NULL REFERENCES cells(id),
+    raised_at TEXT,
+    raised_by TEXT NOT NULL CHECK (raised_by IN ('import', 'note')),
+    raised_checkin INTEGER REFERENCES checkins(id),
+    cleared_at TEXT,
+    cleared_by TEXT CHECK (cleared_by IN ('import', 'admin')),
+    cleared_person INTEGER REFERENCES people(id),
+    CHECK ((cleared_at IS NULL) = (cleared_by IS NULL))
+);
+CREATE UNIQUE INDEX flag_periods_open ON flag_periods (cell_id) WHERE cleared_at IS NULL;
+CREATE INDEX flag_periods_by_cell ON flag_periods (cell_id, raised_at);
+
+-- The flags already there: the roster's, and the notes' (kept apart until now).
+INSERT INTO flag_periods (cell_id, raised_at, raised_by) SELECT id, NULL, 'import' FROM cells
+    WHERE flagged;
+INSERT INTO flag_periods (cell_id, raised_at, raised_by, raised_checkin)
+    SELECT c.id, c.difficulties_reported_at, 'note',
+        (SELECT n.checkin_id FROM notes n JOIN checkins ch ON ch.id = n.checkin_id
+         WHERE ch.cell_id = c.id AND n.difficulties_raised ORDER BY n.written_at DESC LIMIT 1)
+    FROM cells c WHERE NOT c.flagged AND c.difficulties_reported_at IS NOT NULL;
+UPDATE cells SET flagged = 1 WHERE difficulties_reported_at IS NOT NULL;
+DROP INDEX cells_by_organization;
+ALTER TABLE cells DROP COLUMN difficulties_reported_at;
+-- Covers counting the cells each organization had on the roster in a quarter (coverage).
+CREATE INDEX cells_by_organization ON cells
+    (organization_id, active, retired_on, listed_from, code);
+
+-- cells.flagged is whether the cell is flagged now, kept from the periods by these two alone.
+CREATE TRIGGER flag_raised AFTER INSERT ON flag_periods WHEN NEW.cleared_at IS NULL BEGIN
+    UPDATE cells SET flagged = 1 WHERE id = NEW.cell_id;
+END;
+CREATE TRIGGER flag_cleared AFTER UPDATE OF cleared_at ON flag_periods
+    WHEN OLD.cleared_at IS NULL AND NEW.cleared_at IS NOT NULL BEGIN
+    UPDATE cells SET flagged = 0 WHERE id = NEW.cell_id;
+END
+"""
+
 # The decisions made before they were logged, carried into the log: who decided and when, as
 # the check-in kept them (the person's code and name of today, the best there is; the role only
 # where it is sure: the decider is the cell's secretary), the channel unknown.
@@ -362,6 +422,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0004_channels", CHANNELS),
     ("0005_checkin_cell_copies", CHECKIN_CELL_COPIES),
     ("0006_roster_version", ROSTER_VERSION),
+    ("0007_history_of_roster_and_flags", HISTORY),
     ("0008_decisions_log", DECISIONS),
     ("0009_cancelled_meetings", CANCELLED_MEETINGS),
     ("0011_web_sign_in", WEB_SIGN_IN),

@@ -8,12 +8,13 @@ from typing import Any
 
 from bot.core.reminders import MeetingInfo, PendingCheckin, PlannedMeeting, UnscheduledCell
 from storage.db import Database
+from storage.flags import flagged
 from storage.timefmt import from_db, to_db
 
 _MEETING = (
     "mt.id, mt.starts_at, c.code, c.name, o.code, o.name,"
     " coalesce(nullif(mt.venue, ''), c.venue, ''),"
-    " c.flagged OR c.difficulties_reported_at IS NOT NULL"
+    f" {flagged()}"
 )
 _CELL = (
     " JOIN cells c ON c.id = mt.cell_id AND c.active"

@@ -12,6 +12,7 @@ from storage.coverage import CoverageQueries
 from storage.db import Database
 from storage.decisions import AuditQueries, DecisionsRepository
 from storage.digest import DigestQueries
+from storage.flags import FlagsRepository
 from storage.invites import InvitesRepository
 from storage.meetings import MeetingsRepository
 from storage.outbox import OutboxRepository
@@ -39,6 +40,7 @@ class Store:
         self.meetings = MeetingsRepository(db)
         self.checkins = CheckinsRepository(db)
         self.decisions = DecisionsRepository(db)
+        self.flags = FlagsRepository(db)
         self.accounts = AccountsRepository(db)
         self.conversations = ConversationsRepository(db)
         self.outbox = OutboxRepository(db)

@@ -112,11 +112,13 @@ def test_import_prints_counts_then_nothing_changed(
     assert code == 0, err
     assert out.splitlines() == [
         f"{SAMPLE_DIR}: imported.",
-        "  members: 20 added, 0 updated, 0 removed",
-        "  organizations: 16 added, 0 updated, 0 removed",
-        "  cells: 64 added, 0 updated, 0 removed",
-        "  assignments: 42 added, 0 updated, 0 removed",
-        "  meetings: 390 added, 0 updated, 0 removed",
+        "  members: 20 added, 0 updated, 0 retired",
+        "  organizations: 16 added, 0 updated, 0 retired",
+        "  cells: 64 added, 0 updated, 0 retired",
+        "  assignments: 42 added, 0 updated, 0 ended, 0 deleted",
+        "  meetings: 390 added, 0 updated",
+        "  difficulty flags: 7 raised, 0 cleared",
+        "  flags raised: C0103, C0205, C0302, C0406, C0504, C0601, O12",
     ]
     assert db_file(config_file).is_file()  # storage.path is relative to the config file
     before = table_dump(db_file(config_file))
@@ -383,7 +385,7 @@ def test_export_then_reimport(
     fresh = write_config(fresh_dir)
     code, out, err = run(capsys, fresh, "import", path)
     assert code == 0, err
-    assert "  meetings: 390 added, 0 updated, 0 removed" in out.splitlines()
+    assert "  meetings: 390 added, 0 updated" in out.splitlines()
     query = (
         "SELECT m.code, m.full_name, p.phone, m.position, m.language FROM members m"
         " JOIN people p ON p.id = m.person_id ORDER BY m.code"

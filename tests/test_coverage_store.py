@@ -35,6 +35,7 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 Q3, Q4, Q1 = Quarter(2021, 3), Quarter(2021, 4), Quarter(2022, 1)
 CONFIG = Config()
 NOW_DB = to_db(datetime(2021, 9, 1, 2, 0, tzinfo=UTC))
+TODAY = date(2021, 9, 1)  # NOW_DB on the Hà Nội calendar
 
 
 def local(year: int, month: int, day: int, hour: int = 8, minute: int = 0) -> datetime:
@@ -106,7 +107,7 @@ def roster(**changes) -> Roster:
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
     store = await Store.open(tmp_path / "coverage.sqlite3")
-    await store.roster.apply(roster(), NOW_DB)
+    await store.roster.apply(roster(), NOW_DB, TODAY)
     try:
         yield store
     finally:
@@ -338,6 +339,16 @@ async def test_visits_by_members_not_assigned_visit_no_cell(store: Store) -> Non
     assert of_org(result, "O01")["flagged_visited"] == ["C03"]
 
 
+async def test_a_member_covers_an_organization_whether_or_not_it_is_required(store: Store) -> None:
+    # What /schedule asks before telling a member: covered by the rule, required or not.
+    await check_in(store, "M02", "C03", DECEMBER_C03, "confirmed")  # 29 days: not required
+    await check_in(store, "M04", "C02", NOVEMBER_C02)  # pending: not covered yet
+    m02 = await member_coverage(store, CONFIG, Q4, "M02")
+    assert ("O01", "covered") not in m02.pairs and m02.covered == {"O01"}
+    assert (await member_coverage(store, CONFIG, Q4, "M04")).covered == frozenset()
+    assert (await member_coverage(store, CONFIG, Q3, "M02")).covered == frozenset()
+
+
 # --- retirements -------------------------------------------------------------------------------
 
 
@@ -352,6 +363,7 @@ async def test_a_retired_member_disappears_from_coverage(store: Store) -> None:
             assignments=[a for a in ASSIGNMENTS if a.member != "M01"],
         ),
         NOW_DB,
+        TODAY,
     )
     result = await coverage(store)
     assert "M01" not in {m.code for m in result.members}
@@ -359,7 +371,7 @@ async def test_a_retired_member_disappears_from_coverage(store: Store) -> None:
     assert result.totals == {"required": 2, "covered": 0, "pending": 1, "missed": 1}
 
     # Back on the roster: their check-in was kept, so the quarter is covered again.
-    await store.roster.apply(roster(), NOW_DB)
+    await store.roster.apply(roster(), NOW_DB, TODAY)
     assert statuses(await coverage(store))[("M01", "O01")] == "covered"
 
 
@@ -373,6 +385,7 @@ async def test_a_retired_organization_disappears_from_coverage(store: Store) -> 
             meetings=[m for m in MEETINGS if m.cell != "O02"],
         ),
         NOW_DB,
+        TODAY,
     )
     result = await coverage(store)
     assert [o.code for o in result.organizations] == ["O01", "O03"]
@@ -401,7 +414,7 @@ async def test_a_retired_cell_no_longer_counts_among_the_cells_visited(store: St
     await check_in(store, "M04", "C03", DECEMBER_C03, "confirmed")
     assert of_org(await coverage(store), "O01")["cells_visited"] == 3
 
-    await store.roster.apply(roster(cells=[c for c in CELLS if c.code != "C03"]), NOW_DB)
+    await store.roster.apply(roster(cells=[c for c in CELLS if c.code != "C03"]), NOW_DB, TODAY)
     result = await coverage(store)
     entry = of_org(result, "O01")
     assert entry["cells"] == 2
@@ -418,7 +431,7 @@ async def test_a_cell_moved_to_another_organization_takes_its_visits_along(store
     assert of_org(await coverage(store), "O01")["cells_visited"] == 1
 
     moved = [replace(c, organization="O03") if c.code == "C03" else c for c in CELLS]
-    await store.roster.apply(roster(cells=moved), NOW_DB)
+    await store.roster.apply(roster(cells=moved), NOW_DB, TODAY)
     result = await coverage(store)
     assert of_org(result, "O01")["cells_visited"] == 0
     assert of_org(result, "O03")["cells"] == 2
@@ -436,7 +449,7 @@ async def test_the_copies_migration_fills_in_the_check_ins_already_there(tmp_pat
     """A database made before migration 0005 gets each check-in's organization and cell."""
     path = tmp_path / "old.sqlite3"
     async with await Store.open(path) as store:
-        await store.roster.apply(roster(), NOW_DB)
+        await store.roster.apply(roster(), NOW_DB, TODAY)
         await check_in(store, "M01", "C01", NEW_YEARS_EVE, "confirmed")
         await store.db.execute("UPDATE checkins SET organization_id = NULL, cell_code = NULL")
         await store.db.execute(
@@ -550,7 +563,7 @@ async def test_the_roster_is_read_again_only_after_it_changed(store: Store) -> N
     await check_in(store, "M01", "C02", NOVEMBER_C02)
     before = of_org(await coverage(store), "O01")["flagged_cells"]
     checkin = await store.db.fetchval("SELECT id FROM checkins")
-    await store.checkins.flag_cell_of(checkin, datetime(2021, 11, 11, tzinfo=UTC))
+    await store.flags.raise_by_note(checkin, datetime(2021, 11, 11, tzinfo=UTC))
     after = of_org(await coverage(store), "O01")["flagged_cells"]
     assert (before, after) == (["C01", "C03"], ["C01", "C02", "C03"])
 
@@ -558,7 +571,7 @@ async def test_the_roster_is_read_again_only_after_it_changed(store: Store) -> N
     assert "M03" in {m.code for m in (await coverage(store)).members}
     other = await Store.open(store.db.path)
     try:
-        await other.roster.apply(roster(members=MEMBERS[:2] + MEMBERS[3:]), NOW_DB)
+        await other.roster.apply(roster(members=MEMBERS[:2] + MEMBERS[3:]), NOW_DB, TODAY)
     finally:
         await other.close()
     assert "M03" not in {m.code for m in (await coverage(store)).members}

@@ -533,7 +533,10 @@ async def test_report_caps_long_lists(office):
     await office.store.db.execute("DELETE FROM notes")
     await office.store.db.execute("DELETE FROM decisions")
     await office.store.db.execute("DELETE FROM checkins")  # nothing visited at all
-    await office.store.db.execute("UPDATE cells SET flagged = 1")
+    await office.store.db.execute(  # every cell flagged since before the quarter
+        "INSERT INTO flag_periods (cell_id, raised_at, raised_by)"
+        " SELECT id, NULL, 'import' FROM cells WHERE NOT flagged"
+    )
     text = (await admin.send("/report"))[-1].text
     cells = await office.store.db.fetchval("SELECT count(*) FROM cells WHERE active")
     assert f"chưa được dự ({cells}):" in text and f"… và {cells - 10} nữa" in text

@@ -134,7 +134,10 @@ async def test_the_lists_are_capped_and_the_message_fits_each_channel(world):
     await world.store.db.execute("DELETE FROM notes")
     await world.store.db.execute("DELETE FROM decisions")
     await world.store.db.execute("DELETE FROM checkins")
-    await world.store.db.execute("UPDATE cells SET flagged = 1")
+    await world.store.db.execute(  # every cell flagged since before the quarter
+        "INSERT INTO flag_periods (cell_id, raised_at, raised_by)"
+        " SELECT id, NULL, 'import' FROM cells WHERE NOT flagged"
+    )
     digest = await digest_of(world)
     t = translator(world)
     telegram = message(digest, t)

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.core.quarters import Quarter, local_midnight_utc
+from bot.core.roster import assigned_on
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -219,3 +220,16 @@ def test_quarter_order_agrees_with_start_dates(p: Quarter, q: Quarter) -> None:
     assert (p < q) == (p.start < q.start)
     assert (p == q) == (p.start == q.start)
     assert (p <= q) == (p.start <= q.start)
+
+
+@given(quarters, days, st.one_of(st.none(), days))
+def test_overlap_counts_the_days_on_which_the_assignment_holds(
+    quarter: Quarter, first: date, last: date | None
+) -> None:
+    # Coverage's "required" (overlap_days) and the agenda's "assigned on that day" agree.
+    if last is not None and last < first:
+        first, last = last, first
+    held = sum(
+        assigned_on(quarter.start + timedelta(days=n), first, last) for n in range(quarter.days)
+    )
+    assert quarter.overlap_days(first, last) == held

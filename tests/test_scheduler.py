@@ -13,11 +13,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import copy_sample_roster
 from dialogue import CHANNEL, World, make_world
+from test_roster_import import drop_rows
 
 from bot.app import build_app
 from bot.core.config import Access, Config, Reminders, Storage
+from bot.core.quarters import Quarter
+from bot.roster import import_roster
 from bot.scheduler import TICK_JOB, Scheduler, Ticker
+from bot.services.coverage import quarter_coverage
 from storage.outbox import Queued
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -241,6 +246,25 @@ async def test_nudges_before_the_quarter_ends_name_the_missed_organizations(town
     await live_until(town, local(2021, 12, 29, 9, 0), step=timedelta(hours=1))
     nudges = [m for m in m05.received if m.text.startswith("⏳")]
     assert len(nudges) == 2 and "chỉ còn 3 ngày" in nudges[1].text
+
+
+async def test_nudges_leave_out_an_organization_the_member_no_longer_follows(town, tmp_path):
+    # The office ends M08's assignment to O07 on 1 December: still required there this quarter
+    # (61 days), but M08 can no longer attend its cells as its member, so no nudge names it.
+    m08 = await town.linked("M08")
+    roster = copy_sample_roster(tmp_path / "roster")
+    drop_rows(roster, "assignments", lambda row: not row.startswith("M08,O07,"))
+    await import_roster(town.store, town.config, roster, local(2021, 12, 1, 9))
+    coverage = await quarter_coverage(town.store, town.config, Quarter(2021, 4))
+    (m08_pairs,) = [m.organizations for m in coverage.members if m.code == "M08"]
+    assert {p.organization: p.status for p in m08_pairs} == {"O01": "missed", "O07": "missed"}
+
+    town.clock.set(local(2021, 12, 18, 7, 0))
+    await live_until(town, local(2021, 12, 18, 8, 0))
+
+    (nudge,) = [m for m in m08.received if m.text.startswith("⏳")]
+    assert "Đảng bộ phường Bồ Đề" in nudge.text
+    assert "Đảng bộ Công ty CP Đầu tư Phát triển Long Biên" not in nudge.text
 
 
 # --- secretaries ----------------------------------------------------------------------------

@@ -118,6 +118,44 @@ def required_pairs(
     }
 
 
+@dataclass
+class VisitTally:
+    """What a quarter's visits say, pair by pair, and which cells each organization had visited."""
+
+    confirmed: set[tuple[str, str]] = field(default_factory=set)
+    pending: set[tuple[str, str]] = field(default_factory=set)
+    visited_cells: dict[str, set[str]] = field(default_factory=dict)  # organization -> cells
+
+    def status(self, pair: tuple[str, str]) -> Status:
+        """The one definition of covered, pending and missed for a (member, organization)."""
+        if pair in self.confirmed:
+            return "covered"
+        return "pending" if pair in self.pending else "missed"
+
+
+def tally_visits(
+    quarter: Quarter, tz: ZoneInfo, visits: Iterable[Visit], assigned: set[tuple[str, str]]
+) -> VisitTally:
+    """The visits at meetings held inside QUARTER (local time) that count: not denied.
+
+    A confirmed visit marks its cell visited only when the pair is in ASSIGNED (the member
+    was assigned to the organization during the quarter).
+    """
+    start, end = quarter.utc_bounds(tz)
+    tally = VisitTally()
+    for visit in visits:
+        if visit.status == "denied" or not start <= visit.meeting_at < end:
+            continue
+        pair = (visit.member, visit.organization)
+        if visit.status == "pending":
+            tally.pending.add(pair)
+            continue
+        tally.confirmed.add(pair)
+        if pair in assigned and visit.cell is not None:
+            tally.visited_cells.setdefault(visit.organization, set()).add(visit.cell)
+    return tally
+
+
 def coverage_for_quarter(
     quarter: Quarter,
     tz: ZoneInfo,
@@ -132,28 +170,12 @@ def coverage_for_quarter(
     assignments = list(assignments)
     required = required_pairs(quarter, assignments, minimum_overlap_days)
     assigned = required_pairs(quarter, assignments, 1)  # any overlap makes a visit count for a cell
-    start, end = quarter.utc_bounds(tz)
-
-    confirmed: set[tuple[str, str]] = set()
-    pending: set[tuple[str, str]] = set()
-    visited_cells: dict[str, set[str]] = {}  # organization -> cells with a confirmed visit
-    for visit in visits:
-        if visit.status == "denied" or not start <= visit.meeting_at < end:
-            continue
-        pair = (visit.member, visit.organization)
-        if visit.status == "pending":
-            pending.add(pair)
-            continue
-        confirmed.add(pair)
-        if pair in assigned and visit.cell is not None:
-            visited_cells.setdefault(visit.organization, set()).add(visit.cell)
+    tally = tally_visits(quarter, tz, visits, assigned)
 
     per_member: dict[str, list[PairStatus]] = {code: [] for code in sorted(members)}
     totals = dict.fromkeys(("required", *STATUSES), 0)
     for pair in sorted(required):
-        status: Status = (
-            "covered" if pair in confirmed else "pending" if pair in pending else "missed"
-        )
+        status = tally.status(pair)
         totals["required"] += 1
         totals[status] += 1
         per_member.setdefault(pair[0], []).append(PairStatus(pair[1], status))
@@ -166,7 +188,7 @@ def coverage_for_quarter(
             for code, pairs in per_member.items()
         ],
         organizations=[
-            _organization_coverage(org, visited_cells.get(org.code, set()))
+            _organization_coverage(org, tally.visited_cells.get(org.code, set()))
             for org in sorted(organizations, key=lambda o: o.code)
         ],
     )

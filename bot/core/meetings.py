@@ -39,3 +39,12 @@ class MemberToTell:
 
     person_id: int
     code: str
+
+
+@dataclass(frozen=True)
+class Assignee:
+    """A member seen through one assignment to a meeting's organization."""
+
+    member: MemberToTell
+    assigned_from: date
+    assigned_until: date | None  # inclusive; None = open

@@ -42,6 +42,15 @@ class Cell:
     implied: bool = False
 
 
+def assigned_on(day: date, start: date, end: date | None) -> bool:
+    """Whether an assignment from START to END holds on DAY (both ends inclusive; None: open).
+
+    The one definition of "assigned on that day": who may plan for or check in at a meeting,
+    and who is told of it, all ask this of the meeting's local calendar day.
+    """
+    return start <= day and (end is None or day <= end)
+
+
 @dataclass(frozen=True)
 class Assignment:
     member: str

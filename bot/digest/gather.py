@@ -25,7 +25,9 @@ async def gather_digest(store: Store, config: Config, quarter: Quarter, now: dat
         coverage=coverage,
         member_positions=await queries.member_positions(),
         organization_kinds=await queries.organization_kinds(),
-        flagged_cell_names=await queries.flagged_cell_names(),
+        flagged_cell_names=await queries.cell_names(
+            cell for o in coverage.organizations for cell in o.flagged_cells
+        ),
         visits=tuple(await queries.visits_between(start, end)),
         unreachable=tuple(await queries.unreachable()),
     )

@@ -17,7 +17,7 @@ from storage.store import Store
 async def import_roster(store: Store, config: Config, path: Path, now: datetime) -> Changes:
     """Load the roster at PATH; on any problem raise RosterFileError and change nothing."""
     roster = parse_roster(read_tables(path), config.committee.tz)
-    return await apply_roster(store, roster, now)
+    return await apply_roster(store, config, roster, now)
 
 
 async def export_roster_to(store: Store, config: Config, path: Path) -> None:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.core.config import Config
 from bot.core.meetings import AssignedMeeting, MeetingView
 from bot.core.quarters import Quarter
+from bot.core.roster import assigned_on
 from bot.services.coverage import member_coverage
 from storage.store import Store
 
@@ -36,9 +37,9 @@ class PlanResult:
 
 
 def assigned_on_meeting_day(row: AssignedMeeting, tz: ZoneInfo) -> bool:
-    """Whether the assignment holds on the meeting's local calendar day (both ends inclusive)."""
+    """Whether the assignment holds on the meeting's local calendar day."""
     day = row.meeting.starts_at.astimezone(tz).date()
-    return row.assigned_from <= day and (row.assigned_until is None or day <= row.assigned_until)
+    return assigned_on(day, row.assigned_from, row.assigned_until)
 
 
 def meetings_while_assigned(rows: Iterable[AssignedMeeting], tz: ZoneInfo) -> list[MeetingView]:
@@ -77,8 +78,8 @@ async def covered_organizations(
 ) -> set[str]:
     """Codes of the organizations the member has covered in the quarter of NOW."""
     quarter = Quarter.at(now, config.committee.tz)
-    pairs, _ = await member_coverage(store, config, quarter, member_code)
-    return {pair.organization for pair in pairs if pair.status == "covered"}
+    own = await member_coverage(store, config, quarter, member_code)
+    return {pair.organization for pair in own.pairs if pair.status == "covered"}
 
 
 def suggestion_order(meeting: MeetingView, covered: set[str]) -> tuple:

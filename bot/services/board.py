@@ -136,7 +136,7 @@ async def member_page(
     member = await store.board.member(code)
     if member is None:
         return None
-    pairs, names = await member_coverage(store, config, quarter, code)
+    pairs, names, _ = await member_coverage(store, config, quarter, code)
     coming = await upcoming_meetings(store, config, code, now) if member.active else []
     return MemberPage(
         member,

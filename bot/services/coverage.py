@@ -6,11 +6,20 @@ import asyncio
 import contextlib
 import gc
 from collections.abc import Iterator
+from datetime import date
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from bot.core.config import Config
-from bot.core.coverage import PairStatus, QuarterCoverage, coverage_for_quarter
+from bot.core.coverage import (
+    OrganizationInfo,
+    PairStatus,
+    QuarterCoverage,
+    coverage_for_quarter,
+    tally_visits,
+)
 from bot.core.quarters import Quarter
+from bot.core.roster import assigned_on
 from storage.store import Store
 
 
@@ -38,7 +47,7 @@ async def _quarter_coverage(store: Store, config: Config, quarter: Quarter) -> Q
     tz = config.committee.tz
     start, end = quarter.utc_bounds(tz)
     roster = await store.coverage.roster_shape(quarter.start, quarter.end)
-    visits = await store.coverage.visits_between(start, end)
+    visits = await store.coverage.visits_between(start, end, roster.off_roster)
     # A city's quarter is a tenth of a second of CPU or more: off the event loop, so that the
     # chats (and the board's other pages) are answered meanwhile.
     return await asyncio.to_thread(
@@ -46,16 +55,43 @@ async def _quarter_coverage(store: Store, config: Config, quarter: Quarter) -> Q
         quarter,
         tz,
         members=roster.members,
-        organizations=roster.organizations,
+        organizations=await _with_flags(store, quarter, tz, roster.organizations),
         assignments=roster.assignments,
         visits=visits,
         minimum_overlap_days=config.coverage.minimum_overlap_days,
     )
 
 
+async def _with_flags(
+    store: Store, quarter: Quarter, tz: ZoneInfo, organizations: list[OrganizationInfo]
+) -> list[OrganizationInfo]:
+    """ORGANIZATIONS with the cells flagged at some time inside QUARTER."""
+    start, end = quarter.utc_bounds(tz)
+    flagged = await store.coverage.flagged_cells(quarter.start, quarter.end, start, end)
+    return [
+        org._replace(flagged_cells=flagged[org.code]) if org.code in flagged else org
+        for org in organizations
+    ]
+
+
+async def still_assigned(
+    store: Store, config: Config, quarter: Quarter, day: date
+) -> set[tuple[str, str]]:
+    """(member, organization) pairs with an assignment that holds on some day from DAY to the
+    quarter's end: those a member can still cover (an ended one counts, and cannot)."""
+    roster = await store.coverage.roster_shape(quarter.start, quarter.end)
+    return {
+        (a.member, a.organization)
+        for a in roster.assignments
+        if (first := max(day, a.start)) <= quarter.end and assigned_on(first, a.start, a.end)
+    }
+
+
 class MemberQuarter(NamedTuple):
     pairs: list[PairStatus]  # the member's required organizations, with their status
     names: dict[str, str]  # organization code -> name, for those
+    # Every organization the member covered in the quarter, required there or not.
+    covered: frozenset[str]
 
 
 async def member_coverage(
@@ -73,14 +109,19 @@ async def member_coverage(
     codes = {a.organization for a in assignments}
     organizations = [org for org in roster.organizations if org.code in codes]
     name = roster.members.get(member_code)
+    visits = await store.coverage.visits_of_member(member_code, start, end, roster.off_roster)
     coverage = coverage_for_quarter(
         quarter,
         tz,
         members={} if name is None else {member_code: name},
         organizations=organizations,
         assignments=assignments,
-        visits=await store.coverage.visits_of_member(member_code, start, end),
+        visits=visits,
         minimum_overlap_days=config.coverage.minimum_overlap_days,
     )
     pairs = next((m.organizations for m in coverage.members if m.code == member_code), [])
-    return MemberQuarter(pairs, {org.code: org.name for org in organizations})
+    tally = tally_visits(quarter, tz, visits, assigned=set())
+    covered = frozenset(
+        v.organization for v in visits if tally.status((member_code, v.organization)) == "covered"
+    )
+    return MemberQuarter(pairs, {org.code: org.name for org in organizations}, covered)

@@ -95,5 +95,5 @@ async def finish_note(
             checkin.id, draft.rating, draft.steps_kept, raised, text, now
         )
         if raised:
-            await store.checkins.flag_cell_of(checkin.id, now)
+            await store.flags.raise_by_note(checkin.id, now)
     return NoteResult("replaced" if checkin.has_note else "written", checkin, raised)

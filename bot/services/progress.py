@@ -44,7 +44,7 @@ async def member_progress(
     """Coverage of the member's required organizations in the quarter of NOW, to date."""
     tz = config.committee.tz
     quarter = Quarter.at(now, tz)
-    pairs, names = await member_coverage(store, config, quarter, member_code)
+    own = await member_coverage(store, config, quarter, member_code)
     _, quarter_end = quarter.utc_bounds(tz)
     # Only this quarter's meetings can still cover it, and not one the member is at already.
     checked_in = await store.meetings.checked_in_at(member_code, now)
@@ -56,11 +56,11 @@ async def member_progress(
     organizations = [
         OrganizationProgress(
             pair.organization,
-            names.get(pair.organization, pair.organization),
+            own.names.get(pair.organization, pair.organization),
             pair.status,
             None if pair.status == "covered" else next_to_attend(remaining, pair.organization),
         )
-        for pair in pairs
+        for pair in own.pairs
     ]
     days_left = (quarter.end - now.astimezone(tz).date()).days + 1
     return Progress(quarter, days_left, organizations)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core.config import Config
 from bot.core.roster import Roster
 from storage.roster import Changes
 from storage.store import Store
 from storage.timefmt import to_db
 
 
-async def apply_roster(store: Store, roster: Roster, now: datetime) -> Changes:
-    """Make the stored roster ROSTER; what it leaves out is retired, not erased."""
-    return await store.roster.apply(roster, to_db(now))
+async def apply_roster(store: Store, config: Config, roster: Roster, now: datetime) -> Changes:
+    """Make the stored roster ROSTER; what it leaves out is retired or ended, not erased."""
+    return await store.roster.apply(roster, to_db(now), now.astimezone(config.committee.tz).date())
 
 
 async def current_roster(store: Store) -> Roster:

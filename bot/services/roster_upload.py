@@ -42,7 +42,9 @@ async def upload(store: Store, person_id: int, upload_id: str) -> tuple[str, byt
     return name, content, version != await store.web_sessions.roster_changes()
 
 
-async def apply_upload(store: Store, upload_id: str, roster: Roster, now: datetime) -> Changes:
-    changes = await apply_roster(store, roster, now)
+async def apply_upload(
+    store: Store, config: Config, upload_id: str, roster: Roster, now: datetime
+) -> Changes:
+    changes = await apply_roster(store, config, roster, now)
     await store.web_sessions.drop_upload(upload_id)
     return changes

@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo
 from bot.core.config import Config
 from bot.core.meetings import MeetingView, MemberToTell
 from bot.core.quarters import Quarter
+from bot.core.roster import assigned_on
 from bot.services.agenda import assigned_meeting
+from bot.services.coverage import member_coverage
 from bot.services.identity import Identity
 from storage.store import Store
 
@@ -229,10 +231,18 @@ async def members_yet_to_visit(
     """Members assigned to the meeting's organization on its day who have not covered it in
     the meeting's quarter (a pending check-in may still be denied, so it does not count)."""
     tz = config.committee.tz
-    quarter_start, quarter_end = Quarter.at(meeting.starts_at, tz).utc_bounds(tz)
+    quarter = Quarter.at(meeting.starts_at, tz)
     day = meeting.starts_at.astimezone(tz).date()
-    members = await store.meetings.members_yet_to_visit(meeting.id, day, quarter_start, quarter_end)
-    return tuple(members)
+    rows = await store.meetings.assignees(meeting.id)
+    assigned = dict.fromkeys(  # once each, in the order of their codes
+        row.member for row in rows if assigned_on(day, row.assigned_from, row.assigned_until)
+    )
+    yet_to_visit = []
+    for member in assigned:
+        own = await member_coverage(store, config, quarter, member.code)
+        if meeting.organization_code not in own.covered:
+            yet_to_visit.append(member)
+    return tuple(yet_to_visit)
 
 
 def choice_time(starts_at: datetime, config: Config) -> str:

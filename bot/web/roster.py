@@ -69,7 +69,7 @@ async def apply(request: web.Request) -> web.Response:
     if stale:  # someone changed the roster meanwhile: show what this file would change now
         upload_id = await keep_upload(board.store, admin_of(request).person_id, name, content, now)
         return await _preview(request, roster, upload_id, name, stale=True)
-    changes = await apply_upload(board.store, upload_id, roster, now)
+    changes = await apply_upload(board.store, board.config, upload_id, roster, now)
     return render(
         request, "roster.html", **{**_nothing_yet(), "applied": changes, "file_name": name}
     )

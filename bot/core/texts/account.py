@@ -83,4 +83,5 @@ TEXTS = {
     ),
     "menu.confirm": ("Xác nhận người dự (/xacnhan)", "Confirm who attended"),
     "menu.report": ("Báo cáo tiến độ quý (/baocao)", "Coverage report of the quarter"),
+    "menu.flags": ("Chi bộ có khó khăn, vướng mắc (/khokhan)", "Cells flagged with difficulties"),
 }
