@@ -19,6 +19,16 @@ it can be moved.
 Waiting for another process must not stop the loop either: inline statements run with no busy
 timeout, and one that finds the database locked is run again on the worker thread, which waits
 up to BUSY_TIMEOUT_MS.
+
+Long reads (a quarter's coverage, the digest, the scheduler's scan) go to `db.reader`: a
+second connection, read-only, on a thread of its own, opened at its first statement. In WAL
+mode it reads beside the writer, so a /report that reads for half a second holds up no
+check-in: the one connection's lock is never theirs. It sees what is committed, never the
+inside of a transaction in progress: read nothing there that the transaction wrote.
+
+Faults (storage.faults): a file that cannot be the database stops `open` with StoreUnusable;
+a statement the database cannot take now (full disk, read-only, locked past the timeout)
+raises StoreUnavailable, having written nothing.
 """
 
 from __future__ import annotations
@@ -31,11 +41,13 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import aiosqlite
 
-from storage.migrations import apply_migrations, pending_migrations
+from storage.db_file import check_database_path
+from storage.faults import StoreUnusable, unavailable_told_apart
+from storage.migrations import apply_migrations, pending_migrations, unknown_migrations
 
 BUSY_TIMEOUT_MS = 10_000
 SLOW_INLINE_S = 0.02  # an inline statement this slow held up every chat the bot is serving
@@ -63,51 +75,151 @@ class _Connection:
             self.waits = waits
 
 
-class Database:
-    def __init__(self, connection: _Connection, path: str, *, threaded: bool = False):
-        self._connection = connection
-        self.path = path
-        self._on_worker = threaded
-        # The same database, its statements run on aiosqlite's worker thread.
-        self.threaded: Database = self if threaded else Database(connection, path, threaded=True)
+class Reads(Protocol):
+    """What a repository that only reads needs: a Database, or its reader."""
 
-    @classmethod
-    async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
-        """Open (creating if needed) the database at PATH and bring its schema up to date."""
-        path = str(path)
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        opened: list[sqlite3.Connection] = []
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]: ...
 
-        def connect() -> sqlite3.Connection:
-            # Made on aiosqlite's worker thread and used on the loop's as well, never by both at
-            # once: every use is under the one lock.
-            raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            opened.append(raw)
-            return raw
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None: ...
 
-        conn = await aiosqlite.Connection(connect, 64)
+    async def fetchval(self, sql: str, params: Sequence[Any] = ()) -> Any: ...
+
+
+class _ReadsByFetchall:
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        raise NotImplementedError
+
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        """The first row (callers ask for one: a key, or LIMIT 1)."""
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+
+async def _connect(path: str, *, read_only: bool = False) -> _Connection:
+    """A connection to PATH, set up; aiosqlite's thread is stopped again if that fails."""
+    opened: list[sqlite3.Connection] = []
+
+    def connect() -> sqlite3.Connection:
+        # Made on aiosqlite's worker thread and used on the loop's as well, never by both at
+        # once: every use is under the one lock.
+        raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        opened.append(raw)
+        return raw
+
+    conn = await aiosqlite.Connection(connect, 64)
+    try:
         conn.row_factory = sqlite3.Row
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA synchronous = NORMAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
+        if read_only:
+            await conn.execute("PRAGMA query_only = ON")
+        else:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
         # 64 MB of page cache (the default is 2 MB): a city's database is a few tens of MB and
         # the coverage query reads it at random.
         await conn.execute("PRAGMA cache_size = -65536")
-        db = cls(_Connection(conn, opened[0]), path)
+    except BaseException:
+        await conn.close()  # else aiosqlite's worker thread keeps the process alive
+        raise
+    return _Connection(conn, opened[0])
+
+
+class Reader(_ReadsByFetchall):
+    """Database.reader: a read-only connection on a thread of its own, opened when first used
+    (most CLI commands never read in bulk), closed with the database."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._connection: _Connection | None = None
+        self._opening = asyncio.Lock()
+        self._closed = False
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with unavailable_told_apart():
+            aio = await self._opened()
+            # No lock: aiosqlite runs what it is given one at a time, and nothing here runs in
+            # place beside it.
+            return list(await aio.execute_fetchall(sql, params))
+
+    async def close(self) -> None:
+        async with self._opening:
+            self._closed = True
+            if self._connection is not None:
+                await self._connection.aio.close()
+                self._connection = None
+
+    async def _opened(self) -> aiosqlite.Connection:
+        if self._connection is None:
+            async with self._opening:
+                if self._closed:
+                    raise RuntimeError(f"{self.path}: read after the database was closed")
+                if self._connection is None:
+                    self._connection = await _connect(self.path, read_only=True)
+        return self._connection.aio
+
+
+class Database(_ReadsByFetchall):
+    def __init__(
+        self,
+        connection: _Connection,
+        path: str,
+        *,
+        threaded: bool = False,
+        reader: Reads | None = None,
+    ):
+        self._connection = connection
+        self.path = path
+        self._on_worker = threaded
+        # The same database on its own read-only connection (in memory there is no second
+        # one: the database itself then).
+        self.reader: Reads = reader or (self if path == ":memory:" else Reader(path))
+        # The same database, its statements run on aiosqlite's worker thread.
+        self.threaded: Database = (
+            self if threaded else Database(connection, path, threaded=True, reader=self.reader)
+        )
+
+    @classmethod
+    async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
+        """Open (creating if needed) the database at PATH and bring its schema up to date.
+
+        Raises StoreUnusable, with one line saying what to do, when it cannot be used.
+        """
+        path = str(path)
+        if path != ":memory:":
+            check_database_path(Path(path))
         try:
+            connection = await _connect(path)
+        except sqlite3.Error as exc:
+            raise StoreUnusable(_unusable(path, exc)) from None
+        db = cls(connection, path)
+        try:
+            newer = await unknown_migrations(connection.aio)
+            if newer:
+                raise StoreUnusable(
+                    f"{path}: was written by a newer checkin-bot (schema steps this one does not"
+                    f" know: {', '.join(newer)}); run that version, or restore a backup made"
+                    " with this one"
+                )
             # Only take the write lock when there is something to apply: the CLI must open a
             # database while the bot holds a write transaction on it.
-            if migrate and await pending_migrations(conn):
+            if migrate and await pending_migrations(connection.aio):
                 async with db.threaded.transaction():
-                    await apply_migrations(conn)
-        except BaseException:
-            await conn.close()  # else aiosqlite's worker thread keeps the process alive
+                    await apply_migrations(connection.aio)
+        except BaseException as exc:
+            await connection.aio.close()  # else aiosqlite's worker thread keeps the process alive
+            if isinstance(exc, sqlite3.Error):
+                raise StoreUnusable(_unusable(path, exc)) from None
             raise
         return db
 
     async def close(self) -> None:
+        if isinstance(self.reader, Reader):
+            await self.reader.close()
         async with self._connection.lock:
             await self._connection.aio.close()
 
@@ -148,15 +260,6 @@ class Database:
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         return await self._run("rows", sql, params)
 
-    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        """The first row (callers ask for one: a key, or LIMIT 1)."""
-        rows = await self.fetchall(sql, params)
-        return rows[0] if rows else None
-
-    async def fetchval(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        row = await self.fetchone(sql, params)
-        return None if row is None else row[0]
-
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement; return how many rows it changed."""
         return await self._run("rowcount", sql, params)
@@ -176,11 +279,16 @@ class Database:
             # A plain sqlite3 connection: aiosqlite runs the copy on its own worker thread.
             dest = sqlite3.connect(str(target), check_same_thread=False)
             try:
-                await self._connection.aio.backup(dest)
+                with unavailable_told_apart():
+                    await self._connection.aio.backup(dest)
             finally:
                 dest.close()
 
     async def _run(self, result: Result, sql: str, params: Any = (), *, many: bool = False) -> Any:
+        with unavailable_told_apart():
+            return await self._run_where_it_fits(result, sql, params, many)
+
+    async def _run_where_it_fits(self, result: Result, sql: str, params: Any, many: bool) -> Any:
         async with self._statement():
             # Outside a transaction each row of an executemany commits on its own: one that
             # found the database locked could not be run again from the first. So those wait on
@@ -234,3 +342,21 @@ class Database:
         cursor = await (aio.executemany(sql, params) if many else aio.execute(sql, params))
         async with cursor:
             return cursor.rowcount if result == "rowcount" else cursor.lastrowid
+
+
+def _unusable(path: str, exc: sqlite3.Error) -> str:
+    """The one line for an SQLite error while opening PATH."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_BUSY:
+        return (
+            f"{path}: another process held the database's write lock for"
+            f" {BUSY_TIMEOUT_MS / 1000:g} s; start again once it is done"
+        )
+    if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+        return (
+            f"{path}: the database is damaged or not a database ({exc}); restore a backup"
+            " (checkin-bot backup makes them)"
+        )
+    if code == sqlite3.SQLITE_FULL:
+        return f"{path}: the disk is full ({exc}); free some space and start again"
+    return f"{path}: cannot be opened for reading and writing ({exc})"
