@@ -23,12 +23,15 @@ from storage.updates_seen import UpdatesSeenRepository
 class Store:
     def __init__(self, db: Database):
         self.db = db
-        # These read or write many rows at once: their statements run on the database's
-        # worker thread, the others in place (storage/db.py says why).
+        # The roster writes many rows at once: on the database's worker thread, the others in
+        # place (storage/db.py says why). A quarter's coverage, the digest and the
+        # scheduler's scan read many: on the reader, the connection of their own, so that
+        # the chat's statements never wait for them; one member's coverage stays on the
+        # worker, where no quarter's read runs ahead of it.
         self.roster = RosterRepository(db.threaded)
-        self.coverage = CoverageQueries(db.threaded)
-        self.digest = DigestQueries(db.threaded)
-        self.reminders = ReminderQueries(db.threaded)
+        self.coverage = CoverageQueries(db.threaded, bulk=db.reader)
+        self.digest = DigestQueries(db.reader)
+        self.reminders = ReminderQueries(db.reader)
         self.people = PeopleRepository(db)
         self.invites = InvitesRepository(db)
         self.meetings = MeetingsRepository(db)

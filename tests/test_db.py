@@ -167,3 +167,57 @@ async def test_rows_written_outside_a_transaction_while_locked_are_written_once(
         other.close()
     assert await asyncio.wait_for(writing, 10) == 3
     assert await db.fetchval("SELECT count(*) FROM people") == 3
+
+
+# -- the reader: long reads on a connection of their own -----------------------------------
+
+
+def reader_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t is not threading.current_thread()]
+
+
+async def test_the_reader_opens_at_its_first_read_and_closes_with_the_database(tmp_path):
+    before = set(reader_threads())
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    opened = set(reader_threads()) - before  # the one connection's worker
+
+    assert await db.reader.fetchval("SELECT count(*) FROM people") == 0
+    reader = set(reader_threads()) - before - opened
+    assert len(opened) == 1 and len(reader) == 1  # a thread of its own, only once asked
+
+    await db.close()
+    for thread in opened | reader:
+        thread.join(timeout=5)
+    assert not any(thread.is_alive() for thread in opened | reader)
+    with pytest.raises(RuntimeError, match="closed"):
+        await db.reader.fetchall("SELECT 1")
+
+
+async def test_the_reader_reads_while_the_connection_is_inside_a_transaction(db):
+    await db.execute("INSERT INTO people (phone) VALUES ('0900000001')")
+    inside, release = asyncio.Event(), asyncio.Event()
+
+    async def long_transaction() -> None:
+        async with db.transaction():
+            await db.execute("INSERT INTO people (phone) VALUES ('0900000002')")
+            inside.set()
+            await release.wait()
+
+    writing = asyncio.create_task(long_transaction())
+    await inside.wait()
+    try:
+        # The one connection is the transaction's until it ends; the reader does not wait
+        # for it, and sees what is committed, not the transaction's own rows.
+        read = await asyncio.wait_for(db.reader.fetchval("SELECT count(*) FROM people"), 10)
+        assert read == 1
+        assert not writing.done()
+    finally:
+        release.set()
+        await writing
+    assert await db.reader.fetchval("SELECT count(*) FROM people") == 2
+
+
+async def test_the_reader_cannot_write(db):
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await db.reader.fetchall("INSERT INTO people (phone) VALUES ('0900000001') RETURNING id")
+    assert await db.fetchval("SELECT count(*) FROM people") == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 from collections.abc import Iterator
@@ -37,13 +38,17 @@ async def _quarter_coverage(store: Store, config: Config, quarter: Quarter) -> Q
     tz = config.committee.tz
     start, end = quarter.utc_bounds(tz)
     roster = await store.coverage.roster_shape(quarter.start, quarter.end)
-    return coverage_for_quarter(
+    visits = await store.coverage.visits_between(start, end)
+    # A city's quarter is a tenth of a second of pure Python: on a thread, so that the loop
+    # keeps answering the chat meanwhile (it gets the GIL back at every switch interval).
+    return await asyncio.to_thread(
+        coverage_for_quarter,
         quarter,
         tz,
         members=roster.members,
         organizations=roster.organizations,
         assignments=roster.assignments,
-        visits=await store.coverage.visits_between(start, end),
+        visits=visits,
         minimum_overlap_days=config.coverage.minimum_overlap_days,
     )
 
