@@ -16,9 +16,10 @@ import, the scheduler's scan) are handed that one, and an executemany of more th
 IN_PLACE_ROWS rows goes there whoever runs it. An inline statement slower than SLOW_INLINE_S is logged by its text, so that
 it can be moved.
 
-Waiting for another process must not stop the loop either: inline statements run with no busy
-timeout, and one that finds the database locked is run again on the worker thread, which waits
-up to BUSY_TIMEOUT_MS.
+Waiting for another process (the CLI's import holding the write lock) must stop neither the
+loop nor the other tasks' statements: inline statements run with no busy timeout, and a write
+that finds the database locked lets the connection go and tries again after a pause, for up to
+BUSY_TIMEOUT_MS; meanwhile the chat's reads run (WAL readers never wait for a writer).
 
 Long reads (a quarter's coverage, the digest, the scheduler's scan) go to `db.reader`: a
 second connection, read-only, on a thread of its own, opened at its first statement. In WAL
@@ -241,21 +242,46 @@ class Database(_ReadsByFetchall):
         if self._in_own_transaction():
             raise RuntimeError("nested transaction")
         connection = self._connection
-        async with connection.lock:
-            connection.tx_owner = asyncio.current_task()
+        await self._begin()
+        connection.tx_owner = asyncio.current_task()
+        try:
             try:
-                await self._run("rowcount", "BEGIN IMMEDIATE")
+                yield self
+            except BaseException:
+                # In place even on the threaded view: a cancelled task must not leave the
+                # transaction open behind it. (SQLite may have rolled back already.)
+                if connection.raw.in_transaction:
+                    connection.raw.execute("ROLLBACK")
+                raise
+            await self._run("rowcount", "COMMIT")
+        finally:
+            connection.tx_owner = None
+            connection.lock.release()
+
+    async def _begin(self) -> None:
+        """Take the connection and SQLite's write lock (BEGIN IMMEDIATE), both held on return.
+
+        While another process writes, the connection is let go between tries, so that the
+        statements of the other tasks (the chat's reads) go on meanwhile.
+        """
+        connection, waiting = self._connection, _LockWait()
+        with unavailable_told_apart():
+            while True:
+                await connection.lock.acquire()
                 try:
-                    yield self
+                    # In place even on the threaded view: a trip to the worker for a statement
+                    # that costs microseconds, or finds the lock taken at once.
+                    self._in_place("rowcount", "BEGIN IMMEDIATE", (), False)
+                    return
+                except sqlite3.OperationalError as exc:
+                    connection.lock.release()
+                    if not _busy(exc):
+                        raise
+                    pause = waiting.pause(exc)
                 except BaseException:
-                    # In place even on the threaded view: a cancelled task must not leave the
-                    # transaction open behind it. (SQLite may have rolled back already.)
-                    if connection.raw.in_transaction:
-                        connection.raw.execute("ROLLBACK")
+                    connection.lock.release()
                     raise
-                await self._run("rowcount", "COMMIT")
-            finally:
-                connection.tx_owner = None
+                await asyncio.sleep(pause)
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         return await self._run("rows", sql, params)
@@ -289,29 +315,38 @@ class Database(_ReadsByFetchall):
             return await self._run_where_it_fits(result, sql, params, many)
 
     async def _run_where_it_fits(self, result: Result, sql: str, params: Any, many: bool) -> Any:
-        async with self._statement():
-            # Outside a transaction each row of an executemany commits on its own: one that
-            # found the database locked could not be run again from the first. So those wait on
-            # the worker from the start, as do long ones; a single statement that found the
-            # database locked changed nothing.
-            in_place = not self._on_worker and (
-                not many or (self._in_own_transaction() and len(params) <= IN_PLACE_ROWS)
-            )
-            if in_place:
+        waiting = _LockWait()
+        while True:
+            async with self._statement():
+                # Outside a transaction each row of an executemany commits on its own: one that
+                # found the database locked could not be run again from the first. So those
+                # wait on the worker from the start, as do long ones; a single statement that
+                # found the database locked changed nothing, and is tried again.
+                in_place = not self._on_worker and (
+                    not many or (self._in_own_transaction() and len(params) <= IN_PLACE_ROWS)
+                )
+                if not in_place:
+                    return await self._on_the_worker(result, sql, params, many)
                 try:
                     return self._in_place(result, sql, params, many)
                 except sqlite3.OperationalError as exc:
-                    if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+                    if not _busy(exc):
                         raise
-                    # Another process is writing: wait for it off the loop.
-            work = asyncio.ensure_future(self._in_thread(result, sql, params, many))
-            try:
-                return await asyncio.shield(work)
-            except asyncio.CancelledError:
-                # The worker thread goes on with the statement: keep the lock until it is done,
-                # or the next statement would run in place beside it.
-                await asyncio.wait([work])
-                raise
+                    if self._in_own_transaction():  # it holds the connection: wait there
+                        return await self._on_the_worker(result, sql, params, many)
+                    pause = waiting.pause(exc)
+            # Another process is writing: wait for it without holding the connection.
+            await asyncio.sleep(pause)
+
+    async def _on_the_worker(self, result: Result, sql: str, params: Any, many: bool) -> Any:
+        work = asyncio.ensure_future(self._in_thread(result, sql, params, many))
+        try:
+            return await asyncio.shield(work)
+        except asyncio.CancelledError:
+            # The worker thread goes on with the statement: keep the lock until it is done,
+            # or the next statement would run in place beside it.
+            await asyncio.wait([work])
+            raise
 
     def _in_place(self, result: Result, sql: str, params: Any, many: bool) -> Any:
         connection = self._connection
@@ -342,6 +377,30 @@ class Database(_ReadsByFetchall):
         cursor = await (aio.executemany(sql, params) if many else aio.execute(sql, params))
         async with cursor:
             return cursor.rowcount if result == "rowcount" else cursor.lastrowid
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+
+
+class _LockWait:
+    """The pauses between tries of a statement that found another process writing: SQLite's
+    own busy handler's steps, for BUSY_TIMEOUT_MS in all."""
+
+    STEPS_MS = (1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100)
+
+    def __init__(self) -> None:
+        self.deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        self.tries = 0
+
+    def pause(self, busy: sqlite3.OperationalError) -> float:
+        """Seconds to wait before the next try; raises BUSY once the time is up."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise busy
+        step = self.STEPS_MS[min(self.tries, len(self.STEPS_MS) - 1)]
+        self.tries += 1
+        return min(step / 1000, left)
 
 
 def _unusable(path: str, exc: sqlite3.Error) -> str:

@@ -14,6 +14,7 @@ import pytest
 
 import storage.db
 from storage.db import Database
+from storage.faults import StoreUnavailable
 
 
 @pytest.fixture
@@ -94,6 +95,54 @@ async def test_a_write_that_finds_the_database_locked_waits_off_the_loop(db, tmp
     assert await db.fetchval("SELECT count(*) FROM people") == 2
     # Waiting again is for the worker only: in place, nothing waits for a lock.
     assert await db.fetchval("PRAGMA busy_timeout") == 0
+
+
+@pytest.mark.parametrize("write", ["statement", "transaction"])
+async def test_while_a_write_waits_for_another_process_the_reads_go_on(db, tmp_path, write):
+    await db.execute("INSERT INTO people (phone) VALUES ('0900000001')")
+    other = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)  # the CLI's import
+    other.execute("BEGIN IMMEDIATE")
+
+    async def statement() -> None:
+        await db.execute("INSERT INTO people (phone) VALUES ('0900000002')")
+
+    async def transaction() -> None:
+        async with db.transaction():
+            await db.execute("INSERT INTO people (phone) VALUES ('0900000002')")
+
+    try:
+        writing = asyncio.create_task({"statement": statement, "transaction": transaction}[write]())
+        for _ in range(50):  # loop turns, for the write to find the lock taken
+            await asyncio.sleep(0)
+        # A chat's reads, in place and on the worker, while that write waits.
+        assert await asyncio.wait_for(db.fetchval("SELECT count(*) FROM people"), 5) == 1
+        assert await asyncio.wait_for(db.threaded.fetchval("SELECT count(*) FROM people"), 5) == 1
+        assert not writing.done()
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    await asyncio.wait_for(writing, 10)
+    assert await db.fetchval("SELECT count(*) FROM people") == 2
+
+
+async def test_a_write_locked_out_past_the_busy_timeout_fails_as_unavailable(
+    db, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(storage.db, "BUSY_TIMEOUT_MS", 50)
+    other = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreUnavailable, match="locked"):
+            await db.execute("INSERT INTO people (phone) VALUES ('0900000002')")
+        with pytest.raises(StoreUnavailable, match="locked"):
+            async with db.transaction():
+                pytest.fail("the transaction must not begin")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert await db.fetchval("SELECT count(*) FROM people") == 0
+    async with db.transaction():  # the connection is free again
+        await db.execute("INSERT INTO people (phone) VALUES ('0900000003')")
 
 
 async def test_a_transaction_that_finds_the_database_locked_begins_once_it_is_free(db, tmp_path):
