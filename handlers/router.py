@@ -211,12 +211,20 @@ class Router:
 
 
 async def _note_seen(ctx: Context) -> None:
-    """Bookkeeping that must not cost the person their answer: a command that only reads
-    (/status) still answers when the database cannot be written."""
+    """Bookkeeping that must not cost the person their answer: it does not wait while another
+    process holds the write lock (an import), and a command that only reads (/status) is
+    still answered when the database cannot be written."""
     try:
         await note_seen(ctx.store, ctx.me.account, ctx.now)
     except StoreUnavailable as exc:
-        log.warning("could not note that %s wrote (%s)", ctx.inbound.user_id, exc)
+        # Another process writing (an import) is the usual reason, and no fault: the next
+        # update notes it. A full or read-only disk is one, and told.
+        log.log(
+            logging.DEBUG if exc.locked else logging.WARNING,
+            "could not note that %s wrote (%s)",
+            ctx.inbound.user_id,
+            exc,
+        )
 
 
 def _what(inbound: Inbound) -> str:

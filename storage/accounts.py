@@ -47,9 +47,11 @@ class AccountsRepository:
         return [Account(*row) for row in rows]
 
     async def seen(self, account_id: int, now: datetime) -> None:
+        # Not worth a wait while another process (an import) writes: the next update notes it.
         await self.db.execute(
             "UPDATE accounts SET last_seen_at = ?, unreachable_at = NULL WHERE id = ?",
             (to_db(now), account_id),
+            wait=False,
         )
 
     async def mark_unreachable(self, account_id: int, now: datetime) -> None:

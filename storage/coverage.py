@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from bot.core.coverage import AssignmentPeriod, OrganizationInfo, Visit
-from storage.db import Reads
+from storage.db import Database
 from storage.timefmt import from_db, to_db
 
 
@@ -22,10 +22,8 @@ class RosterShape(NamedTuple):
 
 
 class CoverageQueries:
-    def __init__(self, db: Reads, bulk: Reads | None = None):
-        self.db = db  # one member's reads, at a chat's pace
-        # A whole quarter's or roster's reads (Database.reader: beside the chat's, not before).
-        self.bulk = bulk or db
+    def __init__(self, db: Database):
+        self.db = db
         # The last roster shape read, under the roster version it was read at and its dates.
         self._shape: tuple[tuple[int, date, date], RosterShape] | None = None
 
@@ -51,33 +49,33 @@ class CoverageQueries:
         return shape
 
     async def member_names(self) -> dict[str, str]:
-        rows = await self.bulk.fetchall("SELECT code, full_name FROM members WHERE active")
+        rows = await self.db.fetchall("SELECT code, full_name FROM members WHERE active")
         return {code: name for code, name in rows}
 
     async def organizations(self) -> list[OrganizationInfo]:
         """Every active organization with its number of cells and its flagged cells."""
         # Three narrow reads (each from one index or table) beat one grouped join here.
         counts = dict(
-            await self.bulk.fetchall(
+            await self.db.fetchall(
                 "SELECT organization_id, count(*) FROM cells WHERE active GROUP BY organization_id"
             )
         )
         flagged: dict[int, list[str]] = {}
-        for organization_id, code in await self.bulk.fetchall(
+        for organization_id, code in await self.db.fetchall(
             "SELECT organization_id, code FROM cells WHERE active"
             " AND (flagged OR difficulties_reported_at IS NOT NULL)"
         ):
             flagged.setdefault(organization_id, []).append(code)
         return [
             OrganizationInfo(code, name, counts.get(id_, 0), tuple(flagged.get(id_, ())))
-            for id_, code, name in await self.bulk.fetchall(
+            for id_, code, name in await self.db.fetchall(
                 "SELECT id, code, name FROM organizations WHERE active"
             )
         ]
 
     async def assignments_between(self, first: date, last: date) -> list[AssignmentPeriod]:
         """Assignments of active members to active organizations touching [first, last]."""
-        rows = await self.bulk.fetchall(
+        rows = await self.db.fetchall(
             "SELECT m.code, o.code, a.start_date, a.end_date FROM assignments a"
             " JOIN members m ON m.id = a.member_id AND m.active"
             " JOIN organizations o ON o.id = a.organization_id AND o.active"
@@ -97,14 +95,14 @@ class CoverageQueries:
         # visit: a city's quarter has many times more visits than members or organizations. The
         # check-ins carry their cell's organization and code (migration 0005), so the visits
         # are one range of one index.
-        members = dict(await self.bulk.fetchall("SELECT id, code FROM members"))
-        organizations = dict(await self.bulk.fetchall("SELECT id, code FROM organizations"))
+        members = dict(await self.db.fetchall("SELECT id, code FROM members"))
+        organizations = dict(await self.db.fetchall("SELECT id, code FROM organizations"))
         # A retired cell no longer counts among the organization's cells, so neither among
         # its visited ones; the member's visit still covers the organization.
         retired = {
-            row[0] for row in await self.bulk.fetchall("SELECT id FROM cells WHERE NOT active")
+            row[0] for row in await self.db.fetchall("SELECT id FROM cells WHERE NOT active")
         }
-        rows = await self.bulk.fetchall(
+        rows = await self.db.fetchall(
             "SELECT member_id, organization_id, cell_id, cell_code, meeting_starts_at, status"
             " FROM checkins WHERE meeting_starts_at >= ? AND meeting_starts_at < ?"
             " AND status != 'denied'",

@@ -39,10 +39,10 @@ import logging
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import aiosqlite
 
@@ -76,30 +76,6 @@ class _Connection:
             self.waits = waits
 
 
-class Reads(Protocol):
-    """What a repository that only reads needs: a Database, or its reader."""
-
-    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]: ...
-
-    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None: ...
-
-    async def fetchval(self, sql: str, params: Sequence[Any] = ()) -> Any: ...
-
-
-class _ReadsByFetchall:
-    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        raise NotImplementedError
-
-    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        """The first row (callers ask for one: a key, or LIMIT 1)."""
-        rows = await self.fetchall(sql, params)
-        return rows[0] if rows else None
-
-    async def fetchval(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        row = await self.fetchone(sql, params)
-        return None if row is None else row[0]
-
-
 async def _connect(path: str, *, read_only: bool = False) -> _Connection:
     """A connection to PATH, set up; aiosqlite's thread is stopped again if that fails."""
     opened: list[sqlite3.Connection] = []
@@ -130,55 +106,21 @@ async def _connect(path: str, *, read_only: bool = False) -> _Connection:
     return _Connection(conn, opened[0])
 
 
-class Reader(_ReadsByFetchall):
-    """Database.reader: a read-only connection on a thread of its own, opened when first used
-    (most CLI commands never read in bulk), closed with the database."""
-
-    def __init__(self, path: str):
-        self.path = path
-        self._connection: _Connection | None = None
-        self._opening = asyncio.Lock()
-        self._closed = False
-
-    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        with unavailable_told_apart():
-            aio = await self._opened()
-            # No lock: aiosqlite runs what it is given one at a time, and nothing here runs in
-            # place beside it.
-            return list(await aio.execute_fetchall(sql, params))
-
-    async def close(self) -> None:
-        async with self._opening:
-            self._closed = True
-            if self._connection is not None:
-                await self._connection.aio.close()
-                self._connection = None
-
-    async def _opened(self) -> aiosqlite.Connection:
-        if self._connection is None:
-            async with self._opening:
-                if self._closed:
-                    raise RuntimeError(f"{self.path}: read after the database was closed")
-                if self._connection is None:
-                    self._connection = await _connect(self.path, read_only=True)
-        return self._connection.aio
-
-
-class Database(_ReadsByFetchall):
+class Database:
     def __init__(
         self,
         connection: _Connection,
         path: str,
         *,
         threaded: bool = False,
-        reader: Reads | None = None,
+        reader: Database | None = None,
     ):
         self._connection = connection
         self.path = path
         self._on_worker = threaded
-        # The same database on its own read-only connection (in memory there is no second
-        # one: the database itself then).
-        self.reader: Reads = reader or (self if path == ":memory:" else Reader(path))
+        # The same database on a read-only connection of its own (in memory there is no
+        # second one: the database itself, then).
+        self.reader: Database = reader or (self if path == ":memory:" else Reader(path))
         # The same database, its statements run on aiosqlite's worker thread.
         self.threaded: Database = (
             self if threaded else Database(connection, path, threaded=True, reader=self.reader)
@@ -219,7 +161,7 @@ class Database(_ReadsByFetchall):
         return db
 
     async def close(self) -> None:
-        if isinstance(self.reader, Reader):
+        if self.reader is not self:
             await self.reader.close()
         async with self._connection.lock:
             await self._connection.aio.close()
@@ -286,9 +228,22 @@ class Database(_ReadsByFetchall):
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         return await self._run("rows", sql, params)
 
-    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run one statement; return how many rows it changed."""
-        return await self._run("rowcount", sql, params)
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        """The first row (callers ask for one: a key, or LIMIT 1)."""
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+    async def execute(self, sql: str, params: Sequence[Any] = (), *, wait: bool = True) -> int:
+        """Run one statement; return how many rows it changed.
+
+        WAIT=False: while another process holds the write lock, fail at once (StoreUnavailable)
+        instead of waiting for it, for bookkeeping that can as well be done next time.
+        """
+        return await self._run("rowcount", sql, params, wait=wait)
 
     async def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one INSERT; return the new row's id."""
@@ -310,11 +265,15 @@ class Database(_ReadsByFetchall):
             finally:
                 dest.close()
 
-    async def _run(self, result: Result, sql: str, params: Any = (), *, many: bool = False) -> Any:
+    async def _run(
+        self, result: Result, sql: str, params: Any = (), *, many: bool = False, wait: bool = True
+    ) -> Any:
         with unavailable_told_apart():
-            return await self._run_where_it_fits(result, sql, params, many)
+            return await self._run_where_it_fits(result, sql, params, many, wait)
 
-    async def _run_where_it_fits(self, result: Result, sql: str, params: Any, many: bool) -> Any:
+    async def _run_where_it_fits(
+        self, result: Result, sql: str, params: Any, many: bool, wait: bool
+    ) -> Any:
         waiting = _LockWait()
         while True:
             async with self._statement():
@@ -326,20 +285,22 @@ class Database(_ReadsByFetchall):
                     not many or (self._in_own_transaction() and len(params) <= IN_PLACE_ROWS)
                 )
                 if not in_place:
-                    return await self._on_the_worker(result, sql, params, many)
+                    return await self._on_the_worker(result, sql, params, many, wait)
                 try:
                     return self._in_place(result, sql, params, many)
                 except sqlite3.OperationalError as exc:
-                    if not _busy(exc):
+                    if not _busy(exc) or not wait:
                         raise
                     if self._in_own_transaction():  # it holds the connection: wait there
-                        return await self._on_the_worker(result, sql, params, many)
+                        return await self._on_the_worker(result, sql, params, many, wait)
                     pause = waiting.pause(exc)
             # Another process is writing: wait for it without holding the connection.
             await asyncio.sleep(pause)
 
-    async def _on_the_worker(self, result: Result, sql: str, params: Any, many: bool) -> Any:
-        work = asyncio.ensure_future(self._in_thread(result, sql, params, many))
+    async def _on_the_worker(
+        self, result: Result, sql: str, params: Any, many: bool, wait: bool
+    ) -> Any:
+        work = asyncio.ensure_future(self._in_thread(result, sql, params, many, wait))
         try:
             return await asyncio.shield(work)
         except asyncio.CancelledError:
@@ -368,8 +329,10 @@ class Database(_ReadsByFetchall):
                     " ".join(sql.split())[:100],
                 )
 
-    async def _in_thread(self, result: Result, sql: str, params: Any, many: bool) -> Any:
-        self._connection.wait_for_locks(True)
+    async def _in_thread(
+        self, result: Result, sql: str, params: Any, many: bool, wait: bool
+    ) -> Any:
+        self._connection.wait_for_locks(wait)
         aio = self._connection.aio
         # One trip to the worker for a read (execute_fetchall), not three (execute, fetch, close).
         if result == "rows":
@@ -377,6 +340,50 @@ class Database(_ReadsByFetchall):
         cursor = await (aio.executemany(sql, params) if many else aio.execute(sql, params))
         async with cursor:
             return cursor.rowcount if result == "rowcount" else cursor.lastrowid
+
+
+class Reader(Database):
+    """Database.reader: the same database on a read-only connection of its own, every
+    statement on that connection's thread. Opened at its first statement (most CLI commands
+    never read in bulk), closed with the database; it takes no transactions."""
+
+    def __init__(self, path: str):
+        # Database's attributes, but the connection, made by _opened().
+        self.path = path
+        self._on_worker = True
+        self.reader = self.threaded = self
+        self._opening = asyncio.Lock()
+        self._closed = False
+
+    async def _opened(self) -> None:
+        if not hasattr(self, "_connection"):
+            async with self._opening:
+                if self._closed:
+                    raise RuntimeError(f"{self.path}: read after the database was closed")
+                if not hasattr(self, "_connection"):
+                    with unavailable_told_apart():
+                        self._connection = await _connect(self.path, read_only=True)
+
+    async def _run(
+        self, result: Result, sql: str, params: Any = (), *, many: bool = False, wait: bool = True
+    ) -> Any:
+        await self._opened()
+        return await super()._run(result, sql, params, many=many, wait=wait)
+
+    def transaction(self) -> AbstractAsyncContextManager[Database]:
+        raise TypeError("the reader only reads: write through the database itself")
+
+    async def backup_to(self, target: str | Path) -> None:
+        await self._opened()
+        await super().backup_to(target)
+
+    async def close(self) -> None:
+        async with self._opening:
+            self._closed = True
+            if hasattr(self, "_connection"):
+                async with self._connection.lock:
+                    await self._connection.aio.close()
+                del self._connection
 
 
 def _busy(exc: sqlite3.OperationalError) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, NamedTuple
 
-from storage.db import Reads
+from storage.db import Database
 from storage.timefmt import from_db, maybe_from_db, to_db
 
 Reason = Literal["not_linked", "blocked"]
@@ -41,7 +41,7 @@ class UnreachablePerson(NamedTuple):
 
 
 class DigestQueries:
-    def __init__(self, db: Reads):
+    def __init__(self, db: Database):
         self.db = db
 
     async def visits_between(self, start: datetime, end: datetime) -> list[DigestVisit]:

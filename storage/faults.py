@@ -41,6 +41,11 @@ class StoreUnavailable(sqlite3.OperationalError):
     sqlite_errorcode: int
     sqlite_errorname: str
 
+    @property
+    def locked(self) -> bool:
+        """Another process held the write lock past the wait: busy, not broken."""
+        return self.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+
     @classmethod
     def of(cls, exc: sqlite3.Error) -> StoreUnavailable | None:
         """EXC as a StoreUnavailable when it is one of the "not now" kind, else None."""

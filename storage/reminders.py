@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.reminders import MeetingInfo, PendingCheckin, PlannedMeeting, UnscheduledCell
-from storage.db import Reads
+from storage.db import Database
 from storage.timefmt import from_db, to_db
 
 _MEETING = (
@@ -26,7 +26,7 @@ def _meeting(row: Sequence[Any]) -> MeetingInfo:
 
 
 class ReminderQueries:
-    def __init__(self, db: Reads):
+    def __init__(self, db: Database):
         self.db = db
 
     async def planned_meetings(self, first: datetime, last: datetime) -> list[PlannedMeeting]:

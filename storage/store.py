@@ -10,6 +10,7 @@ from storage.conversations import ConversationsRepository
 from storage.coverage import CoverageQueries
 from storage.db import Database
 from storage.digest import DigestQueries
+from storage.housekeeping import HousekeepingQueries
 from storage.invites import InvitesRepository
 from storage.meetings import MeetingsRepository
 from storage.outbox import OutboxRepository
@@ -25,13 +26,15 @@ class Store:
         self.db = db
         # The roster writes many rows at once: on the database's worker thread, the others in
         # place (storage/db.py says why). A quarter's coverage, the digest and the
-        # scheduler's scan read many: on the reader, the connection of their own, so that
-        # the chat's statements never wait for them; one member's coverage stays on the
-        # worker, where no quarter's read runs ahead of it.
+        # scheduler's scan read many: on the reader, a connection of their own, so that the
+        # chat's statements never wait for them. One member's coverage (/status, /meetings)
+        # reads on the worker, where no quarter's read is ahead of it in the queue.
         self.roster = RosterRepository(db.threaded)
-        self.coverage = CoverageQueries(db.threaded, bulk=db.reader)
+        self.coverage = CoverageQueries(db.reader)
+        self.member_coverage = CoverageQueries(db.threaded)
         self.digest = DigestQueries(db.reader)
         self.reminders = ReminderQueries(db.reader)
+        self.housekeeping = HousekeepingQueries(db.threaded)
         self.people = PeopleRepository(db)
         self.invites = InvitesRepository(db)
         self.meetings = MeetingsRepository(db)

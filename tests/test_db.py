@@ -125,6 +125,22 @@ async def test_while_a_write_waits_for_another_process_the_reads_go_on(db, tmp_p
     assert await db.fetchval("SELECT count(*) FROM people") == 2
 
 
+async def test_a_write_that_need_not_wait_fails_at_once_while_another_process_writes(db, tmp_path):
+    other = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        for view in (db, db.threaded):  # bounded far under the busy timeout (10 s)
+            with pytest.raises(StoreUnavailable, match="locked"):
+                await asyncio.wait_for(
+                    view.execute("INSERT INTO people (phone) VALUES ('0900000002')", wait=False),
+                    5,
+                )
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert await db.execute("INSERT INTO people (phone) VALUES ('0900000002')", wait=False) == 1
+
+
 async def test_a_write_locked_out_past_the_busy_timeout_fails_as_unavailable(
     db, tmp_path, monkeypatch
 ):

@@ -12,6 +12,7 @@ The sample district at 05/12/2021 19:12: M01 checks in at C0106's meeting of 19:
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import sqlite3
@@ -139,6 +140,20 @@ async def test_a_command_that_only_reads_answers_when_noting_the_visit_fails(
     [warning] = router_records(caplog)
     assert warning.levelno == logging.WARNING and "could not note" in warning.getMessage()
     assert warning.exc_info is None
+
+
+async def test_status_during_another_process_write_is_answered_without_waiting_for_it(world):
+    thanh = await world.linked("M01")
+    world.clock.advance(timedelta(minutes=5))  # the bot would note the visit again
+    other = sqlite3.connect(world.store.db.path, isolation_level=None)  # the CLI's import
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        # Bounded well under the busy timeout (10 s): noting the visit must not wait for it.
+        status = texts(await asyncio.wait_for(answer(thanh, typed(thanh, "/status")), 5))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert "Đảng bộ phường Bồ Đề" in status
 
 
 async def test_a_note_written_on_a_full_disk_is_not_said_to_be_saved(world, disk, monkeypatch):

@@ -68,7 +68,7 @@ async def member_coverage(
     """
     tz = config.committee.tz
     start, end = quarter.utc_bounds(tz)
-    roster = await store.coverage.roster_shape(quarter.start, quarter.end)
+    roster = await store.member_coverage.roster_shape(quarter.start, quarter.end)
     assignments = [a for a in roster.assignments if a.member == member_code]
     codes = {a.organization for a in assignments}
     organizations = [org for org in roster.organizations if org.code in codes]
@@ -79,7 +79,7 @@ async def member_coverage(
         members={} if name is None else {member_code: name},
         organizations=organizations,
         assignments=assignments,
-        visits=await store.coverage.visits_of_member(member_code, start, end),
+        visits=await store.member_coverage.visits_of_member(member_code, start, end),
         minimum_overlap_days=config.coverage.minimum_overlap_days,
     )
     pairs = next((m.organizations for m in coverage.members if m.code == member_code), [])
