@@ -1,6 +1,7 @@
-"""Heavy reads never hold up the chat: a quarter's coverage, the digest's reads and the
+"""Heavy work never holds up the chat: a quarter's coverage, the digest's reads and the
 scheduler's scan go to the store's reader, a connection of their own on a thread of their
-own, and the coverage rule runs off the event loop.
+own; the coverage rule runs off the event loop; the digest is read and drawn in a worker
+process.
 
 To catch a heavy read in the act, the reader is stopped in the middle of its next statement
 (SQLite's progress handler, on the reader's thread) until the test lets it go; meanwhile a
@@ -11,15 +12,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import threading
 from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 from dialogue import texts
 
+import bot.digest.render
 import bot.services.coverage
 from bot.core.quarters import Quarter
+from bot.digest.apart import in_worker
 from bot.digest.gather import gather_digest
+from bot.digest.render import render_digest
 from bot.scheduler import Scheduler
 from bot.services.coverage import quarter_coverage
 from storage.store import Store
@@ -87,3 +93,39 @@ async def test_the_coverage_rule_runs_off_the_event_loop(world, monkeypatch):
 
     assert threads and threading.get_ident() not in threads
     assert coverage.totals["required"] == 41  # the sample district's, as README says
+
+
+# -- the digest rendered in a process of its own ----------------------------------------------
+
+
+def worker_pid() -> int:
+    return os.getpid()
+
+
+def die() -> None:
+    os._exit(9)  # as if killed, or out of memory
+
+
+async def test_work_given_to_the_worker_runs_in_one_process_of_its_own_kept_for_the_next():
+    first = await in_worker(worker_pid)
+    assert first != os.getpid()
+    assert await in_worker(worker_pid) == first
+
+    with pytest.raises(BrokenProcessPool):
+        await in_worker(die)
+    again = await in_worker(worker_pid)  # a new worker after one died
+    assert again not in (first, os.getpid())
+
+
+async def test_the_digest_is_drawn_in_the_worker_not_in_the_bots_process(
+    world, tmp_path, monkeypatch
+):
+    def not_here(*args, **kwargs):
+        raise AssertionError("the chart was drawn in the bot's own process")
+
+    monkeypatch.setattr(bot.digest.render, "write_chart", not_here)
+    monkeypatch.setattr(bot.digest.render, "write_workbook", not_here)
+    rendered = await render_digest(world.store, world.config, Q4, world.now(), tmp_path)
+
+    assert rendered.png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert rendered.xlsx.stat().st_size > 0
