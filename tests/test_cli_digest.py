@@ -76,8 +76,17 @@ def test_digest_send_queues_once_per_chat_as_the_scheduler_would(office: Path, t
     zalo = [key for key, chat, _ in queued if chat == "zalo:office-group"]
     assert zalo[0] == "digest:quarter=2021Q4:chat=zalo:office-group"
     assert zalo[-1] == f"{zalo[0]}:files-elsewhere" and not [k for k in zalo if ":file=" in k]
-    # The files the rows point at live beside the database, not in the working directory.
-    assert (db_file(office).parent / "digests" / "2021Q4" / "digest-2021Q4.xlsx").exists()
+    # The files the rows point at live beside the database, not in the working directory, in
+    # a folder of this rendering's own.
+    files = [
+        Path(file)
+        for (file,) in rows(db_file(office), "SELECT payload ->> 'file' FROM outbox")
+        if file is not None
+    ]
+    [folder] = {file.parent for file in files}
+    assert folder.parent == db_file(office).parent / "digests" / "2021Q4"
+    assert sorted(file.name for file in files) == ["digest-2021Q4.png", "digest-2021Q4.xlsx"]
+    assert all(file.exists() for file in files)
 
     before = table_dump(db_file(office))
     code, printed, err = run(capsys, office, "digest", "--quarter", "2021Q4", "--send")
