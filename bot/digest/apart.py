@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -23,15 +24,26 @@ Result = TypeVar("Result")
 _worker: ProcessPoolExecutor | None = None
 
 
+# How much less CPU the worker is given than the bot when both want it (POSIX nice).
+NICENESS = 10
+
+
 async def in_worker(function: Callable[..., Result], *args: Any) -> Result:
     """FUNCTION(*ARGS) in the worker process (picklable, both ways)."""
     global _worker
     if _worker is None:
         # Spawned, not forked: the bot's threads (aiosqlite's, the channels') must not be
-        # copied mid-step into the child.
-        _worker = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        # copied mid-step into the child. Niced: on a busy machine the chat comes first.
+        _worker = ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context("spawn"), initializer=_lower_priority
+        )
     try:
         return await asyncio.get_running_loop().run_in_executor(_worker, function, *args)
     except BrokenProcessPool:
         _worker = None  # it died (killed, out of memory): the next digest starts a new one
         raise
+
+
+def _lower_priority() -> None:
+    if hasattr(os, "nice"):  # not on Windows
+        os.nice(NICENESS)
