@@ -27,6 +27,10 @@ mode it reads beside the writer, so a /report that reads for half a second holds
 check-in: the one connection's lock is never theirs. It sees what is committed, never the
 inside of a transaction in progress: read nothing there that the transaction wrote.
 
+The write-ahead log is copied back into the database (a checkpoint) by the reader, on its
+thread, at most every CHECKPOINT_EVERY_S: SQLite would do it in the commit that finds the log
+long, in place, and after an import in another process that log is tens of MB.
+
 Faults (storage.faults): a file that cannot be the database stops `open` with StoreUnusable;
 a statement the database cannot take now (full disk, read-only, locked past the timeout)
 raises StoreUnavailable, having written nothing.
@@ -35,6 +39,7 @@ raises StoreUnavailable, having written nothing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 import time
@@ -53,6 +58,7 @@ from storage.migrations import apply_migrations, pending_migrations, unknown_mig
 BUSY_TIMEOUT_MS = 10_000
 SLOW_INLINE_S = 0.02  # an inline statement this slow held up every chat the bot is serving
 IN_PLACE_ROWS = 50  # an executemany of more rows runs on the worker: a batch would stall the loop
+CHECKPOINT_EVERY_S = 10.0  # the write-ahead log copied back at most this often, by the reader
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +74,8 @@ class _Connection:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     tx_owner: asyncio.Task[Any] | None = None
     waits: bool = True  # the busy timeout in force: BUSY_TIMEOUT_MS, or none
+    checkpoint_due: float = 0.0  # time.monotonic() after which the log is copied back
+    checkpointing: asyncio.Task[None] | None = None
 
     def wait_for_locks(self, waits: bool) -> None:
         # Switched only when the kind of statement changes: a PRAGMA in place costs microseconds.
@@ -97,6 +105,8 @@ async def _connect(path: str, *, read_only: bool = False) -> _Connection:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
+            # Not after its own commits, in place: the reader does it (Database._copy_back).
+            await conn.execute("PRAGMA wal_autocheckpoint = 0")
         # 64 MB of page cache (the default is 2 MB): a city's database is a few tens of MB and
         # the coverage query reads it at random.
         await conn.execute("PRAGMA cache_size = -65536")
@@ -161,6 +171,8 @@ class Database:
         return db
 
     async def close(self) -> None:
+        if self._connection.checkpointing is not None:
+            await self._connection.checkpointing
         if self.reader is not self:
             await self.reader.close()
         async with self._connection.lock:
@@ -269,7 +281,27 @@ class Database:
         self, result: Result, sql: str, params: Any = (), *, many: bool = False, wait: bool = True
     ) -> Any:
         with unavailable_told_apart():
-            return await self._run_where_it_fits(result, sql, params, many, wait)
+            done = await self._run_where_it_fits(result, sql, params, many, wait)
+        self._copy_back_now_and_then()
+        return done
+
+    def _copy_back_now_and_then(self) -> None:
+        """Copy the write-ahead log back into the database (a checkpoint) at most every
+        CHECKPOINT_EVERY_S, on the reader's thread. SQLite's own does it in the commit that
+        finds the log long, which here would be a chat's commit, in place on the loop, and
+        the log as long as what another process wrote (an import: tens of MB)."""
+        connection = self._connection
+        if self.reader is self or time.monotonic() < connection.checkpoint_due:
+            return
+        if connection.checkpointing is None or connection.checkpointing.done():
+            connection.checkpoint_due = time.monotonic() + CHECKPOINT_EVERY_S
+            connection.checkpointing = asyncio.create_task(self._copy_back())
+
+    async def _copy_back(self) -> None:
+        # PASSIVE: as much as no reader still needs, waiting for no one. One that fails (the
+        # disk full, another process checkpointing) leaves it to the next.
+        with contextlib.suppress(sqlite3.Error):
+            await self.reader.fetchall("PRAGMA wal_checkpoint(PASSIVE)")
 
     async def _run_where_it_fits(
         self, result: Result, sql: str, params: Any, many: bool, wait: bool

@@ -286,3 +286,26 @@ async def test_the_reader_cannot_write(db):
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         await db.reader.fetchall("INSERT INTO people (phone) VALUES ('0900000001') RETURNING id")
     assert await db.fetchval("SELECT count(*) FROM people") == 0
+
+
+async def test_a_long_log_is_copied_back_by_the_reader_never_in_a_commit_in_place(db, tmp_path):
+    assert await db.fetchval("PRAGMA wal_autocheckpoint") == 0  # not after our own commits
+    other = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)  # an import
+    other.execute("PRAGMA wal_autocheckpoint = 0")  # it leaves its log behind for us
+    other.executemany(
+        "INSERT INTO people (phone) VALUES (?)", [(f"09{n:08d}",) for n in range(3000)]
+    )
+    other.close()
+
+    await db.fetchval("SELECT count(*) FROM people")  # the bot's next statement, any
+    copying = db._connection.checkpointing  # on the reader's thread, not in place
+    assert copying is not None and not copying.done()
+    await copying
+    # The log was copied back whole, so the next commit starts it afresh: a frame or two.
+    await db.execute("INSERT INTO people (phone) VALUES ('0800000001')")
+    fresh = sqlite3.connect(tmp_path / "bot.sqlite3")
+    try:
+        [(busy, log, copied)] = fresh.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    finally:
+        fresh.close()
+    assert busy == 0 and log < 10 and copied == log
