@@ -68,7 +68,11 @@ async def member_coverage(
     """
     tz = config.committee.tz
     start, end = quarter.utc_bounds(tz)
-    roster = await store.member_coverage.roster_shape(quarter.start, quarter.end)
+    # Once the roster has changed, the whole roster's shape is read again: thousands of rows
+    # made objects at once, which set the cyclic collector walking the whole heap in the
+    # middle of this member's reply (bench/heavy.py caught a /status waiting on it).
+    with collection_paused():
+        roster = await store.member_coverage.roster_shape(quarter.start, quarter.end)
     assignments = [a for a in roster.assignments if a.member == member_code]
     codes = {a.organization for a in assignments}
     organizations = [org for org in roster.organizations if org.code in codes]
