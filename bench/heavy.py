@@ -540,37 +540,14 @@ def figures(quiet: Phase, typical: Phase, rewrite: Phase) -> list[Figure]:
 def checks(phase: Phase) -> list[Figure]:
     """What must hold whatever the speed: a broken one fails the bench."""
     name = phase.name
-    replied = phase.checked_in == phase.taps
     return [
-        Figure(
-            f"{name}: replies lost", str(phase.lost), "0", phase.lost == 0, broken=phase.lost > 0
-        ),
-        Figure(
-            f"{name}: taps answered 'checked in'",
-            f"{phase.checked_in}/{phase.taps}",
-            str(phase.taps),
-            replied,
-            broken=not replied,
-        ),
-        Figure(
-            f"{name}: check-ins stored",
-            str(phase.stored),
-            str(phase.checked_in),
-            phase.stored == phase.checked_in,
-            broken=phase.stored != phase.checked_in,
-        ),
-        Figure(
+        Figure.exactly(f"{name}: replies lost", phase.lost, 0),
+        Figure.exactly(f"{name}: taps answered 'checked in'", phase.checked_in, phase.taps),
+        Figure.exactly(f"{name}: check-ins stored", phase.stored, phase.checked_in),
+        Figure.exactly(
             f"{name}: 'database is locked', or replies that it did not work",
-            str(len(phase.problems)),
-            "0",
-            not phase.problems,
-            broken=bool(phase.problems),
+            len(phase.problems),
+            0,
         ),
-        Figure(
-            f"{name}: ERROR log records",
-            str(len(phase.errors)),
-            "0",
-            not phase.errors,
-            broken=bool(phase.errors),
-        ),
+        Figure.exactly(f"{name}: ERROR log records", len(phase.errors), 0),
     ]

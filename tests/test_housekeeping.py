@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from dialogue import CHANNEL, World, make_world
 from pydantic import ValidationError
+from test_scheduler import settings
 
 import bot.digest.outbox
 import storage.housekeeping
-from bot.core.config import Access, Config, Storage, load_config
+from bot.core.config import Config, Storage, load_config
 from bot.core.quarters import Quarter
 from bot.digest.outbox import digest_folder, queue_digest
 from bot.housekeeping import purge
@@ -26,24 +27,16 @@ from storage.outbox import Queued
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 Q4 = Quarter(2021, 4)
-OFFICE, BRANCH = f"{CHANNEL}:office", f"{CHANNEL}:branch"
+OFFICE, BRANCH = f"{CHANNEL}:office", f"{CHANNEL}:branch"  # test_scheduler's, and another
 DIGEST_TIME = datetime(2021, 12, 31, 17, 0, tzinfo=TZ)
-
-
-def settings(tmp_path: Path, *chats: str) -> Config:
-    return Config(
-        storage=Storage(path=str(tmp_path / "bot.sqlite3")),
-        access=Access(admins=["M01"], digest_chats=list(chats or [OFFICE])),
-    )
 
 
 @pytest.fixture
 async def town(tmp_path: Path):
+    """test_scheduler's: the sample district, the office's chat getting the digest."""
     opened = await make_world(tmp_path, settings(tmp_path))
-    try:
-        yield opened
-    finally:
-        await opened.store.close()
+    yield opened
+    await opened.store.close()
 
 
 async def tick(world: World, at: datetime) -> None:
