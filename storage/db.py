@@ -1,9 +1,10 @@
-"""One SQLite connection shared by the whole process, safe for many tasks.
+"""One SQLite connection shared by the whole process for its writes and lookups, safe for
+many tasks, and a second one that only reads (below).
 
 SQLite allows one writer; in WAL mode readers never wait for it. Inside this process every
 statement goes through one asyncio lock, so a transaction opened by one task never sees another
 task's statements interleaved into it. Other processes (the CLI while the bot runs) are
-serialised by SQLite itself: BEGIN IMMEDIATE plus a busy timeout.
+serialised by SQLite itself: BEGIN IMMEDIATE, tried again while another holds the lock.
 
 Where statements run. aiosqlite owns the connection and can run any statement on its worker
 thread, keeping the event loop free while SQLite works. For a point statement (a chat update
@@ -11,8 +12,8 @@ makes a dozen lookups by key) that trip costs the loop far more than the stateme
 SQLite, plus a wake-up, and the worker then contends with the loop for the GIL (bench/chat.py
 shows the difference on a check-in tap). So `Database` runs statements inline on the loop, and
 `db.threaded` (the same connection, lock and transactions) runs them on the worker: the
-repositories that read or write many rows at once (a quarter's coverage, the digest, a roster
-import, the scheduler's scan) are handed that one, and an executemany of more than
+repositories that write many rows at once (a roster import) or read a member's share are
+handed that one, and an executemany of more than
 IN_PLACE_ROWS rows goes there whoever runs it. An inline statement slower than SLOW_INLINE_S is logged by its text, so that
 it can be moved.
 
