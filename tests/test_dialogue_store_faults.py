@@ -54,16 +54,20 @@ def disk_full(world: World, disk: SmallDisk, monkeypatch: pytest.MonkeyPatch) ->
     if not disk.real:
         pytest.skip("a played full disk lets a write that fits in a page through")
     disk.fill(world.store.db)
-    yield
-    disk.free(world.store.db)
+    try:
+        yield
+    finally:
+        disk.free(world.store.db)
 
 
 @contextlib.contextmanager
 def read_only(world: World, disk: SmallDisk, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     raw = world.store.db._connection.raw  # the bot's own connection
     raw.execute("PRAGMA query_only = ON")
-    yield
-    raw.execute("PRAGMA query_only = OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA query_only = OFF")
 
 
 @contextlib.contextmanager
@@ -71,9 +75,11 @@ def locked(world: World, disk: SmallDisk, monkeypatch: pytest.MonkeyPatch) -> It
     monkeypatch.setattr("storage.db.BUSY_TIMEOUT_MS", 200)
     other = sqlite3.connect(world.store.db.path, isolation_level=None)  # the CLI, say
     other.execute("BEGIN IMMEDIATE")
-    yield
-    other.execute("ROLLBACK")
-    other.close()
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
 
 
 FAULTS = {"disk_full": disk_full, "read_only": read_only, "locked": locked}

@@ -53,7 +53,7 @@ def reader_stopped(store: Store) -> Iterator[threading.Event]:
         go.set()
 
 
-async def heavy_work(world) -> dict[str, Callable[[], Awaitable[object]]]:
+def heavy_work(world) -> dict[str, Callable[[], Awaitable[object]]]:
     scheduler = Scheduler(world.config, world.store)
     return {
         "coverage": lambda: quarter_coverage(world.store, world.config, Q4),
@@ -65,7 +65,7 @@ async def heavy_work(world) -> dict[str, Callable[[], Awaitable[object]]]:
 @pytest.mark.parametrize("work", ["coverage", "digest", "scheduler"])
 async def test_the_chat_is_answered_while_heavy_work_is_inside_a_read(world, work):
     thanh = await world.linked("M01")
-    heavy = (await heavy_work(world))[work]
+    heavy = heavy_work(world)[work]
     await heavy()  # the reader open, the roster's shape read (as in a bot that has run a while)
 
     with reader_stopped(world.store) as inside:
