@@ -137,7 +137,7 @@ def run() -> list[Figure]:
 
 
 async def _run(root: Path) -> list[Figure]:
-    TimedFake = _timed_fake_class()
+    TimedFake = timed_fake_class()
     fake = await TimedFake.start()  # the check-in bot's server
     echo_fake = await TimedFake.start(token=ECHO_TOKEN, username="echo_test_bot")
     # The adapter's Application as an echo bot, on a server of its own so that it can run
@@ -243,7 +243,7 @@ _ARRIVED: contextvars.ContextVar[float] = contextvars.ContextVar("arrived")
 Reply = tuple[float, dict[str, Any]]  # (perf_counter when the sendMessage arrived, the message)
 
 
-def _timed_fake_class() -> Any:
+def timed_fake_class() -> Any:
     FakeTelegram = fake_telegram_module().FakeTelegram
 
     class TimedFake(FakeTelegram):
@@ -310,12 +310,14 @@ class Pace:
 
 
 async def round_trip(fake: Any, chat_id: int, push: Callable[[], object]) -> Reply:
-    """Push one update; return (seconds until the reply to CHAT_ID arrived, the reply)."""
+    """Push one update; return (seconds until the reply to CHAT_ID arrived, the reply).
+
+    Several may be in flight at once (bench/heavy.py), each to a chat of its own."""
     reply = fake.expect(chat_id)
-    fake.pushed_at = time.perf_counter()
+    pushed = fake.pushed_at = time.perf_counter()  # the instrumented run reads it too
     push()
     arrived, message = await asyncio.wait_for(reply, REPLY_TIMEOUT_S)
-    return arrived - fake.pushed_at, message
+    return arrived - pushed, message
 
 
 # -- the world: a generated roster, linked accounts ------------------------------------------

@@ -25,6 +25,7 @@ from bot.roster.summary import summary_lines
 from bot.services.audit import quarter_audit
 from bot.services.coverage import quarter_coverage
 from bot.services.invites import UnknownCode, create_invite, invite_link
+from storage.faults import StoreUnavailable, StoreUnusable
 from storage.store import Store
 
 log = logging.getLogger("checkin_bot")
@@ -318,6 +319,16 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
         for line in exc.problems:
             print(line, file=sys.stderr)
         return EXIT_BAD_INPUT
+    except StoreUnusable as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except StoreUnavailable as exc:
+        print(
+            f"{config.storage.path}: could not write to the database ({exc}); what this"
+            " command was saving was not saved: try again",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_FAILED
     except Exception:

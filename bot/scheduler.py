@@ -42,6 +42,7 @@ from bot.core.reminders import (
     weekly_suggestions,
 )
 from bot.digest.outbox import queue_digest
+from bot.housekeeping import Housekeeping
 from bot.services.coverage import quarter_coverage, still_assigned
 from bot.services.identity import admin_people
 from bot.services.outbox import message_payload
@@ -64,6 +65,7 @@ class Scheduler:
         # the coverage they need is not re-read at every tick, only once someone new is
         # reachable. Only a saving: the outbox keys stay the guarantee.
         self._worked_out: dict[str, frozenset[int]] = {}
+        self._housekeeping = Housekeeping(config, store)
 
     async def run_due(self, now: datetime) -> int:
         """Queue every message due at NOW that is not queued yet; return how many decisions
@@ -78,7 +80,9 @@ class Scheduler:
             queued = await self._queue(decisions, reachable, now)
             for campaign in campaigns:
                 self._worked_out[campaign] = frozenset(reachable)
-            return queued + await self._queue_digests(decisions, now)
+            queued += await self._queue_digests(decisions, now)
+            await self._housekeeping.run_due(now)  # at most once a day
+            return queued
 
     def _worked_out_for(self, campaign: str, reachable: set[int]) -> bool:
         """Whether CAMPAIGN was worked out for everyone reachable now."""

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from bot.core.config import Config
 from bot.core.i18n import Translator
 from bot.core.messages import Choice, Inbound, Message
-from bot.services import Store
+from bot.services import Store, StoreUnavailable
 from bot.services.dialogues import Dialogue, dialogue_in_progress, end_dialogue, keep_dialogue
 from bot.services.identity import Identity, identify, note_seen
 from handlers.port import Port
@@ -124,13 +124,26 @@ class Router:
     async def dispatch(
         self, inbound: Inbound, port: Port, store: Store, config: Config, now: datetime
     ) -> None:
-        who = await identify(store, config, inbound.channel, inbound.user_id)
-        if who is not None and who.account is not None:
-            await note_seen(store, who.account, now)
-        t = Translator(who.language if who else "vi", config.committee.tz)
-        ctx = Context(inbound, port, store, config, now, who, t)
+        tz = config.committee.tz
+        ctx = Context(inbound, port, store, config, now, None, Translator("vi", tz))
         try:
+            ctx.who = await identify(store, config, inbound.channel, inbound.user_id)
+            if ctx.who is not None:
+                ctx.t = Translator(ctx.who.language, tz)
+                if ctx.who.account is not None:
+                    await _note_seen(ctx)
             await self._route(ctx)
+        except StoreUnavailable as exc:
+            # Expected on a full or read-only disk: one line, no traceback. The write was
+            # rolled back, so the person is told it did not go through, never that it did.
+            log.warning(
+                "%s from %s:%s not done: the database could not take it (%s)",
+                _what(inbound),
+                inbound.channel,
+                inbound.user_id,
+                exc,
+            )
+            await ctx.say("error.not_saved")
         except Exception:
             log.exception(
                 "handling %s from %s:%s failed", _what(inbound), inbound.channel, inbound.user_id
@@ -148,7 +161,10 @@ class Router:
                 await ctx.say("error.unknown_command", command=inbound.command)
                 return
             if await self._allowed(ctx, route):
-                if ctx.who is not None:
+                # A command ends a dialogue in progress. Written only when there is one: a
+                # command that only reads (/status) still answers while the database cannot
+                # be written (read-only, or locked by another process).
+                if ctx.who is not None and await ctx.dialogue() is not None:
                     await ctx.end_dialogue()
                 await route.handler(ctx)
             return
@@ -195,6 +211,23 @@ class Router:
         if not allowed:
             await ctx.say(f"error.not_{route.role}")
         return allowed
+
+
+async def _note_seen(ctx: Context) -> None:
+    """Bookkeeping that must not cost the person their answer: it does not wait while another
+    process holds the write lock (an import), and a command that only reads (/status) is
+    still answered when the database cannot be written."""
+    try:
+        await note_seen(ctx.store, ctx.me.account, ctx.now)
+    except StoreUnavailable as exc:
+        # Another process writing (an import) is the usual reason, and no fault: the next
+        # update notes it. A full or read-only disk is one, and told.
+        log.log(
+            logging.DEBUG if exc.locked else logging.WARNING,
+            "could not note that %s wrote (%s)",
+            ctx.inbound.user_id,
+            exc,
+        )
 
 
 def _what(inbound: Inbound) -> str:

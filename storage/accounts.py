@@ -59,9 +59,11 @@ class AccountsRepository:
         return "reachable" if open_ else ("blocked" if linked else "not_linked")
 
     async def seen(self, account_id: int, now: datetime) -> None:
+        # Not worth a wait while another process (an import) writes: the next update notes it.
         await self.db.execute(
             "UPDATE accounts SET last_seen_at = ?, unreachable_at = NULL WHERE id = ?",
             (to_db(now), account_id),
+            wait=False,
         )
 
     async def mark_unreachable(self, account_id: int, now: datetime) -> None:

@@ -431,14 +431,24 @@ MIGRATIONS: list[tuple[str, str]] = [
 
 async def pending_migrations(conn: aiosqlite.Connection) -> list[str]:
     """Names of the steps not yet applied (a read: takes no write lock)."""
+    done = await _applied(conn)
+    return [name for name, _ in MIGRATIONS if name not in done]
+
+
+async def unknown_migrations(conn: aiosqlite.Connection) -> list[str]:
+    """Names of applied steps this build does not have: a newer build wrote the database."""
+    known = {name for name, _ in MIGRATIONS}
+    return sorted(await _applied(conn) - known)
+
+
+async def _applied(conn: aiosqlite.Connection) -> set[str]:
     async with conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
     ) as cursor:
         if await cursor.fetchone() is None:
-            return [name for name, _ in MIGRATIONS]
+            return set()
     async with conn.execute("SELECT name FROM schema_migrations") as cursor:
-        done = {row[0] for row in await cursor.fetchall()}
-    return [name for name, _ in MIGRATIONS if name not in done]
+        return {row[0] for row in await cursor.fetchall()}
 
 
 async def apply_migrations(conn: aiosqlite.Connection) -> list[str]:

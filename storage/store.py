@@ -13,6 +13,7 @@ from storage.db import Database
 from storage.decisions import AuditQueries, DecisionsRepository
 from storage.digest import DigestQueries
 from storage.flags import FlagsRepository
+from storage.housekeeping import HousekeepingQueries
 from storage.invites import InvitesRepository
 from storage.meetings import MeetingsRepository
 from storage.outbox import OutboxRepository
@@ -27,14 +28,19 @@ from storage.web_sessions import WebSessionsRepository
 class Store:
     def __init__(self, db: Database):
         self.db = db
-        # These read or write many rows at once: their statements run on the database's
-        # worker thread, the others in place (storage/db.py says why).
+        # The roster writes many rows at once: on the database's worker thread, the others in
+        # place (storage/db.py says why). A quarter's coverage, the digest and the
+        # scheduler's scan read many: on the reader, a connection of their own, so that the
+        # chat's statements never wait for them. One member's coverage (/status, /meetings)
+        # reads on the worker, where no quarter's read is ahead of it in the queue.
         self.roster = RosterRepository(db.threaded)
-        self.coverage = CoverageQueries(db.threaded)
-        self.digest = DigestQueries(db.threaded)
-        self.reminders = ReminderQueries(db.threaded)
-        self.audit = AuditQueries(db.threaded)
-        self.board = BoardQueries(db.threaded)
+        self.coverage = CoverageQueries(db.reader)
+        self.member_coverage = CoverageQueries(db.threaded)
+        self.digest = DigestQueries(db.reader)
+        self.reminders = ReminderQueries(db.reader)
+        self.housekeeping = HousekeepingQueries(db.threaded)
+        self.audit = AuditQueries(db.reader)
+        self.board = BoardQueries(db.reader)
         self.people = PeopleRepository(db)
         self.invites = InvitesRepository(db)
         self.meetings = MeetingsRepository(db)

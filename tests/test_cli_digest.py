@@ -81,8 +81,12 @@ def test_digest_send_queues_once_per_chat_as_the_scheduler_would(office: Path, t
     (payload,) = rows(db_file(office), f"SELECT payload FROM outbox WHERE key = '{zalo[0]}'")
     text = json.loads(payload[0])["text"]
     assert len(text) <= 2000 and text.endswith("lấy bằng lệnh checkin-bot digest.")
-    # The files the rows point at live beside the database, not in the working directory.
-    assert (db_file(office).parent / "digests" / "2021Q4" / "digest-2021Q4.xlsx").exists()
+    # The files of this rendering live beside the database, not in the working directory, in a
+    # folder of this rendering's own.
+    folders = list((db_file(office).parent / "digests" / "2021Q4").iterdir())
+    assert [sorted(f.name for f in folder.iterdir()) for folder in folders] == [
+        ["digest-2021Q4.png", "digest-2021Q4.xlsx"]
+    ]
 
     before = table_dump(db_file(office))
     code, printed, err = run(capsys, office, "digest", "--quarter", "2021Q4", "--send")

@@ -554,6 +554,22 @@ def test_garbage_collection_is_paused_only_while_coverage_is_computed():
         gc.enable()
 
 
+async def test_one_members_coverage_reads_the_rosters_shape_with_collection_paused(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    collecting: list[bool] = []
+    read = store.member_coverage.roster_shape
+
+    async def watched(first: date, last: date) -> object:
+        collecting.append(gc.isenabled())
+        return await read(first, last)
+
+    monkeypatch.setattr(store.member_coverage, "roster_shape", watched)
+    await member_coverage(store, CONFIG, Q4, "M01")
+
+    assert collecting == [False] and gc.isenabled()
+
+
 async def test_the_roster_is_read_again_only_after_it_changed(store: Store) -> None:
     first = await store.coverage.roster_shape(Q4.start, Q4.end)
     assert await store.coverage.roster_shape(Q4.start, Q4.end) is first  # kept

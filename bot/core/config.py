@@ -97,8 +97,27 @@ class Committee(_Section):
         return ZoneInfo(self.timezone)
 
 
+# A message sent must stay known (its key in the outbox) for as long as the scheduler may decide
+# it again, or it would go twice: the digest, for instance, is decided up to 30 days late.
+KEEP_SENT_AT_LEAST = timedelta(days=60)
+
+
 class Storage(_Section):
     path: str = "checkin-bot.sqlite3"
+    # Sent and dropped outbox rows older than this are purged, with the digest files they carried.
+    keep_sent: Duration = timedelta(days=180)
+
+    @field_validator("keep_sent")
+    @classmethod
+    def _long_enough(cls, value: timedelta) -> timedelta:
+        if value < KEEP_SENT_AT_LEAST:
+            raise PydanticCustomError(
+                "keep_sent",
+                "must be at least {days}d: a message is kept as long as the bot may decide it"
+                " again (the digest: up to 30 days late)",
+                {"days": KEEP_SENT_AT_LEAST.days},
+            )
+        return value
 
 
 class Channel(_Section):
@@ -298,7 +317,8 @@ def load_config(path: Path, *, must_exist: bool = False) -> Config:
     # Relative storage paths are relative to the config file, not to wherever we were started.
     if path.exists() and not Path(config.storage.path).is_absolute():
         resolved = (path.parent / config.storage.path).as_posix()
-        config = config.model_copy(update={"storage": Storage(path=resolved)})
+        storage = config.storage.model_copy(update={"path": resolved})
+        config = config.model_copy(update={"storage": storage})
     return config
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from datetime import datetime
+import shutil
+import tempfile
+from collections.abc import Collection, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.core.config import Config
@@ -22,9 +24,52 @@ log = logging.getLogger(__name__)
 DIGEST_LANGUAGE = "vi"
 
 
-def digest_folder(config: Config, quarter: Quarter) -> Path:
-    """Where a quarter's queued digest files wait to be sent: beside the database."""
-    return Path(config.storage.path).resolve().parent / "digests" / str(quarter)
+# A rendering's folder is named by when it was made (UTC), then a few random letters.
+MADE_AT = "%Y%m%dT%H%M%SZ"
+
+
+def digests_root(config: Config) -> Path:
+    """Where queued digests' files wait to be sent: beside the database."""
+    return Path(config.storage.path).resolve().parent / "digests"
+
+
+def digest_folder(config: Config, quarter: Quarter, now: datetime) -> Path:
+    """A new folder for one rendering of QUARTER's digest (digests/<quarter>/<made at>-...).
+
+    Its files are never written again: the messages queued with them send what they were
+    queued with, whatever is rendered later (another chat's digest, `digest --send`).
+    """
+    quarter_folder = digests_root(config) / str(quarter)
+    quarter_folder.mkdir(parents=True, exist_ok=True)
+    made_at = now.astimezone(UTC).strftime(MADE_AT)
+    return Path(tempfile.mkdtemp(prefix=f"{made_at}-", dir=quarter_folder))
+
+
+def remove_old_digest_folders(
+    config: Config, before: datetime, still_to_send: Collection[str]
+) -> list[Path]:
+    """Remove the renderings made before BEFORE whose files no message STILL_TO_SEND will
+    carry; return them. Folders not named as digest_folder names them are left alone."""
+    waiting = {Path(file).parent for file in still_to_send}
+    removed = []
+    for quarter_folder in _folders_in(digests_root(config)):
+        for rendering in _folders_in(quarter_folder):
+            made_at = _made_at(rendering.name)
+            if made_at is not None and made_at < before and rendering not in waiting:
+                shutil.rmtree(rendering)
+                removed.append(rendering)
+    return removed
+
+
+def _folders_in(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.iterdir() if path.is_dir()) if folder.is_dir() else []
+
+
+def _made_at(name: str) -> datetime | None:
+    try:
+        return datetime.strptime(name.partition("-")[0], MADE_AT).replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 async def queue_digest(
@@ -46,9 +91,8 @@ async def queue_digest(
     fresh = [chat for chat in targets if keys[chat] not in done]
     if not fresh:
         return []
-    rendered = await render_digest(
-        store, config, quarter, now, digest_folder(config, quarter), language=DIGEST_LANGUAGE
-    )
+    folder = digest_folder(config, quarter, now)
+    rendered = await render_digest(store, config, quarter, now, folder, language=DIGEST_LANGUAGE)
     messages: list[Queued] = []
     for chat in fresh:
         channel = chat.partition(":")[0]
@@ -66,4 +110,6 @@ async def queue_digest(
         await store.outbox.enqueue_all([m for m in messages if m.chat in fresh], now)
     if fresh:
         log.info("digest %s queued for %s", quarter, ", ".join(fresh))
+    else:  # every chat had it queued by another process meanwhile: nothing points here
+        shutil.rmtree(folder)
     return fresh

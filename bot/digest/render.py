@@ -11,6 +11,7 @@ from bot.core.config import Config
 from bot.core.i18n import Translator
 from bot.core.message_parts import TEXT_LIMITS
 from bot.core.quarters import Quarter
+from bot.digest.apart import in_worker
 from bot.digest.chart import write_chart
 from bot.digest.gather import gather_digest
 from bot.digest.model import Digest
@@ -50,11 +51,30 @@ async def render_digest(
     folder: Path,
     language: str = "vi",
 ) -> RenderedDigest:
-    """Write digest-<quarter>.xlsx and .png into FOLDER; return them with the texts."""
-    digest = await gather_digest(store, config, quarter, now)
-    t = Translator(language, config.committee.tz)
-    # Seconds of CPU at city scale: off the event loop, so the bot keeps answering meanwhile.
-    return await asyncio.to_thread(_render, digest, t, Path(folder))
+    """Write digest-<quarter>.xlsx and .png into FOLDER; return them with the texts.
+
+    Seconds of CPU at city scale: done in a process of its own (bot.digest.apart), which
+    reads the store's database through a connection of its own.
+    """
+    path, folder = _absolute(store.db.path), _absolute(folder)
+    return await in_worker(_read_and_render, path, config, quarter, now, folder, language)
+
+
+def _absolute(path: str | Path) -> Path:
+    # The worker's working directory is the one it was started in, not ours of today.
+    return Path(path).absolute()
+
+
+def _read_and_render(
+    path: Path, config: Config, quarter: Quarter, now: datetime, folder: Path, language: str
+) -> RenderedDigest:
+    """In the worker: the digest read from the database at PATH, then written into FOLDER."""
+
+    async def read() -> Digest:
+        async with await Store.open(path) as store:
+            return await gather_digest(store, config, quarter, now)
+
+    return _render(asyncio.run(read()), Translator(language, config.committee.tz), folder)
 
 
 def _render(digest: Digest, t: Translator, folder: Path) -> RenderedDigest:

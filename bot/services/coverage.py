@@ -48,8 +48,8 @@ async def _quarter_coverage(store: Store, config: Config, quarter: Quarter) -> Q
     start, end = quarter.utc_bounds(tz)
     roster = await store.coverage.roster_shape(quarter.start, quarter.end)
     visits = await store.coverage.visits_between(start, end, roster.off_roster)
-    # A city's quarter is a tenth of a second of CPU or more: off the event loop, so that the
-    # chats (and the board's other pages) are answered meanwhile.
+    # A city's quarter is a tenth of a second of pure Python: on a thread, so that the loop
+    # keeps answering the chat meanwhile (it gets the GIL back at every switch interval).
     return await asyncio.to_thread(
         coverage_for_quarter,
         quarter,
@@ -104,12 +104,18 @@ async def member_coverage(
     """
     tz = config.committee.tz
     start, end = quarter.utc_bounds(tz)
-    roster = await store.coverage.roster_shape(quarter.start, quarter.end)
+    # Once the roster has changed, the whole roster's shape is read again: thousands of rows
+    # made objects at once, which set the cyclic collector walking the whole heap in the
+    # middle of this member's reply (bench/heavy.py caught a /status waiting on it).
+    with collection_paused():
+        roster = await store.member_coverage.roster_shape(quarter.start, quarter.end)
     assignments = [a for a in roster.assignments if a.member == member_code]
     codes = {a.organization for a in assignments}
     organizations = [org for org in roster.organizations if org.code in codes]
     name = roster.members.get(member_code)
-    visits = await store.coverage.visits_of_member(member_code, start, end, roster.off_roster)
+    visits = await store.member_coverage.visits_of_member(
+        member_code, start, end, roster.off_roster
+    )
     coverage = coverage_for_quarter(
         quarter,
         tz,

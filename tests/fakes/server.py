@@ -39,7 +39,9 @@ class FakeBotApi:
     async def start(cls, *, port: int = 0, **kwargs: Any) -> Self:
         """Serve on PORT (0: any free one; a closed fake's port: the server is back)."""
         fake = cls(**kwargs)
-        app = web.Application()
+        # Telegram takes documents of up to 50 MB (a city's digest workbook is over aiohttp's
+        # default 1 MB).
+        app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", fake._endpoint)
         fake._runner = web.AppRunner(app, access_log=None)
         await fake._runner.setup()
