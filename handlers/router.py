@@ -18,7 +18,7 @@ from bot.core.i18n import Translator
 from bot.core.messages import Choice, Inbound, Message
 from bot.services import Store
 from bot.services.dialogues import Dialogue, dialogue_in_progress, end_dialogue, keep_dialogue
-from bot.services.identity import Identity, identify, note_seen
+from bot.services.identity import Identity, identify, note_seen, translator_of
 from handlers.port import Port
 
 log = logging.getLogger(__name__)
@@ -126,8 +126,7 @@ class Router:
         who = await identify(store, config, inbound.channel, inbound.user_id)
         if who is not None:
             await note_seen(store, who.account, now)
-        t = Translator(who.language if who else "vi", config.committee.tz)
-        ctx = Context(inbound, port, store, config, now, who, t)
+        ctx = Context(inbound, port, store, config, now, who, translator_of(who, config))
         try:
             await self._route(ctx)
         except Exception:
@@ -138,6 +137,10 @@ class Router:
 
     async def _route(self, ctx: Context) -> None:
         inbound = ctx.inbound
+        if inbound.unreadable is not None:
+            if inbound.private:  # in a group, other people's stickers are none of our business
+                await ctx.reply(Message(ctx.t(inbound.unreadable), aside=True))
+            return
         if inbound.command is not None:
             route = self.commands.get(inbound.command)
             if ctx.who is None and (route is None or route.role != "anyone"):
@@ -200,4 +203,4 @@ def _what(inbound: Inbound) -> str:
         return f"/{inbound.command}"
     if inbound.choice:
         return f"choice {inbound.choice.split(':', 1)[0]}"
-    return "text"
+    return "something unreadable" if inbound.unreadable else "text"

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Hashable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -43,14 +43,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot.app import App
+from bot.channels.host import Host
+from bot.channels.in_order import InOrder
 from bot.channels.telegram_http import AiohttpRequest
 from bot.core.config import ConfigError, Telegram
 from bot.core.i18n import Translator
 from bot.core.message_parts import TEXT_LIMITS, split_text
 from bot.core.messages import Inbound, Message
 from bot.delivery import RetryAfter, TransientError, Unreachable
-from bot.services.identity import identify
 from handlers.account import menu_entries
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class TelegramChannel:
 
     name = CHANNEL
 
-    def __init__(self, app: App, settings: Telegram):
+    def __init__(self, app: Host, settings: Telegram):
         self.app = app
         self.settings = settings
         self.application = build_application(settings)
@@ -151,10 +151,15 @@ class TelegramChannel:
                 contact_user_id=None if owner is None else str(owner),
                 display_name=user.full_name,
             )
-        else:
-            if private:  # in a group, other people's stickers are none of our business
-                await self._unsupported(user.id, port)
-            return
+        else:  # a sticker, a photo: answered (in a private chat) in the sender's language
+            inbound = Inbound(
+                CHANNEL,
+                str(user.id),
+                str(chat.id),
+                private,
+                display_name=user.full_name,
+                unreadable="error.unsupported_message",
+            )
         await self.app.handle(inbound, port)
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -186,12 +191,6 @@ class TelegramChannel:
             display_name=user.full_name,
         )
         await self.app.handle(inbound, TelegramPort(context.bot, chat_id))
-
-    async def _unsupported(self, user_id: int, port: TelegramPort) -> None:
-        config = self.app.config
-        who = await identify(self.app.store, config, CHANNEL, str(user_id))
-        t = Translator(who.language if who else "vi", config.committee.tz)
-        await port.reply(Message(t("error.unsupported_message")))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
@@ -242,31 +241,19 @@ class TelegramSender:
 
 
 class PerSenderUpdateProcessor(BaseUpdateProcessor):
-    """Different people's updates run concurrently; one person's run one at a time, in order.
-
-    PTB starts a task per update in arrival order, and asyncio locks are first come, first
-    served, so a person's second message waits for the first to be answered.
-    """
+    """PTB's side of InOrder: PTB starts a task per update in arrival order and bounds how many
+    run at once; InOrder makes one person's wait for each other."""
 
     def __init__(self, max_concurrent_updates: int):
         super().__init__(max_concurrent_updates)
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._waiting: dict[int, int] = {}  # updates holding or awaiting each lock
+        self._in_order = InOrder()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         sender = _sender_of(update)
         if sender is None:
             await coroutine
-            return
-        lock = self._locks.setdefault(sender, asyncio.Lock())
-        self._waiting[sender] = self._waiting.get(sender, 0) + 1
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            self._waiting[sender] -= 1
-            if not self._waiting[sender]:  # forget idle people, or the dict grows forever
-                del self._waiting[sender], self._locks[sender]
+        else:
+            await self._in_order.run(sender, coroutine)
 
     async def initialize(self) -> None:
         pass
@@ -405,7 +392,7 @@ def retry_seconds(exc: TelegramRetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-def _sender_of(update: object) -> int | None:
+def _sender_of(update: object) -> Hashable | None:
     if not isinstance(update, Update):
         return None
     who = update.effective_user or update.effective_chat
