@@ -1,16 +1,23 @@
-"""The one place that wires the application: store, clock, router, scheduler, delivery, channels."""
+"""The one place that wires the application: store, clock, router, delivery, scheduler,
+channels and ticker.
+
+build_bot is what `checkin-bot run` runs; build_app is its part without the network edges (no
+channels, no ticker), which tests and the demo drive by hand with their own channel.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.channels import Channel, enabled
 from bot.core.clock import Clock
 from bot.core.config import Config
 from bot.core.messages import Inbound
 from bot.core.quiet_hours import QuietHours
 from bot.delivery import ChannelSender, Delivery
 from bot.digest.render import render_digest
-from bot.scheduler import Scheduler
+from bot.scheduler import Scheduler, Ticker
 from handlers import (
     account,
     channel,
@@ -45,6 +52,15 @@ class App:
         self.senders[name] = sender
 
 
+@dataclass
+class Bot:
+    """Everything `checkin-bot run` starts, and stops in the reverse order (bot.runner)."""
+
+    app: App
+    channels: list[Channel]
+    ticker: Ticker
+
+
 def build_router() -> Router:
     """Every command, button and dialogue the bot answers, in one visible list."""
     router = Router()
@@ -57,7 +73,37 @@ def build_router() -> Router:
 
 
 def build_app(config: Config, store: Store, clock: Clock) -> App:
+    """The application without its channels and ticker."""
+    # Shared with the App: a channel added later (at its start) is used by delivery too.
     senders: dict[str, ChannelSender] = {}
-    # Delivery shares the senders dict, so channels added later are used too.
     delivery = Delivery(store, clock, senders, QuietHours.of(config))
-    return App(config, store, clock, build_router(), delivery, Scheduler(config, store), senders)
+    # Whatever is queued (a handler's notice, a tick's reminders) wakes delivery at once
+    # instead of at its next idle look.
+    store.outbox.on_queued = delivery.wake
+    scheduler = Scheduler(config, store)
+    return App(config, store, clock, build_router(), delivery, scheduler, senders)
+
+
+def build_bot(config: Config, store: Store, clock: Clock) -> Bot:
+    """The whole application: build_app, the channels enabled in CONFIG (not started: each
+    registers its sender when it starts), and the scheduler's ticker."""
+    app = build_app(config, store, clock)
+    channels = [CHANNELS[name](app) for name in enabled(config)]
+    return Bot(app, channels, Ticker(app.scheduler, clock, config.reminders.tick))
+
+
+def _telegram(app: App) -> Channel:
+    # Imported here so that the CLI's other commands do not load python-telegram-bot.
+    from bot.channels.telegram import TelegramChannel
+
+    return TelegramChannel(app, app.config.telegram)
+
+
+def _zalo(app: App) -> Channel:
+    from bot.channels.zalo import ZaloChannel
+
+    return ZaloChannel(app, app.config.zalo)
+
+
+# Adding a platform: a channel module under bot/channels, and one entry here.
+CHANNELS: dict[str, Callable[[App], Channel]] = {"telegram": _telegram, "zalo": _zalo}

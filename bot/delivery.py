@@ -75,7 +75,6 @@ class Delivery:
         self._wake = asyncio.Event()
         self._stopping = False
         self._dropped_at: datetime | None = None
-        store.outbox.on_queued = self.wake
 
     def stop(self) -> None:
         """Make run() return after the row in hand: never between sending a row and marking it."""

@@ -15,12 +15,10 @@ import logging
 import signal
 from collections.abc import Iterator
 
-from bot import channels
-from bot.app import App, build_app
-from bot.channels import Channel
+from bot.app import Bot, build_bot
+from bot.channels import problems
 from bot.core.clock import Clock
 from bot.core.config import Config, ConfigError
-from bot.scheduler import Ticker
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -28,12 +26,10 @@ log = logging.getLogger(__name__)
 
 async def run(config: Config, clock: Clock, *, stop: asyncio.Event | None = None) -> None:
     """Serve until SIGINT or SIGTERM, or until STOP is set (tests)."""
-    found = channels.problems(config)
+    found = problems(config)
     if found:
         raise ConfigError(found)
-    stop = stop or asyncio.Event()
     async with await Store.open(config.storage.path) as store:
-        app = build_app(config, store, clock)
         # Nothing sends yet, so a row still marked as being sent was claimed by an earlier run
         # that did not get to send or mark it (a crash, or a stop between rows): send it now.
         released = await store.outbox.release_stale_claims(clock.now())
@@ -41,29 +37,35 @@ async def run(config: Config, clock: Clock, *, stop: asyncio.Event | None = None
             log.warning(
                 "%d outbox rows left half-sent by a previous run are queued again", released
             )
-        started: list[Channel] = []
-        try:
-            for channel in channels.build(app):
-                started.append(channel)  # closed below even when its start fails halfway
-                await channel.start()
-            await _serve(app, started, stop)
-        finally:
-            for channel in reversed(started):
-                await channel.close()
+        await serve(build_bot(config, store, clock), stop or asyncio.Event())
 
 
-async def _serve(app: App, started: list[Channel], stop: asyncio.Event) -> None:
+async def serve(bot: Bot, stop: asyncio.Event) -> None:
+    """Start BOT's channels, delivery and ticker; stop them when STOP is set."""
+    started = []
+    try:
+        for channel in bot.channels:
+            started.append(channel)  # closed below even when its start fails halfway
+            await channel.start()
+        await _serve(bot, stop)
+    finally:
+        for channel in reversed(started):
+            await channel.close()
+
+
+async def _serve(bot: Bot, stop: asyncio.Event) -> None:
+    app, ticker = bot.app, bot.ticker
     delivery = asyncio.create_task(app.delivery.run(), name="outbox delivery")
-    ticker = Ticker(app.scheduler, app.clock, app.config.reminders.tick)
     try:
         with _stop_on_signals(stop):
             await ticker.start()
             log.info(
-                "running on %s; stop with Ctrl+C or SIGTERM", ", ".join(c.name for c in started)
+                "running on %s; stop with Ctrl+C or SIGTERM",
+                ", ".join(c.name for c in bot.channels),
             )
             await _until_stopped(stop, delivery)
         log.info("stopping: no new updates; finishing the ones in hand")
-        for channel in reversed(started):
+        for channel in reversed(bot.channels):
             await channel.stop()
     finally:
         await ticker.stop()  # a tick in progress queues all it decided, or nothing
