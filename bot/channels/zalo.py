@@ -172,7 +172,7 @@ class ZaloChannel:
         self.settings = settings
         self.poll_timeout = poll_timeout
         self.backoff = tuple(backoff)
-        self.api = ZaloApi(settings.token, settings.api_base_url)
+        self.api = ZaloApi(settings.token, settings.api_base_url, settings.messages_per_second)
         self.chats = NumberedChoices(app.store, app.config, app.clock, CHANNEL)
         self.out = ZaloOut(app, self.api, self.chats, self.backoff)
         self._in_order = InOrder(MAX_CONCURRENT_UPDATES)

@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import httpx
+from aiolimiter import AsyncLimiter
 
 NO_UPDATE = 408  # getUpdates' answer when the long poll found nothing [openclaw]
 CALL_TIMEOUT = 30.0  # seconds for any call but a long poll
@@ -94,10 +95,12 @@ _TOKENS_HIDDEN = _HideTokens()
 class ZaloApi:
     """The calls of the Zalo Bot API the bot makes. Nothing it raises or logs holds the token."""
 
-    def __init__(self, token: str, api_base_url: str):
+    def __init__(self, token: str, api_base_url: str, messages_per_second: float | None = None):
         self._token = token
         self._base = f"{api_base_url}{token}/"
         self._client = httpx.AsyncClient(timeout=CALL_TIMEOUT)
+        # Sends (replies and the outbox's alike) keep to this pace; None: as fast as they go.
+        self._pace = AsyncLimiter(messages_per_second, 1) if messages_per_second else None
         _TOKENS_HIDDEN.tokens.add(token)
         if _TOKENS_HIDDEN not in HTTPX_LOG.filters:
             HTTPX_LOG.addFilter(_TOKENS_HIDDEN)
@@ -142,6 +145,8 @@ class ZaloApi:
         return [update for update in found if isinstance(update, dict)]
 
     async def send_message(self, chat_id: str, text: str) -> None:
+        if self._pace is not None:
+            await self._pace.acquire()
         await self.call("sendMessage", {"chat_id": chat_id, "text": text})
 
     async def close(self) -> None:
