@@ -259,6 +259,20 @@ INSERT INTO roster_version (id, changes) VALUES (1, 0);
     for event in ("INSERT", "UPDATE", "DELETE")
 )
 
+DELIVERY_HEALTH = """
+-- Messages the scheduler queues by the hundred (reminders, suggestions, the digest) are bulk:
+-- one that someone's action queued (a confirm request) goes out before them, even when it was
+-- queued after them.
+ALTER TABLE outbox ADD COLUMN bulk INTEGER NOT NULL DEFAULT 0;
+
+-- When the running bot last did its rounds: "tick" (the scheduler), "sent:<channel>" (the
+-- last message delivered through that channel). Read by `checkin-bot status`.
+CREATE TABLE heartbeats (
+    name TEXT PRIMARY KEY,
+    at TEXT NOT NULL
+)
+"""
+
 # (name, SQL) in the order they apply.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_roster_activity_outbox", ROSTER),
@@ -267,6 +281,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0004_channels", CHANNELS),
     ("0005_checkin_cell_copies", CHECKIN_CELL_COPIES),
     ("0006_roster_version", ROSTER_VERSION),
+    ("0007_delivery_health", DELIVERY_HEALTH),
 ]
 
 

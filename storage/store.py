@@ -10,6 +10,7 @@ from storage.conversations import ConversationsRepository
 from storage.coverage import CoverageQueries
 from storage.db import Database
 from storage.digest import DigestQueries
+from storage.health import HealthQueries
 from storage.invites import InvitesRepository
 from storage.meetings import MeetingsRepository
 from storage.outbox import OutboxRepository
@@ -38,6 +39,7 @@ class Store:
         self.outbox = OutboxRepository(db)
         self.plans = PlansRepository(db)
         self.updates_seen = UpdatesSeenRepository(db)
+        self.health = HealthQueries(db)
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:

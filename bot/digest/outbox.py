@@ -60,11 +60,13 @@ async def queue_digest(
         channel = chat.partition(":")[0]
         for number, part in enumerate(parts_for(channel, rendered.text), 1):
             key = keys[chat] if number == 1 else f"{keys[chat]}:part={number}"
-            messages.append(Queued(key, message_payload(Message(part)), now, chat=chat))
+            messages.append(Queued(key, message_payload(Message(part)), now, chat=chat, bulk=True))
         if channel in TEXT_ONLY:
             where = Translator(DIGEST_LANGUAGE, config.committee.tz)("digest.files_elsewhere")
             payload = message_payload(Message(where))
-            messages.append(Queued(f"{keys[chat]}:files-elsewhere", payload, now, chat=chat))
+            messages.append(
+                Queued(f"{keys[chat]}:files-elsewhere", payload, now, chat=chat, bulk=True)
+            )
             continue
         files = (
             ("xlsx", rendered.xlsx, rendered.xlsx_caption),
@@ -72,7 +74,7 @@ async def queue_digest(
         )
         for kind, path, caption in files:
             payload = file_payload(path, caption)
-            messages.append(Queued(f"{keys[chat]}:file={kind}", payload, now, chat=chat))
+            messages.append(Queued(f"{keys[chat]}:file={kind}", payload, now, chat=chat, bulk=True))
     async with store.transaction():
         # Asked again under the write lock: another process (`digest --send` beside `run`)
         # may have queued some chat's digest while this one rendered.

@@ -31,7 +31,7 @@ from typing import Any
 
 from aiohttp import web
 
-from fakes.server import ApiCall, FakeBotApi
+from fakes.server import ApiCall, FakeBotApi, TokenBucket
 
 # Parameters whose form value is JSON text (python-telegram-bot dumps non-string values).
 JSON_PARAMETERS = {
@@ -68,25 +68,6 @@ class Failure:
 
 
 @dataclass
-class TokenBucket:
-    """RATE tokens a second, up to a second's worth; a send takes one."""
-
-    rate: float
-    tokens: float
-    at: float  # when TOKENS was last brought up to date
-
-    @classmethod
-    def full(cls, rate: float, now: float) -> TokenBucket:
-        return cls(rate, rate, now)
-
-    def wait(self, now: float) -> float:
-        """Seconds until a token is there (0: there is one now)."""
-        self.tokens = min(self.rate, self.tokens + (now - self.at) * self.rate)
-        self.at = now
-        return max(0.0, (1 - self.tokens) / self.rate)
-
-
-@dataclass
 class FloodLimits:
     """Telegram's limits on sends: a bucket for the bot, and one per chat."""
 
@@ -110,6 +91,8 @@ class FloodLimits:
 
 
 class FakeTelegram(FakeBotApi):
+    SEND_METHODS = frozenset(SEND_METHODS)
+
     def __init__(self, token: str = "424242:fake-token", username: str = "checkin_test_bot"):
         super().__init__()
         self.token = token
@@ -321,6 +304,7 @@ class FakeTelegram(FakeBotApi):
         call = ApiCall(method, params, files)
         self.calls.append(call)
         await self._notify()
+        await self._as_far_away(method)
         answer = getattr(self, f"_api_{method}", None)
         if answer is None:
             return _error(404, "Not Found: method not found")
