@@ -147,9 +147,13 @@ async def cmd_demo(args: argparse.Namespace, config: Config, clock: Clock) -> in
 
 
 async def cmd_run(args: argparse.Namespace, config: Config, clock: Clock) -> int:
+    from bot.runlock import RunLockError
     from bot.runner import run  # loads python-telegram-bot, which the other commands do not need
 
-    await run(config, clock)
+    try:
+        await run(config, clock)
+    except RunLockError as exc:
+        raise BadInput(*exc.problems) from None
     return EXIT_OK
 
 
