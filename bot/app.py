@@ -7,17 +7,21 @@ channels, no ticker), which tests and the demo drive by hand with their own chan
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.channels import Channel, enabled
 from bot.core.clock import Clock
 from bot.core.config import Config
-from bot.core.messages import Inbound
+from bot.core.messages import Inbound, Message
 from bot.core.quiet_hours import QuietHours
-from bot.delivery import ChannelSender, Delivery
+from bot.delivery import ChannelSender, Delivery, Unreachable
 from bot.digest.render import render_digest
 from bot.scheduler import Scheduler, Ticker
+from bot.services.channels import mark_unreachable
 from handlers import (
     account,
     channel,
@@ -33,6 +37,8 @@ from handlers.port import Port
 from handlers.router import Router
 from storage.store import Store
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class App:
@@ -46,7 +52,10 @@ class App:
 
     async def handle(self, inbound: Inbound, port: Port) -> None:
         """Answer one inbound event; what it queued for others goes out right after."""
-        await self.router.dispatch(inbound, port, self.store, self.config, self.clock.now())
+        now = self.clock.now()
+        await self.router.dispatch(
+            inbound, _Answered(port, inbound, self), self.store, self.config, now
+        )
 
     def add_channel(self, name: str, sender: ChannelSender) -> None:
         self.senders[name] = sender
@@ -59,6 +68,50 @@ class Bot:
     app: App
     channels: list[Channel]
     ticker: Ticker
+
+
+class _Answered:
+    """PORT, for one inbound event: a chat that refuses the bot's answer (its user blocked the
+    bot) is marked unreachable with one line in the log, and told nothing more."""
+
+    def __init__(self, port: Port, inbound: Inbound, app: App):
+        self.port = port
+        self.inbound = inbound
+        self.app = app
+        self.shares_contacts = port.shares_contacts
+        self._refused = False
+
+    async def reply(self, message: Message) -> None:
+        if not self._refused:
+            async with self._refusal():
+                await self.port.reply(message)
+
+    async def send_file(self, path: Path, caption: str = "") -> None:
+        if not self._refused:
+            async with self._refusal():
+                await self.port.send_file(path, caption)
+
+    async def set_menu(self, commands: list[tuple[str, str]]) -> None:
+        if not self._refused:
+            async with self._refusal():
+                await self.port.set_menu(commands)
+
+    @contextlib.asynccontextmanager
+    async def _refusal(self) -> AsyncIterator[None]:
+        try:
+            yield
+        except Unreachable as exc:
+            self._refused = True
+            inbound = self.inbound
+            log.warning(
+                "%s chat %s refused the answer (%s): marked unreachable",
+                inbound.channel,
+                inbound.chat_id,
+                exc,
+            )
+            if inbound.private:  # the chat is its user's: they are out of reach
+                app = self.app
+                await mark_unreachable(app.store, inbound.channel, inbound.user_id, app.clock.now())
 
 
 def build_router() -> Router:

@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit
 from bot.channels.host import Host
 from bot.channels.in_order import InOrder
 from bot.channels.numbered import NumberedChoices, render
+from bot.channels.starting import BACKOFF, USE_BACKOFF, Pause, until_answered
 from bot.channels.webhook import WebhookServer
 from bot.channels.zalo_api import HTTPX_LOG, ZaloApi, ZaloError, ZaloNetworkError, passes
 from bot.channels.zalo_webhook import zalo_receiver
@@ -26,6 +26,7 @@ from bot.core.message_parts import TEXT_LIMITS, split_text
 from bot.core.messages import Inbound, Message
 from bot.delivery import RetryAfter, TransientError, Unreachable
 from bot.services.identity import translator_for
+from bot.services.updates import SeenUpdates
 
 log = logging.getLogger(__name__)
 
@@ -33,17 +34,12 @@ CHANNEL = "zalo"
 TEXT_RECEIVED = "message.text.received"
 # Seconds a getUpdates waits for an update: Zalo's default [docs]. stop() does not wait for it.
 POLL_TIMEOUT = 30
-# Waits (seconds) before the 1st, 2nd, ... retry of a call that failed for a reason that
-# passes (429, 5xx, the network); the last one repeats while polling.
-BACKOFF: tuple[float, ...] = (1.0, 2.0, 5.0, 10.0, 30.0)
 # A reply is awaited by the person who asked, so it is tried this many more times; the outbox
 # gets no retries in here, it reschedules the row itself.
 REPLY_RETRIES = 3
 # Zalo's 429 carries no retry_after: the outbox waits this long before that row's next try.
 # Long enough for a per-second quota to refill, short enough not to hold a reminder back.
 RATE_LIMIT_WAIT = 5.0
-# How long a delivered message id is remembered: a platform re-delivers within minutes.
-UPDATES_KEPT = timedelta(days=7)
 MAX_CONCURRENT_UPDATES = 64
 
 
@@ -93,7 +89,8 @@ class ZaloOut:
 
 
 class ZaloPort:
-    """One Zalo chat as the handlers see it (handlers.port.Port)."""
+    """One Zalo chat as the handlers see it (handlers.port.Port). A chat that refuses the bot
+    raises bot.delivery.Unreachable."""
 
     # Zalo has no contact sharing [docs]: /start asks for the invite token instead.
     shares_contacts = False
@@ -104,7 +101,8 @@ class ZaloPort:
         self.user_id = user_id
 
     async def reply(self, message: Message) -> None:
-        await self.out.send(self.chat_id, message, retries=REPLY_RETRIES)
+        with refusals():
+            await self.out.send(self.chat_id, message, retries=REPLY_RETRIES)
 
     async def say(self, text: str) -> None:
         """Text that answers no list and replaces none (a refusal, a "please type")."""
@@ -112,7 +110,8 @@ class ZaloPort:
 
     async def send_file(self, path: Path, caption: str = "") -> None:
         notice = await self.out.file_notice(self.user_id, path, caption)
-        await self.out.send_text(self.chat_id, notice, retries=REPLY_RETRIES)
+        with refusals():
+            await self.out.send_text(self.chat_id, notice, retries=REPLY_RETRIES)
 
     async def set_menu(self, commands: list[tuple[str, str]]) -> None:
         """Zalo has no command menu; /help lists the same commands."""
@@ -136,18 +135,30 @@ class ZaloSender:
 
 
 @contextlib.contextmanager
-def delivery_faults() -> Iterator[None]:
-    """Zalo's errors as the outbox understands them."""
+def refusals() -> Iterator[None]:
+    """A chat that will take nothing from the bot as Unreachable; other errors as they are.
+
+    Neither source names the answer for a blocked bot or an unknown chat; these are the
+    Forbidden and Not Found of an API shaped like Telegram's. getMe at start has proved the
+    token and the address, so a 404 on a send is about the chat.
+    """
     try:
         yield
     except ZaloError as exc:
+        if exc.code in (403, 404):
+            raise Unreachable(str(exc)) from exc
+        raise
+
+
+@contextlib.contextmanager
+def delivery_faults() -> Iterator[None]:
+    """Zalo's errors as the outbox understands them."""
+    try:
+        with refusals():
+            yield
+    except ZaloError as exc:
         if exc.code == 429:
             raise RetryAfter(RATE_LIMIT_WAIT) from exc
-        if exc.code in (403, 404):
-            # Neither source names the answer for a blocked bot or an unknown chat; these are
-            # the Forbidden and Not Found of an API shaped like Telegram's. getMe at start has
-            # proved the token and the address, so a 404 on a send is about the chat.
-            raise Unreachable(str(exc)) from exc
         # 400 (our fault), 401 (the token revoked), 5xx: not the person's fault. Retried a few
         # times, then given up with Zalo's words in the outbox row.
         raise TransientError(str(exc)) from exc
@@ -167,37 +178,54 @@ class ZaloChannel:
         *,
         backoff: Sequence[float] = BACKOFF,
         poll_timeout: float = POLL_TIMEOUT,
+        pause: Pause = asyncio.sleep,
     ):
         self.app = app
         self.settings = settings
         self.poll_timeout = poll_timeout
         self.backoff = tuple(backoff)
+        self.pause = pause  # how the start waits out a platform that is down
         self.api = ZaloApi(settings.token, settings.api_base_url, settings.messages_per_second)
         self.chats = NumberedChoices(app.store, app.config, app.clock, CHANNEL)
         self.out = ZaloOut(app, self.api, self.chats, self.backoff)
         self._in_order = InOrder(MAX_CONCURRENT_UPDATES)
         self._polling: asyncio.Task[None] | None = None
         self._server: WebhookServer | None = None
-        self._forgotten_at: datetime | None = None
+        self._seen = SeenUpdates(app.store, app.clock, CHANNEL)
 
     async def start(self) -> None:
-        """Check the token, register the outbox sender, start taking updates."""
+        """Check the token, register the outbox sender, start taking updates; a Zalo that is
+        down is waited out, a refused token stops the start (ConfigError)."""
         # httpx logs every request at INFO: a line per long poll says nothing worth keeping.
         HTTPX_LOG.setLevel(logging.WARNING)
-        try:
-            await self.api.call("getMe")
-        except ZaloError as exc:
-            if exc.code in (401, 403, 404):
-                where = self.settings.api_base_url
-                raise ConfigError([f"zalo.token: refused by {where}: {exc}"]) from None
-            raise
+        await self._until_answered("getMe")
         self.app.add_channel(CHANNEL, ZaloSender(self.out))
-        await self._forget_old_updates()
+        await self._seen.forget_old(self.app.clock.now())
         if self.settings.mode == "webhook":
             await self._start_webhook()
         else:
-            await self.api.call("deleteWebhook")  # getUpdates does not work beside one [docs]
+            # getUpdates does not work beside a webhook [docs].
+            await self._until_answered("deleteWebhook")
             self._polling = asyncio.create_task(self._poll(), name="zalo polling")
+
+    async def _until_answered(self, method: str, params: dict[str, Any] | None = None) -> Any:
+        return await until_answered(
+            "zalo start calls",
+            lambda: self.api.call(method, params),
+            self._wait_for,
+            backoff=self.backoff,
+            pause=self.pause,
+        )
+
+    def _wait_for(self, exc: Exception) -> float | None:
+        if isinstance(exc, ZaloError) and exc.code in (401, 403, 404):
+            if exc.method == "setWebhook":
+                raise ConfigError([f"zalo.webhook_url: refused by Zalo: {exc}"]) from None
+            where = self.settings.api_base_url
+            raise ConfigError([f"zalo.token: refused by {where}: {exc}"]) from None
+        if isinstance(exc, ZaloError) and exc.code == 400 and exc.method == "setWebhook":
+            raise ConfigError([f"zalo.webhook_url: refused by Zalo: {exc}"]) from None
+        return USE_BACKOFF if passes(exc) else None
 
     async def stop(self) -> None:
         """Stop taking updates; the ones already taken are handled to the end.
@@ -249,7 +277,7 @@ class ZaloChannel:
 
     async def _handle(self, event: object, message: dict[str, Any]) -> None:
         message_id = str(message.get("message_id") or "")
-        if message_id and not await self._first_time(message_id):
+        if message_id and not await self._seen.first_time(message_id):
             log.info("zalo message %s delivered again: answered already", message_id)
             return
         user_id = str(_field(message, "from", "id") or "")
@@ -280,17 +308,6 @@ class ZaloChannel:
             )
         await self.app.handle(inbound, port)
 
-    async def _first_time(self, message_id: str) -> bool:
-        now = self.app.clock.now()
-        if self._forgotten_at is None or now - self._forgotten_at > timedelta(days=1):
-            await self._forget_old_updates()
-        return await self.app.store.updates_seen.first_time(CHANNEL, message_id, now)
-
-    async def _forget_old_updates(self) -> None:
-        now = self.app.clock.now()
-        await self.app.store.updates_seen.forget_before(now - UPDATES_KEPT)
-        self._forgotten_at = now
-
     # -- webhook ----------------------------------------------------------------------------
 
     async def _start_webhook(self) -> None:
@@ -299,9 +316,8 @@ class ZaloChannel:
         server = WebhookServer({path: zalo_receiver(settings.webhook_secret, self.take)})
         server.listen(settings.webhook_listen)
         self._server = server
-        await self.api.call(
-            "setWebhook", {"url": settings.webhook_url, "secret_token": settings.webhook_secret}
-        )
+        webhook = {"url": settings.webhook_url, "secret_token": settings.webhook_secret}
+        await self._until_answered("setWebhook", webhook)
 
 
 def _field(message: dict[str, Any], part: str, name: str) -> Any:
