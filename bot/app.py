@@ -18,7 +18,7 @@ from bot.core.clock import Clock
 from bot.core.config import Config
 from bot.core.messages import Inbound, Message
 from bot.core.quiet_hours import QuietHours
-from bot.delivery import ChannelSender, Delivery, Unreachable
+from bot.delivery import ChannelSender, Delivery, TransientError, Unreachable
 from bot.digest.render import render_digest
 from bot.scheduler import Scheduler, Ticker
 from bot.services.channels import mark_unreachable
@@ -71,8 +71,9 @@ class Bot:
 
 
 class _Answered:
-    """PORT, for one inbound event: a chat that refuses the bot's answer (its user blocked the
-    bot) is marked unreachable with one line in the log, and told nothing more."""
+    """PORT, for one inbound event. A chat that refuses the bot's answer (its user blocked the
+    bot) is marked unreachable; an answer that cannot go (the platform is down) is given up:
+    either with one line in the log, and nothing more said in that chat for this event."""
 
     def __init__(self, port: Port, inbound: Inbound, app: App):
         self.port = port
@@ -112,6 +113,12 @@ class _Answered:
             if inbound.private:  # the chat is its user's: they are out of reach
                 app = self.app
                 await mark_unreachable(app.store, inbound.channel, inbound.user_id, app.clock.now())
+        except TransientError as exc:
+            self._refused = True
+            inbound = self.inbound
+            log.warning(
+                "%s chat %s: an answer could not go (%s)", inbound.channel, inbound.chat_id, exc
+            )
 
 
 def build_router() -> Router:

@@ -11,11 +11,13 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Config, ConfigError, config_path, load_config
 from bot.core.quarters import Quarter
+from bot.logs import FORMATS, configure
 from bot.reports import coverage_csv, coverage_json, coverage_text
 from bot.roster import export_roster_to, import_roster
 from bot.roster.files import RosterFileError
@@ -146,6 +148,52 @@ async def cmd_demo(args: argparse.Namespace, config: Config, clock: Clock) -> in
     return EXIT_OK
 
 
+async def cmd_status(args: argparse.Namespace, config: Config, clock: Clock) -> int:
+    from bot.runlock import holder
+    from bot.services.health import elapsed, health
+
+    if not Path(config.storage.path).exists():
+        raise BadInput(f"{config.storage.path}: no database there yet (storage.path)")
+    tz = config.committee.tz
+    async with await Store.open(config.storage.path) as store:
+        report = await health(store, config, clock.now())
+    now = report.now
+
+    def when(at: datetime | None) -> str:
+        if at is None:
+            return "never"
+        ago = "ahead of this clock" if at > now else f"{elapsed(now - at)} ago"
+        return f"{at.astimezone(tz):%Y-%m-%d %H:%M:%S} ({ago})"
+
+    running = holder(config.storage.path)
+    if running is None:
+        print("run: not running on this database")
+    else:
+        since = f", since {running.since.astimezone(tz):%Y-%m-%d %H:%M:%S}" if running.since else ""
+        print(f"run: pid {running.pid}{since}")
+    print(f"last tick: {when(report.last_tick)}")
+    backlog = report.backlog
+    states = ("queued", "sending", "sent", "failed", "dropped")
+    print("outbox: " + ", ".join(f"{state} {backlog.get(state, 0)}" for state in states))
+    if report.oldest_due is None:
+        print("oldest queued message: none due")
+    else:
+        key, due = report.oldest_due
+        print(f"oldest queued message: {key}, due {when(due)}")
+    sent = ", ".join(f"{channel} {when(at)}" for channel, at in report.last_sent.items())
+    print(f"last successful send: {sent or 'none yet'}")
+    print(f"unreachable (blocked the bot): {len(report.unreachable)}")
+    for person in report.unreachable:
+        since = f", since {person.since.astimezone(tz):%Y-%m-%d %H:%M}" if person.since else ""
+        who = person.code or f"secretary of {', '.join(person.cells)}"
+        print(f"  {person.name} ({who}){since}")
+    if report.healthy:
+        print("healthy")
+        return EXIT_OK
+    print("NOT healthy: " + "; ".join(report.problems))
+    return EXIT_FAILED
+
+
 async def cmd_run(args: argparse.Namespace, config: Config, clock: Clock) -> int:
     from bot.runlock import RunLockError
     from bot.runner import run  # loads python-telegram-bot, which the other commands do not need
@@ -155,6 +203,15 @@ async def cmd_run(args: argparse.Namespace, config: Config, clock: Clock) -> int
     except RunLockError as exc:
         raise BadInput(*exc.problems) from None
     return EXIT_OK
+
+
+def secrets(config: Config) -> list[str]:
+    """What must never reach the log: the bots' tokens and the webhooks' secrets."""
+    return [
+        value
+        for channel in (config.telegram, config.zalo)
+        for value in (channel.token, channel.webhook_secret)
+    ]
 
 
 def _quarter(text: str | None, config: Config, clock: Clock) -> Quarter:
@@ -174,6 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         metavar="PATH",
         help="config file (default: $CHECKIN_BOT_CONFIG, else ./config.toml)",
+    )
+    common.add_argument(
+        "--log-format",
+        choices=FORMATS,
+        default=argparse.SUPPRESS,
+        help="the log on stderr: text lines (default) or JSON objects, one a line",
     )
     parser = argparse.ArgumentParser(
         prog="checkin-bot",
@@ -222,17 +285,22 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_invite,
         "a one-time link for the member or the secretary of the cell with CODE",
     ).add_argument("code", metavar="CODE")
+    add(
+        "status",
+        cmd_status,
+        "the running bot's health; exit 1 when the scheduler stalls or messages wait too long",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    log_format = getattr(args, "log_format", "text")
+    configure(log_format)
     try:
         explicit = getattr(args, "config", None)
         config = load_config(config_path(explicit), must_exist=explicit is not None)
+        configure(log_format, secrets(config))
         return asyncio.run(args.handler(args, config, clock or SystemClock()))
     except (ConfigError, BadInput) as exc:
         for line in exc.problems:

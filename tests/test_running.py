@@ -4,6 +4,7 @@ first, and the fake Telegram server in this test's process."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -81,11 +82,11 @@ class Process:
             await self.process.wait()
 
 
-async def running(tmp_path: Path, fake: FakeTelegram, name: str = "run") -> Process:
+async def running(tmp_path: Path, fake: FakeTelegram, name: str = "run", *options: str) -> Process:
     """`checkin-bot run`, once it polls."""
     polls = len(fake.calls_of("getUpdates"))
     config = tmp_path / "config.toml"
-    bot = await Process.start(tmp_path / f"{name}.log", "run", "--config", str(config))
+    bot = await Process.start(tmp_path / f"{name}.log", *options, "run", "--config", str(config))
     try:
         await fake.wait_until(
             lambda: len(fake.calls_of("getUpdates")) > polls, PROCESS_TIMEOUT_S, "a poll"
@@ -186,3 +187,27 @@ async def test_a_second_run_is_refused_and_the_next_takes_over_after_a_kill_9(tm
         for process in (first, second, third):
             if process is not None:
                 await process.kill()
+
+
+# -- the log --------------------------------------------------------------------------------------
+
+
+async def test_the_log_can_be_json_lines_for_a_collector_and_never_holds_the_token(tmp_path, fake):
+    write_config(tmp_path, fake)
+    fake.fail("sendMessage", 1, status=502, description="Bad Gateway")  # a fault to be logged
+    bot = await running(tmp_path, fake, "json", "--log-format", "json")
+    try:
+        fake.push_text(5001, "/help")
+        await fake.wait_for_calls("sendMessage")  # the answer, refused
+        bot.signal(signal.SIGTERM)
+        assert await bot.ended() == 0, bot.text()
+    finally:
+        await bot.kill()
+    entries = [json.loads(line) for line in bot.text().splitlines()]
+    assert all(set(entry) >= {"time", "level", "logger", "message"} for entry in entries)
+    messages = [entry["message"] for entry in entries]
+    assert "running on telegram; stop with Ctrl+C or SIGTERM" in messages
+    assert "telegram chat 5001: an answer could not go (Bad Gateway)" in messages
+    assert messages[-1] == "stopped"
+    assert not [entry for entry in entries if entry["level"] == "ERROR" or "exception" in entry]
+    assert fake.token.split(":", 1)[1] not in bot.text()

@@ -285,7 +285,8 @@ class TelegramChannel:
 
 class TelegramPort:
     """One Telegram chat as the handlers see it (handlers.port.Port). A chat that refuses the
-    bot (blocked, gone) raises bot.delivery.Unreachable."""
+    bot (blocked, gone) raises bot.delivery.Unreachable; Telegram out of reach or busy past
+    the rate limiter's retries, TransientError."""
 
     shares_contacts = True
 
@@ -297,17 +298,17 @@ class TelegramPort:
 
     async def reply(self, message: Message) -> None:
         remove, self._remove_keyboard = self._remove_keyboard, False
-        with refusals():
+        with reply_faults():
             await send_message(
                 self.bot, self.chat_id, message, retries=REPLY_RETRIES, remove_keyboard=remove
             )
 
     async def send_file(self, path: Path, caption: str = "") -> None:
-        with refusals():
+        with reply_faults():
             await send_document(self.bot, self.chat_id, path, caption, retries=REPLY_RETRIES)
 
     async def set_menu(self, commands: list[tuple[str, str]]) -> None:
-        with refusals():
+        with reply_faults():
             await self.bot.set_my_commands(
                 [BotCommand(command, description) for command, description in commands],
                 scope=BotCommandScopeChat(self.chat_id),
@@ -479,6 +480,17 @@ def refusals() -> Iterator[None]:
         if "chat not found" in exc.message.lower():
             raise Unreachable(exc.message) from exc
         raise
+
+
+@contextlib.contextmanager
+def reply_faults() -> Iterator[None]:
+    """A reply's faults: the chat's refusal as Unreachable, Telegram out of reach or busy as
+    TransientError; anything else (our mistake) as it is."""
+    try:
+        with refusals():
+            yield
+    except (NetworkError, TelegramRetryAfter) as exc:
+        raise TransientError(exc.message) from exc
 
 
 @contextlib.contextmanager

@@ -25,6 +25,7 @@ from bot.core.config import ConfigError, Zalo
 from bot.core.message_parts import TEXT_LIMITS, split_text
 from bot.core.messages import Inbound, Message
 from bot.delivery import RetryAfter, TransientError, Unreachable
+from bot.outage import Outage
 from bot.services.identity import translator_for
 from bot.services.updates import SeenUpdates
 
@@ -90,7 +91,8 @@ class ZaloOut:
 
 class ZaloPort:
     """One Zalo chat as the handlers see it (handlers.port.Port). A chat that refuses the bot
-    raises bot.delivery.Unreachable."""
+    raises bot.delivery.Unreachable; Zalo out of reach or busy past REPLY_RETRIES,
+    TransientError."""
 
     # Zalo has no contact sharing [docs]: /start asks for the invite token instead.
     shares_contacts = False
@@ -101,7 +103,7 @@ class ZaloPort:
         self.user_id = user_id
 
     async def reply(self, message: Message) -> None:
-        with refusals():
+        with reply_faults():
             await self.out.send(self.chat_id, message, retries=REPLY_RETRIES)
 
     async def say(self, text: str) -> None:
@@ -110,7 +112,7 @@ class ZaloPort:
 
     async def send_file(self, path: Path, caption: str = "") -> None:
         notice = await self.out.file_notice(self.user_id, path, caption)
-        with refusals():
+        with reply_faults():
             await self.out.send_text(self.chat_id, notice, retries=REPLY_RETRIES)
 
     async def set_menu(self, commands: list[tuple[str, str]]) -> None:
@@ -147,6 +149,19 @@ def refusals() -> Iterator[None]:
     except ZaloError as exc:
         if exc.code in (403, 404):
             raise Unreachable(str(exc)) from exc
+        raise
+
+
+@contextlib.contextmanager
+def reply_faults() -> Iterator[None]:
+    """A reply's faults: the chat's refusal as Unreachable, Zalo out of reach or busy as
+    TransientError; anything else (our mistake) as it is."""
+    try:
+        with refusals():
+            yield
+    except (ZaloError, ZaloNetworkError) as exc:
+        if passes(exc):
+            raise TransientError(str(exc)) from exc
         raise
 
 
@@ -251,18 +266,21 @@ class ZaloChannel:
     # -- taking updates ---------------------------------------------------------------------
 
     async def _poll(self) -> None:
-        failures = 0
+        """Poll until stopped; an outage of Zalo is waited out with a line when it begins and
+        one when it ends."""
+        trouble = Outage(log, "zalo polls")
         while True:
             try:
                 updates = await self.api.updates(self.poll_timeout)
-            except Exception as exc:
-                failures += 1
-                delay = self.backoff[min(failures, len(self.backoff)) - 1]
-                level = logging.WARNING if passes(exc) else logging.ERROR
-                log.log(level, "zalo getUpdates failed: %s; polling again in %gs", exc, delay)
-                await asyncio.sleep(delay)
+            except (ZaloError, ZaloNetworkError) as exc:
+                failures = trouble.failed(exc, "polling again until Zalo answers")
+                await asyncio.sleep(self.backoff[min(failures, len(self.backoff)) - 1])
                 continue
-            failures = 0
+            except Exception:  # a bug: said in full, and polling goes on
+                log.exception("zalo getUpdates failed")
+                await asyncio.sleep(self.backoff[-1])
+                continue
+            trouble.works()
             for update in updates:
                 self.take(update)
 

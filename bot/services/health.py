@@ -7,7 +7,7 @@ channel's last successful send at most once a minute), read here in one go.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.core.config import Config
 from bot.core.quiet_hours import QuietHours
@@ -33,7 +33,8 @@ async def record_sent(store: Store, channel: str, at: datetime) -> None:
 class Unreachable:
     name: str
     code: str | None  # the member's code; None for a secretary who is not a member
-    since: datetime | None
+    cells: tuple[str, ...]  # the cells whose secretary they are
+    since: datetime | None  # when they were found to have blocked the bot
 
 
 @dataclass(frozen=True)
@@ -52,19 +53,20 @@ class Health:
         return not self.problems
 
     def as_json(self) -> dict[str, object]:
-        """The same, for /healthz: times in ISO 8601 with their offset."""
+        """The same, for /healthz: times in ISO 8601, UTC."""
         return {
             "healthy": self.healthy,
             "problems": self.problems,
-            "now": self.now.isoformat(),
+            "now": _iso(self.now),
             "last_tick": _iso(self.last_tick),
             "backlog": self.backlog,
             "oldest_due": None
             if self.oldest_due is None
-            else {"key": self.oldest_due[0], "due_at": self.oldest_due[1].isoformat()},
-            "last_sent": {channel: at.isoformat() for channel, at in self.last_sent.items()},
+            else {"key": self.oldest_due[0], "due_at": _iso(self.oldest_due[1])},
+            "last_sent": {channel: _iso(at) for channel, at in self.last_sent.items()},
             "unreachable": [
-                {"name": p.name, "code": p.code, "since": _iso(p.since)} for p in self.unreachable
+                {"name": p.name, "code": p.code, "cells": list(p.cells), "since": _iso(p.since)}
+                for p in self.unreachable
             ],
         }
 
@@ -83,13 +85,13 @@ async def health(store: Store, config: Config, now: datetime) -> Health:
         problems.append("the scheduler has never ticked: is `checkin-bot run` running?")
     elif now - last_tick > MISSED_TICKS * tick:
         problems.append(
-            f"the scheduler has not ticked for {_span(now - last_tick)}"
-            f" (more than {MISSED_TICKS} ticks of {_span(tick)})"
+            f"the scheduler has not ticked for {elapsed(now - last_tick)}"
+            f" (more than {MISSED_TICKS} ticks of {elapsed(tick)})"
         )
     if waiting_since is not None and now - waiting_since > BACKLOG_AGE:
-        problems.append(f"a queued message has waited {_span(now - waiting_since)} to go out")
+        problems.append(f"a queued message has waited {elapsed(now - waiting_since)} to go out")
     unreachable = [
-        Unreachable(person.name, person.code, person.since)
+        Unreachable(person.name, person.member_code, person.cells, person.since)
         for person in await store.digest.unreachable()
         if person.reason == "blocked"
     ]
@@ -123,14 +125,17 @@ def _quiet_ended(quiet: QuietHours | None, since: datetime, now: datetime) -> da
     return moment if moment > since else since
 
 
-def _span(delta: timedelta) -> str:
+def elapsed(delta: timedelta) -> str:
+    """DELTA as an operator reads it: "45 s", "12 min", "3 h 20 min", "4 days"."""
     seconds = int(delta.total_seconds())
     if seconds < 120:
         return f"{seconds} s"
     if seconds < 7200:
         return f"{seconds // 60} min"
-    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+    if seconds < 172800:
+        return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+    return f"{seconds // 86400} days"
 
 
 def _iso(at: datetime | None) -> str | None:
-    return None if at is None else at.isoformat()
+    return None if at is None else at.astimezone(UTC).isoformat()
