@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -95,15 +95,18 @@ class Delivery:
         quiet: QuietHours | None = None,
         *,
         concurrency: int = CONCURRENCY,
+        storage_backoff: Sequence[float] = STORAGE_BACKOFF,
     ):
         self.store = store
         self.clock = clock
         self.senders = senders
         self.quiet = quiet
         self.concurrency = concurrency
+        self.storage_backoff = tuple(storage_backoff)
         self._wake = asyncio.Event()
         self._stopping = False
         self._stopped = asyncio.Event()  # cuts the waits of a fault short
+        self._stopped_at = 0.0  # the event loop's time of stop()
         self._dropped_at: datetime | None = None
         self._sending: dict[asyncio.Task[None], str] = {}  # a send in flight -> its target
         self._storage = Outage(log, "outbox writes")
@@ -115,6 +118,8 @@ class Delivery:
     def stop(self) -> None:
         """Make run() return once the sends in flight are done: no new ones start, and none is
         left between being sent and being marked."""
+        if not self._stopping:
+            self._stopped_at = asyncio.get_running_loop().time()
         self._stopping = True
         self._stopped.set()
         self._wake.set()
@@ -132,7 +137,7 @@ class Delivery:
                     await self.drain()
                 except STORAGE_FAULTS as exc:
                     failures = self._storage.failed(exc, "messages wait until it can be written")
-                    await self._pause(STORAGE_BACKOFF[min(failures, len(STORAGE_BACKOFF)) - 1])
+                    await self._pause(self._storage_wait(failures))
                     continue
                 self._storage.works()
                 await self._note_health()
@@ -249,7 +254,7 @@ class Delivery:
             except STORAGE_FAULTS as exc:
                 failures += 1
                 self._storage.failed(exc, "messages wait until it can be written")
-                if self._stopping and failures * STORAGE_BACKOFF[0] > STOP_GRACE:
+                if self._stopping and self._since_stop() > STOP_GRACE:
                     if sent:
                         log.error(
                             "outbox row %s was sent but could not be marked (%s): the next"
@@ -258,11 +263,17 @@ class Delivery:
                             exc,
                         )
                     return
-                await self._pause(STORAGE_BACKOFF[min(failures, len(STORAGE_BACKOFF)) - 1])
+                await self._pause(self._storage_wait(failures))
             else:
                 if failures:
                     self._storage.works()
                 return
+
+    def _since_stop(self) -> float:
+        return asyncio.get_running_loop().time() - self._stopped_at
+
+    def _storage_wait(self, failures: int) -> float:
+        return self.storage_backoff[min(failures, len(self.storage_backoff)) - 1]
 
     async def _pause(self, seconds: float) -> None:
         """Wait SECONDS, or less when stop() is called."""
