@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -85,22 +87,50 @@ async def cmd_digest(args: argparse.Namespace, config: Config, clock: Clock) -> 
         raise BadInput(f"--out {out}: exists and is not a folder")
     if args.send and not config.access.digest_chats:
         raise BadInput("--send: access.digest_chats is empty: no chat to send the digest to")
-    async with await Store.open(config.storage.path) as store:
-        now = clock.now()
-        rendered = await render_digest(store, config, quarter, now, out, DIGEST_LANGUAGE)
-        text = out / f"digest-{quarter}.txt"
-        text.write_text(rendered.text + "\n", encoding="utf-8")
-        print(
-            f"Digest {quarter} written to {out}:", text.name, rendered.xlsx.name, rendered.png.name
-        )
-        if args.send:
-            chats = await queue_digest(store, config, quarter, now)
-            already = sorted(set(config.access.digest_targets) - set(chats))
-            if chats:
-                print(f"Queued for {', '.join(chats)}: `run` sends it.")
-            if already:
-                print(f"Not queued again for {', '.join(already)}: it was queued before.")
+    with _held_signals() as stopped_by:
+        async with await Store.open(config.storage.path) as store:
+            now = clock.now()
+            rendered = await render_digest(store, config, quarter, now, out, DIGEST_LANGUAGE)
+            text = out / f"digest-{quarter}.txt"
+            text.write_text(rendered.text + "\n", encoding="utf-8")
+            print(
+                f"Digest {quarter} written to {out}:",
+                text.name,
+                rendered.xlsx.name,
+                rendered.png.name,
+            )
+            if args.send and stopped_by:
+                print(
+                    f"Stopped by {stopped_by[0]} before queuing: the digest was NOT queued;"
+                    " run `digest --send` again to queue it.",
+                    file=sys.stderr,
+                )
+                return EXIT_FAILED
+            if args.send:
+                # A stop signal meanwhile waits: the queuing is one transaction, done or not.
+                chats = await queue_digest(store, config, quarter, now)
+                already = sorted(set(config.access.digest_targets) - set(chats))
+                if chats:
+                    print(f"Queued for {', '.join(chats)}: `run` sends it.")
+                if already:
+                    print(f"Not queued again for {', '.join(already)}: it was queued before.")
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _held_signals() -> Iterator[list[str]]:
+    """Stop signals (SIGINT, SIGTERM, SIGHUP) noted in the list given, instead of ending the
+    process: so that what is said is what was done."""
+    loop = asyncio.get_running_loop()
+    stopped_by: list[str] = []
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    for sig in signals:
+        loop.add_signal_handler(sig, stopped_by.append, sig.name)
+    try:
+        yield stopped_by
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
 
 
 async def cmd_backup(args: argparse.Namespace, config: Config, clock: Clock) -> int:
