@@ -18,7 +18,7 @@ import traceback
 from bench.report import Figure, print_table
 
 # Add later benches here, in the order they should run.
-BENCHES = ["foundation", "chat", "digest", "fanout"]
+BENCHES = ["foundation", "chat", "digest", "fanout", "stop"]
 
 
 def main(argv: list[str]) -> int:

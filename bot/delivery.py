@@ -44,8 +44,9 @@ RETRY_BACKOFF = (
     timedelta(hours=1),
 )
 # Sends in flight at once, all channels together: enough that Telegram's 30 a second are
-# reached when each call takes a quarter of a second or more.
-CONCURRENCY = 32
+# reached when a call takes up to half a second, few enough that a stop, which lets them all
+# finish, is not held up long by those still waiting their turn in the rate limiter.
+CONCURRENCY = 16
 # How long delivery lets a handler finish after it queued something (seconds): its reply to
 # the person who asked goes out before the notices it queued for others.
 WAKE_SETTLE = 0.05

@@ -9,6 +9,7 @@ once can be counted without timing anything.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -66,18 +67,19 @@ def chat_of(chat: int) -> str:
     return f"{CHANNEL}:{chat}"
 
 
-@pytest.fixture
-async def outbox(tmp_path: Path) -> AsyncIterator[Outbox]:
-    fake = await FakeTelegram.start()
+@contextlib.asynccontextmanager
+async def sending_to(fake: FakeTelegram, folder: Path) -> AsyncIterator[Outbox]:
+    """The sample district in FOLDER, its outbox sending through PTB to FAKE (the limiter
+    lifted: the fake's limits, when set, are what counts); closed after, FAKE too."""
     telegram = Telegram(
         enabled=True, token=fake.token, api_base_url=fake.api_base_url, messages_per_second=1000
     )
     config = Config(
-        storage=Storage(path=str(tmp_path / "bot.sqlite3")),
+        storage=Storage(path=str(folder / "bot.sqlite3")),
         telegram=telegram,
         reminders=Reminders(weekly_suggestion=False, quiet_hours=""),
     )
-    world = await make_world(tmp_path, config)
+    world = await make_world(folder, config)
     application = build_application(config.telegram)
     await application.initialize()
     world.app.add_channel(CHANNEL, TelegramSender(application.bot))
@@ -87,6 +89,12 @@ async def outbox(tmp_path: Path) -> AsyncIterator[Outbox]:
         await application.shutdown()
         await world.store.close()
         await fake.close()
+
+
+@pytest.fixture
+async def outbox(tmp_path: Path) -> AsyncIterator[Outbox]:
+    async with sending_to(await FakeTelegram.start(), tmp_path) as opened:
+        yield opened
 
 
 async def test_sends_go_side_by_side_and_a_chat_gets_one_at_a_time_in_order(outbox):

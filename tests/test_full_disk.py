@@ -21,11 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dialogue import World, make_world
+from dialogue import World
 from fakes.telegram_api import FakeTelegram
+from test_delivery_order import sending_to
 
-from bot.channels.telegram import CHANNEL, TelegramSender, build_application
-from bot.core.config import Config, Reminders, Storage, Telegram
 from bot.core.messages import Message
 from bot.core.quiet_hours import QuietHours
 from bot.delivery import Delivery
@@ -112,26 +111,11 @@ async def bot(disk: Path) -> AsyncIterator[Bot]:
                 await asyncio.to_thread(filler.fill)
             return answer
 
-    fake = await FillsTheDiskOnSend.start()
-    telegram = Telegram(
-        enabled=True, token=fake.token, api_base_url=fake.api_base_url, messages_per_second=1000
-    )
-    config = Config(
-        storage=Storage(path=str(disk / "bot.sqlite3")),
-        telegram=telegram,
-        reminders=Reminders(weekly_suggestion=False, quiet_hours=""),
-    )
-    world = await make_world(disk, config)
-    application = build_application(config.telegram)
-    await application.initialize()
-    world.app.add_channel(CHANNEL, TelegramSender(application.bot))
-    try:
-        yield Bot(world, fake, filler)
-    finally:
-        filler.free()
-        await application.shutdown()
-        await world.store.close()
-        await fake.close()
+    async with sending_to(await FillsTheDiskOnSend.start(), disk) as outbox:
+        try:
+            yield Bot(outbox.world, outbox.fake, filler)
+        finally:
+            filler.free()
 
 
 async def wait_for(done: Any, what: str) -> None:
