@@ -136,12 +136,12 @@ class Delivery:
             while not self._stopping:
                 try:
                     await self.drain()
+                    await self._note_health()
                 except STORAGE_FAULTS as exc:
                     failures = self._storage.failed(exc, "messages wait until it can be written")
                     await self._pause(self._storage_wait(failures))
                     continue
                 self._storage.works()
-                await self._note_health()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), idle)
                     # What woke us was queued by a handler that has yet to send its own reply:

@@ -53,8 +53,6 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 TICK_JOB = "reminders.tick"
-# APScheduler says at INFO that it ran the job, at every tick: a line a minute of nothing.
-logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 class Scheduler:
@@ -240,6 +238,8 @@ class Ticker:
         self.scheduler = scheduler
         self.clock = clock
         self._trouble = Outage(log, "scheduler ticks")
+        # APScheduler says at INFO that it ran the job, at every tick: a line a minute of nothing.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
         # An interval job has no wall-clock times; UTC spares APScheduler guessing a local zone.
         self.aps = AsyncIOScheduler(timezone=UTC)
         # One instance at a time, and a tick missed while the loop was busy is not made up
@@ -259,7 +259,7 @@ class Ticker:
         try:
             queued = await self.scheduler.run_due(now)
             await record_tick(self.scheduler.store, now)
-        except sqlite3.Error as exc:  # a full disk, a database locked past its timeout
+        except (sqlite3.Error, OSError) as exc:  # a full disk, a database locked too long
             self._trouble.failed(exc, "the next tick tries again")
         except Exception:  # a bad tick (a bug) must not stop the next one
             log.exception("%s failed", TICK_JOB)

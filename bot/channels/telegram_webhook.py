@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 
 from telegram import Update
 from telegram.ext import Application
@@ -20,7 +21,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 def telegram_receiver(secret: str, application: Application) -> Receiver:
     """The webhook's receiver: an update goes on the Application's queue, answered 200."""
 
-    async def receive(headers: dict[str, str], body: bytes) -> int:
+    async def receive(headers: Mapping[str, str], body: bytes) -> int:
         if not secret_matches(secret, headers.get(SECRET_HEADER, "")):
             return 403
         try:
