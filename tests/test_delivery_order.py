@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,13 +19,16 @@ from pathlib import Path
 import pytest
 from dialogue import World, make_world
 from fakes.telegram_api import FakeTelegram
+from telegram.error import NetworkError
 from telegram.ext import Application
 
-from bot.channels.telegram import CHANNEL, TelegramSender, build_application
+from bot.channels.telegram import CHANNEL, TelegramChannel, TelegramSender, build_application
 from bot.core.config import Config, Reminders, Storage, Telegram
 from bot.core.messages import Message
 from bot.core.quiet_hours import QuietHours
 from bot.delivery import Delivery
+from bot.outage import Outage
+from bot.scheduler import Ticker
 from bot.services.outbox import message_payload, queue_message
 from storage.outbox import Queued
 
@@ -165,3 +169,44 @@ async def test_a_digest_in_many_parts_holds_up_nobody_else(outbox):
         clock.advance(timedelta(seconds=1))
         await delivery.drain()
     assert outbox.texts(OFFICE) == [f"digest:part={n}" for n in range(1, 11)]
+
+
+# -- what the log says of an outage ---------------------------------------------------------------
+
+
+async def test_a_telegram_outage_is_one_line_when_it_begins_and_one_when_it_ends(outbox, caplog):
+    fake, world = outbox.fake, outbox.world
+    await outbox.bulk([(f"remind:{chat}", chat) for chat in range(1, 21)])
+    port = fake.port
+    await fake.close()  # Telegram cannot be reached
+    delivery = outbox.delivery(concurrency=8)
+    with caplog.at_level(logging.INFO):
+        assert await delivery.drain() == 20  # each tried once, each kept for later
+        world.clock.advance(timedelta(seconds=5))
+        outbox.fake = await FakeTelegram.start(port=port)
+        assert await delivery.drain() == 20
+    try:
+        lines = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "bot.delivery"]
+        assert len(lines) == 2, lines
+        assert lines[0][0] == logging.WARNING
+        assert lines[0][1].startswith("telegram sends failing: ")
+        assert lines[1] == (logging.INFO, "telegram sends work again (after 20 failures)")
+        assert sum(len(outbox.texts(chat)) for chat in range(1, 21)) == 20
+    finally:
+        await outbox.fake.close()
+
+
+def test_polling_failures_are_one_line_per_outage(caplog):
+    channel = TelegramChannel.__new__(TelegramChannel)
+    channel._polls = Outage(logging.getLogger("bot.channels.telegram"), "telegram polls")
+    channel._polls_failed_at = 0.0
+    with caplog.at_level(logging.INFO):
+        for _ in range(11):  # a two-minute outage, PTB polling again and again
+            channel._poll_failed(NetworkError("Bad Gateway"))
+    assert [r.levelno for r in caplog.records] == [logging.WARNING]
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_the_schedulers_own_lines_per_tick_are_not_logged(outbox):
+    Ticker(outbox.world.app.scheduler, outbox.world.clock, timedelta(seconds=60))
+    assert logging.getLogger("apscheduler").getEffectiveLevel() == logging.WARNING
