@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from fakes.telegram_api import FakeTelegram
+from test_running import write_config as running_config
 
 from bot.core.clock import SystemClock
 from bot.core.config import Config, load_config
@@ -48,18 +49,8 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 def write_config(folder: Path, fake: FakeTelegram) -> Path:
-    path = folder / "config.toml"
-    path.write_text(
-        '[storage]\npath = "bot.sqlite3"\n\n'
-        f'[telegram]\nenabled = true\ntoken = "{fake.token}"\n'
-        f'api_base_url = "{fake.api_base_url}"\n'
-        # Far above Telegram's 30 a second (the fake enforces no limits here): a short test.
-        "messages_per_second = 500\n\n"
-        # The real time may be at night: the reminders must go now, not in the morning.
-        '[reminders]\nquiet_hours = ""\n',
-        "utf-8",
-    )
-    return path
+    # Far above Telegram's 30 a second (the fake enforces no limits here): a short test.
+    return running_config(folder, fake, "messages_per_second = 500\n")
 
 
 def write_roster(folder: Path, meeting_local: str) -> None:
