@@ -24,7 +24,6 @@ python-telegram-bot's own (HTTPXRequest, sized the same), to tell which is ahead
 from __future__ import annotations
 
 import asyncio
-import csv
 import tempfile
 import time
 from collections import Counter
@@ -48,6 +47,7 @@ from bot.core.config import Config, Reminders, Storage, Telegram, Zalo
 from bot.core.messages import Message
 from bot.delivery import CONCURRENCY
 from bot.roster import import_roster
+from bot.roster.files import write_tables
 from bot.services.outbox import queue_message
 from storage.store import Store
 
@@ -367,12 +367,7 @@ async def members_planning_to_attend(
         "meetings": (["cell", "starts_at"], [[c, f"{starts:%Y-%m-%d %H:%M}"] for c in cells]),
     }
     roster = folder / "roster"
-    roster.mkdir(parents=True)
-    for name, (header, rows) in tables.items():
-        with (roster / f"{name}.csv").open("w", encoding="utf-8", newline="") as file:
-            writer = csv.writer(file, lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows(rows)
+    write_tables(roster, tables)
     await import_roster(store, config, roster, now)
     person_of = dict(await store.db.fetchall("SELECT code, person_id FROM members"))
     meeting_of = dict(

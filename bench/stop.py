@@ -10,7 +10,6 @@ process's exit, RUNS times, each on a fresh database.
 from __future__ import annotations
 
 import asyncio
-import csv
 import os
 import signal
 import statistics
@@ -25,6 +24,7 @@ from bench.report import Figure
 from bot.core.clock import SystemClock
 from bot.core.config import load_config
 from bot.roster import import_roster
+from bot.roster.files import write_tables
 from bot.scheduler import Scheduler
 from storage.store import Store
 
@@ -126,7 +126,6 @@ async def queue_reminders(config_path: Path) -> None:
 
 
 def write_roster(roster: Path, meeting_local: str) -> Path:
-    roster.mkdir()
     tables = {
         "members": (
             ["code", "full_name", "phone", "position"],
@@ -140,9 +139,5 @@ def write_roster(roster: Path, meeting_local: str) -> Path:
         "assignments": (["member", "organization", "duty", "start"], []),
         "meetings": (["cell", "starts_at"], [["O01", meeting_local]]),
     }
-    for name, (header, rows) in tables.items():
-        with (roster / f"{name}.csv").open("w", encoding="utf-8", newline="") as file:
-            writer = csv.writer(file, lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows(rows)
+    write_tables(roster, tables)
     return roster
