@@ -11,8 +11,9 @@ them, and lets a test make sends fail (429, 403) or hang. Waiting is on an async
 that every call and every pushed update notifies, never on sleeps.
 
 Opt-in, for delivery tests and benches: ``limits()`` enforces Telegram's flood limits on sends
-(429 with retry_after beyond them, counted in ``throttled``), and ``kill_on_send(n, pid)``
-SIGKILLs a bot process while its Nth send is on the wire, before the message is recorded.
+(429 with retry_after beyond them, counted in ``throttled``), ``slow_sends(seconds)`` answers
+each send that much later, as a server far away does, and ``kill_on_send(n, pid)`` SIGKILLs a
+bot process while its Nth send is on the wire, before the message is recorded.
 """
 
 from __future__ import annotations

@@ -10,9 +10,9 @@ that module's docstring says Zalo does: ``getUpdates`` is a long poll that hands
 and answers ``error_code`` 408 when none came in its time (capped at ``poll_cap`` seconds, so
 that tests never wait long), there is no offset, ``sendMessage`` refuses a text that is empty
 or over 2,000 characters (400). A test can make calls fail (``fail``), a chat refuse messages
-(``block``: 403), deliver an update twice (``duplicate``), hold sends (``pause_sends``), and
-post updates to the bot's webhook with or without the secret, bare or wrapped
-(``post_to_webhook``). Waiting is on an asyncio.Condition that every call and push notifies.
+(``block``: 403), deliver an update twice (``duplicate``), hold sends (``pause_sends``), answer
+them late (``slow_sends``) or refuse those beyond a pace (``limits``: 429), and post updates to
+the bot's webhook with or without the secret, bare or wrapped (``post_to_webhook``). Waiting is on an asyncio.Condition that every call and push notifies.
 """
 
 from __future__ import annotations
