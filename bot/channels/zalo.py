@@ -312,7 +312,10 @@ class ZaloChannel:
                 user_id, chat_id, text, private=private, display_name=name
             )
             if isinstance(understood, Message):  # a number that answers nothing: the list stays
-                await port.say(understood.text)
+                try:
+                    await port.say(understood.text)
+                except (Unreachable, TransientError) as exc:
+                    log.warning("zalo chat %s: an answer could not go (%s)", chat_id, exc)
                 return
             inbound = understood
         else:
