@@ -48,7 +48,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import csv
 import gc
 import logging
 import sqlite3
@@ -83,6 +82,7 @@ from bot.core.clock import FakeClock
 from bot.core.config import Config, Storage, Telegram
 from bot.core.local_time import parse_local_time
 from bot.roster import import_roster
+from bot.roster.files import write_tables
 from storage.store import Store
 
 CHECKIN_TRIPS = 2_000  # taps, the overall limit lifted, and as many echo round trips
@@ -357,11 +357,7 @@ def write_roster(folder: Path, count: int) -> dict[str, str]:
             [[org, when] for org in orgs for when in [*PAST_MEETINGS, MEETING_LOCAL]],
         ),
     }
-    for name, (header, rows) in tables.items():
-        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as file:
-            writer = csv.writer(file, lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows(rows)
+    write_tables(folder, tables)
     return cell_of
 
 

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
+import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 from bot.audit import audit_csv, audit_json, audit_text
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Config, ConfigError, config_path, load_config
 from bot.core.quarters import Quarter
+from bot.logs import FORMATS, configure
 from bot.reports import coverage_csv, coverage_json, coverage_text
 from bot.roster import export_roster_to, import_roster
 from bot.roster.files import RosterFileError
@@ -101,22 +105,50 @@ async def cmd_digest(args: argparse.Namespace, config: Config, clock: Clock) -> 
         raise BadInput(f"--out {out}: exists and is not a folder")
     if args.send and not config.access.digest_chats:
         raise BadInput("--send: access.digest_chats is empty: no chat to send the digest to")
-    async with await Store.open(config.storage.path) as store:
-        now = clock.now()
-        rendered = await render_digest(store, config, quarter, now, out, DIGEST_LANGUAGE)
-        text = out / f"digest-{quarter}.txt"
-        text.write_text(rendered.text + "\n", encoding="utf-8")
-        print(
-            f"Digest {quarter} written to {out}:", text.name, rendered.xlsx.name, rendered.png.name
-        )
-        if args.send:
-            chats = await queue_digest(store, config, quarter, now)
-            already = sorted(set(config.access.digest_targets) - set(chats))
-            if chats:
-                print(f"Queued for {', '.join(chats)}: `run` sends it.")
-            if already:
-                print(f"Not queued again for {', '.join(already)}: it was queued before.")
+    with _held_signals() as stopped_by:
+        async with await Store.open(config.storage.path) as store:
+            now = clock.now()
+            rendered = await render_digest(store, config, quarter, now, out, DIGEST_LANGUAGE)
+            text = out / f"digest-{quarter}.txt"
+            text.write_text(rendered.text + "\n", encoding="utf-8")
+            print(
+                f"Digest {quarter} written to {out}:",
+                text.name,
+                rendered.xlsx.name,
+                rendered.png.name,
+            )
+            if args.send and stopped_by:
+                print(
+                    f"Stopped by {stopped_by[0]} before queuing: the digest was NOT queued;"
+                    " run `digest --send` again to queue it.",
+                    file=sys.stderr,
+                )
+                return EXIT_FAILED
+            if args.send:
+                # A stop signal meanwhile waits: the queuing is one transaction, done or not.
+                chats = await queue_digest(store, config, quarter, now)
+                already = sorted(set(config.access.digest_targets) - set(chats))
+                if chats:
+                    print(f"Queued for {', '.join(chats)}: `run` sends it.")
+                if already:
+                    print(f"Not queued again for {', '.join(already)}: it was queued before.")
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _held_signals() -> Iterator[list[str]]:
+    """Stop signals (SIGINT, SIGTERM, SIGHUP) noted in the list given, instead of ending the
+    process: so that what is said is what was done."""
+    loop = asyncio.get_running_loop()
+    stopped_by: list[str] = []
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    for sig in signals:
+        loop.add_signal_handler(sig, stopped_by.append, sig.name)
+    try:
+        yield stopped_by
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
 
 
 async def cmd_backup(args: argparse.Namespace, config: Config, clock: Clock) -> int:
@@ -205,11 +237,70 @@ async def cmd_demo(args: argparse.Namespace, config: Config, clock: Clock) -> in
     return EXIT_OK
 
 
+async def cmd_status(args: argparse.Namespace, config: Config, clock: Clock) -> int:
+    from bot.runlock import holder
+    from bot.services.health import elapsed, health
+
+    if not Path(config.storage.path).exists():
+        raise BadInput(f"{config.storage.path}: no database there yet (storage.path)")
+    tz = config.committee.tz
+    async with await Store.open(config.storage.path) as store:
+        report = await health(store, config, clock.now())
+    now = report.now
+
+    def when(at: datetime | None) -> str:
+        if at is None:
+            return "never"
+        ago = "ahead of this clock" if at > now else f"{elapsed(now - at)} ago"
+        return f"{at.astimezone(tz):%Y-%m-%d %H:%M:%S} ({ago})"
+
+    running = holder(config.storage.path)
+    if running is None:
+        print("run: not running on this database")
+    else:
+        since = f", since {running.since.astimezone(tz):%Y-%m-%d %H:%M:%S}" if running.since else ""
+        print(f"run: pid {running.pid}{since}")
+    print(f"last tick: {when(report.last_tick)}")
+    backlog = report.backlog
+    states = ("queued", "sending", "sent", "failed", "dropped")
+    print("outbox: " + ", ".join(f"{state} {backlog.get(state, 0)}" for state in states))
+    if report.oldest_due is None:
+        print("oldest queued message: none due")
+    else:
+        key, due = report.oldest_due
+        print(f"oldest queued message: {key}, due {when(due)}")
+    sent = ", ".join(f"{channel} {when(at)}" for channel, at in report.last_sent.items())
+    print(f"last successful send: {sent or 'none yet'}")
+    print(f"unreachable (blocked the bot): {len(report.unreachable)}")
+    for person in report.unreachable:
+        since = f", since {person.since.astimezone(tz):%Y-%m-%d %H:%M}" if person.since else ""
+        who = person.code or f"secretary of {', '.join(person.cells)}"
+        print(f"  {person.name} ({who}){since}")
+    if report.healthy:
+        print("healthy")
+        return EXIT_OK
+    print("NOT healthy: " + "; ".join(report.problems))
+    return EXIT_FAILED
+
+
 async def cmd_run(args: argparse.Namespace, config: Config, clock: Clock) -> int:
+    from bot.runlock import RunLockError
     from bot.runner import run  # loads python-telegram-bot, which the other commands do not need
 
-    await run(config, clock)
+    try:
+        await run(config, clock)
+    except RunLockError as exc:
+        raise BadInput(*exc.problems) from None
     return EXIT_OK
+
+
+def secrets(config: Config) -> list[str]:
+    """What must never reach the log: the bots' tokens and the webhooks' secrets."""
+    return [
+        value
+        for channel in (config.telegram, config.zalo)
+        for value in (channel.token, channel.webhook_secret)
+    ]
 
 
 def _quarter(text: str | None, config: Config, clock: Clock) -> Quarter:
@@ -235,6 +326,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         metavar="PATH",
         help="config file (default: $CHECKIN_BOT_CONFIG, else ./config.toml)",
+    )
+    common.add_argument(
+        "--log-format",
+        choices=FORMATS,
+        default=argparse.SUPPRESS,
+        help="the log on stderr: text lines (default) or JSON objects, one a line",
     )
     parser = argparse.ArgumentParser(
         prog="checkin-bot",
@@ -303,17 +400,22 @@ def build_parser() -> argparse.ArgumentParser:
     add(
         "web-login", cmd_web_login, "a one-time sign-in link to the board for the admin with CODE"
     ).add_argument("code", metavar="CODE")
+    add(
+        "status",
+        cmd_status,
+        "the running bot's health; exit 1 when the scheduler stalls or messages wait too long",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    log_format = getattr(args, "log_format", "text")
+    configure(log_format)
     try:
         explicit = getattr(args, "config", None)
         config = load_config(config_path(explicit), must_exist=explicit is not None)
+        configure(log_format, secrets(config))
         return asyncio.run(args.handler(args, config, clock or SystemClock()))
     except (ConfigError, BadInput) as exc:
         for line in exc.problems:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
@@ -43,7 +44,9 @@ from bot.core.reminders import (
 )
 from bot.digest.outbox import queue_digest
 from bot.housekeeping import Housekeeping
+from bot.outage import Outage
 from bot.services.coverage import quarter_coverage, still_assigned
+from bot.services.health import record_tick
 from bot.services.identity import admin_people
 from bot.services.outbox import message_payload
 from handlers.reminders import render
@@ -225,6 +228,7 @@ class Scheduler:
                     decision.due_at,
                     decision.expires_at,
                     person_id=decision.person_id,
+                    bulk=True,
                 )
             )
         if not messages:
@@ -245,11 +249,16 @@ class Scheduler:
 
 
 class Ticker:
-    """The APScheduler side: calls Scheduler.run_due with the clock's time at every tick."""
+    """The APScheduler side: calls Scheduler.run_due with the clock's time at every tick, and
+    writes the tick down (`checkin-bot status`). A tick that fails is logged once for a run of
+    failures (a full disk fails every one): the next tick is the retry."""
 
     def __init__(self, scheduler: Scheduler, clock: Clock, every: timedelta):
         self.scheduler = scheduler
         self.clock = clock
+        self._trouble = Outage(log, "scheduler ticks")
+        # APScheduler says at INFO that it ran the job, at every tick: a line a minute of nothing.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
         # An interval job has no wall-clock times; UTC spares APScheduler guessing a local zone.
         self.aps = AsyncIOScheduler(timezone=UTC)
         # One instance at a time, and a tick missed while the loop was busy is not made up
@@ -265,11 +274,16 @@ class Ticker:
         )
 
     async def tick(self) -> None:
+        now = self.clock.now()
         try:
-            queued = await self.scheduler.run_due(self.clock.now())
-        except Exception:  # a bad tick must not stop the next one
+            queued = await self.scheduler.run_due(now)
+            await record_tick(self.scheduler.store, now)
+        except (sqlite3.Error, OSError) as exc:  # a full disk, a database locked too long
+            self._trouble.failed(exc, "the next tick tries again")
+        except Exception:  # a bad tick (a bug) must not stop the next one
             log.exception("%s failed", TICK_JOB)
         else:
+            self._trouble.works()
             if queued:
                 log.info("%s queued %d messages", TICK_JOB, queued)
 

@@ -18,7 +18,7 @@ from bot.core.i18n import Translator
 from bot.core.messages import Choice, Inbound, Message
 from bot.services import Store, StoreUnavailable
 from bot.services.dialogues import Dialogue, dialogue_in_progress, end_dialogue, keep_dialogue
-from bot.services.identity import Identity, identify, note_seen
+from bot.services.identity import Identity, identify, note_seen, translator_of
 from handlers.port import Port
 
 log = logging.getLogger(__name__)
@@ -129,7 +129,7 @@ class Router:
         try:
             ctx.who = await identify(store, config, inbound.channel, inbound.user_id)
             if ctx.who is not None:
-                ctx.t = Translator(ctx.who.language, tz)
+                ctx.t = translator_of(ctx.who, config)
                 if ctx.who.account is not None:
                     await _note_seen(ctx)
             await self._route(ctx)
@@ -152,6 +152,10 @@ class Router:
 
     async def _route(self, ctx: Context) -> None:
         inbound = ctx.inbound
+        if inbound.unreadable is not None:
+            if inbound.private:  # in a group, other people's stickers are none of our business
+                await ctx.reply(Message(ctx.t(inbound.unreadable), aside=True))
+            return
         if inbound.command is not None:
             route = self.commands.get(inbound.command)
             if ctx.who is None and (route is None or route.role != "anyone"):
@@ -235,4 +239,4 @@ def _what(inbound: Inbound) -> str:
         return f"/{inbound.command}"
     if inbound.choice:
         return f"choice {inbound.choice.split(':', 1)[0]}"
-    return "text"
+    return "something unreadable" if inbound.unreadable else "text"

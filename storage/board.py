@@ -12,7 +12,6 @@ from typing import Any
 from bot.core.board_records import (
     AssignmentLine,
     CellLine,
-    DeliveryHealth,
     MeetingLine,
     MemberProfile,
     OrganizationProfile,
@@ -250,16 +249,6 @@ class BoardQueries:
         """The earliest day the record knows of: the first assignment's start."""
         first = await self.db.fetchval("SELECT min(start_date) FROM assignments")
         return first and date.fromisoformat(first)
-
-    # -- health ---------------------------------------------------------------------------
-
-    async def delivery_health(self, now: datetime) -> DeliveryHealth:
-        queued, oldest = await self.db.fetchone(
-            "SELECT count(*), min(due_at) FROM outbox WHERE state = 'queued' AND due_at <= ?",
-            (to_db(now),),
-        )
-        last_sent = await self.db.fetchval("SELECT max(sent_at) FROM outbox")
-        return DeliveryHealth(queued, maybe_from_db(oldest), maybe_from_db(last_sent))
 
 
 def _assignment(row: Sequence[Any]) -> AssignmentLine:

@@ -411,6 +411,20 @@ CREATE TABLE web_uploads (
     content BLOB NOT NULL,
     roster_changes INTEGER NOT NULL,  -- roster_version.changes when it was previewed
     uploaded_at TEXT NOT NULL
+);
+"""
+
+DELIVERY_HEALTH = """
+-- Messages the scheduler queues by the hundred (reminders, suggestions, the digest) are bulk:
+-- one that someone's action queued (a confirm request) goes out before them, even when it was
+-- queued after them.
+ALTER TABLE outbox ADD COLUMN bulk INTEGER NOT NULL DEFAULT 0;
+
+-- When the running bot last did its rounds: "tick" (the scheduler), "sent:<channel>" (the
+-- last message delivered through that channel). Read by `checkin-bot status`.
+CREATE TABLE heartbeats (
+    name TEXT PRIMARY KEY,
+    at TEXT NOT NULL
 )
 """
 
@@ -425,6 +439,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0007_history_of_roster_and_flags", HISTORY),
     ("0008_decisions_log", DECISIONS),
     ("0009_cancelled_meetings", CANCELLED_MEETINGS),
+    ("0010_delivery_health", DELIVERY_HEALTH),
     ("0011_web_sign_in", WEB_SIGN_IN),
 ]
 

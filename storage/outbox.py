@@ -4,12 +4,16 @@ Queuing is idempotent (the key is UNIQUE and a second insert is ignored), so re-
 send something, two ticks at once or a double tap never produce a second copy. A sender claims
 a row (state 'sending') before calling the channel and marks it after, so a crash leaves at
 most the in-flight rows to resend.
+
+Rows go to a target: a chat named in the row (a digest chat), else a person. A claim hands out
+at most one row per target, and none for a target whose row is still being sent, so that a
+chat gets its messages one at a time and in order while different chats' go side by side.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +23,8 @@ from storage.timefmt import from_db, to_db
 
 # Well under SQLite's limit on bound parameters.
 _KEYS_PER_QUERY = 500
+# The target of a row, as OutboxItem.target spells it (a row with neither is its own target).
+_TARGET = "coalesce(chat, 'person:' || person_id, 'row:' || id)"
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,13 @@ class OutboxItem:
     due_at: datetime
     attempts: int
 
+    @property
+    def target(self) -> str:
+        """Whom the row goes to: one message at a time each (claim_due's BUSY)."""
+        if self.chat is not None:
+            return self.chat
+        return f"person:{self.person_id}" if self.person_id is not None else f"row:{self.id}"
+
 
 @dataclass(frozen=True)
 class Queued:
@@ -42,6 +55,8 @@ class Queued:
     expires_at: datetime | None = None
     person_id: int | None = None
     chat: str | None = None
+    # One of many the scheduler queues at once: what someone's action queued goes first.
+    bulk: bool = False
 
 
 class OutboxRepository:
@@ -70,8 +85,9 @@ class OutboxRepository:
         The caller's transaction, if any, makes them part of the decision that queued them.
         """
         added = await self.db.executemany(
-            "INSERT INTO outbox (key, person_id, chat, payload, due_at, expires_at, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+            "INSERT INTO outbox"
+            " (key, person_id, chat, payload, due_at, expires_at, created_at, bulk)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
             [
                 (
                     m.key,
@@ -81,6 +97,7 @@ class OutboxRepository:
                     to_db(m.due_at),
                     m.expires_at and to_db(m.expires_at),
                     to_db(now),
+                    int(m.bulk),
                 )
                 for m in messages
             ],
@@ -119,20 +136,28 @@ class OutboxRepository:
         )
         return [row[0] for row in rows]
 
-    async def claim_due(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
-        """Mark up to LIMIT due rows as being sent and return them, oldest due first; rows
-        past their expiry are left for drop_expired."""
+    async def claim_due(
+        self, now: datetime, limit: int = 100, busy: Collection[str] = ()
+    ) -> list[OutboxItem]:
+        """Mark up to LIMIT due rows as being sent and return them: the first due row of each
+        target not in BUSY (OutboxItem.target), rows someone's action queued before bulk ones,
+        then oldest due first. Rows past their expiry are left for drop_expired."""
         rows = await self.db.fetchall(
             "UPDATE outbox SET state = 'sending', claimed_at = ?, attempts = attempts + 1"
-            " WHERE id IN (SELECT id FROM outbox WHERE state = 'queued' AND due_at <= ?"
-            " AND (expires_at IS NULL OR expires_at > ?) ORDER BY due_at, id LIMIT ?)"
-            " RETURNING id, key, person_id, chat, payload, due_at, attempts",
-            (to_db(now), to_db(now), to_db(now), limit),
+            " WHERE id IN (SELECT id FROM ("
+            f"  SELECT id, bulk, due_at, row_number() OVER (PARTITION BY {_TARGET}"
+            "   ORDER BY bulk, due_at, id) AS place FROM outbox"
+            "  WHERE state = 'queued' AND due_at <= ? AND (expires_at IS NULL OR expires_at > ?)"
+            f"  AND {_TARGET} NOT IN (SELECT value FROM json_each(?)))"
+            " WHERE place = 1 ORDER BY bulk, due_at, id LIMIT ?)"
+            " RETURNING id, key, person_id, chat, payload, due_at, attempts, bulk",
+            (to_db(now), to_db(now), to_db(now), json.dumps(sorted(busy)), limit),
         )
         items = [
-            OutboxItem(r[0], r[1], r[2], r[3], json.loads(r[4]), from_db(r[5]), r[6]) for r in rows
+            (r[7], OutboxItem(r[0], r[1], r[2], r[3], json.loads(r[4]), from_db(r[5]), r[6]))
+            for r in rows
         ]
-        return sorted(items, key=lambda item: (item.due_at, item.id))
+        return [item for _, item in sorted(items, key=lambda i: (i[0], i[1].due_at, i[1].id))]
 
     async def record_parts_sent(self, item_id: int, field: str, count: int) -> None:
         """Note in the row's payload that COUNT parts of its text went out (under FIELD)."""

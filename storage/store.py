@@ -13,6 +13,7 @@ from storage.db import Database
 from storage.decisions import AuditQueries, DecisionsRepository
 from storage.digest import DigestQueries
 from storage.flags import FlagsRepository
+from storage.health import HealthQueries
 from storage.housekeeping import HousekeepingQueries
 from storage.invites import InvitesRepository
 from storage.meetings import MeetingsRepository
@@ -53,6 +54,7 @@ class Store:
         self.plans = PlansRepository(db)
         self.updates_seen = UpdatesSeenRepository(db)
         self.web_sessions = WebSessionsRepository(db)
+        self.health = HealthQueries(db)
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:

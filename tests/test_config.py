@@ -349,3 +349,62 @@ def test_absolute_storage_path_is_kept(tmp_path: Path) -> None:
     database = (tmp_path / "var" / "bot.sqlite3").as_posix()
     path = write(tmp_path, f'[storage]\npath = "{database}"\n')
     assert load_config(path).storage.path == database
+
+
+# --- values that are well-formed but cannot work ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        pytest.param(
+            '[reminders]\nbefore_meeting = ["1d", "30m", "15m"]\n',
+            "reminders.before_meeting: 30m, 15m would never be sent: the check-in window opens"
+            " checkin_opens_before = 30m before the meeting, and its notice takes the place of"
+            " any reminder from then on (make each longer than 30m, or drop it)",
+            id="reminders inside the check-in window",
+        ),
+        pytest.param(
+            '[reminders]\nbefore_meeting = ["2h"]\ncheckin_opens_before = "3h"\n',
+            "reminders.before_meeting: 2h would never be sent: the check-in window opens"
+            " checkin_opens_before = 3h before the meeting, and its notice takes the place of"
+            " any reminder from then on (make each longer than 3h, or drop it)",
+            id="the window opening earlier than a reminder",
+        ),
+        pytest.param(
+            '[telegram]\napi_base_url = "api.telegram.org/bot"\n',
+            'telegram.api_base_url: "api.telegram.org/bot" is not an http(s) address'
+            " (e.g. https://api.telegram.org/bot)",
+            id="an address without its scheme",
+        ),
+        pytest.param(
+            '[zalo]\napi_base_url = "ftp://bot-api.zaloplatforms.com/bot"\n',
+            'zalo.api_base_url: "ftp://bot-api.zaloplatforms.com/bot" is not an http(s) address'
+            " (e.g. https://api.telegram.org/bot)",
+            id="another scheme",
+        ),
+        pytest.param(
+            "[zalo]\nmessages_per_second = 0\n",
+            "zalo.messages_per_second: must be more than 0, not 0",
+            id="no pace on Zalo",
+        ),
+    ],
+)
+def test_a_value_that_cannot_work_is_refused_with_its_key(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    path = write(tmp_path, text)
+    assert problems_of(path) == [f"{path}: {problem}"]
+
+
+def test_reminders_just_outside_the_window_and_a_local_api_server_are_fine(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[reminders]\nbefore_meeting = ["31m"]\n\n'
+        '[telegram]\napi_base_url = "http://127.0.0.1:8081/bot"\n\n'
+        "[zalo]\nmessages_per_second = 25\n",
+    )
+    config = load_config(path)
+    assert config.reminders.before_meeting == [timedelta(minutes=31)]
+    assert config.telegram.api_base_url == "http://127.0.0.1:8081/bot"
+    assert (config.zalo.messages_per_second, Config().zalo.messages_per_second) == (25, 10)

@@ -1,5 +1,6 @@
 """Crash safety: `checkin-bot run` killed (SIGKILL, the whole process) in the middle of a fan-out
-of 1,000 reminders, then started again, delivers each reminder exactly once.
+of 1,000 reminders, then started again, delivers each reminder: none is lost, and the only
+ones that may come twice are those whose send was in flight at the kill.
 
 The reminders are real: 1,000 members imported from CSV files, each linked to a Telegram chat
 and planning to attend a meeting that starts an hour from now (the real now: the bot is a real
@@ -23,9 +24,11 @@ from pathlib import Path
 
 import pytest
 from fakes.telegram_api import FakeTelegram
+from test_running import write_config as running_config
 
 from bot.core.clock import SystemClock
 from bot.core.config import Config, load_config
+from bot.delivery import CONCURRENCY
 from bot.roster import import_roster
 from bot.scheduler import Scheduler
 from storage.store import Store
@@ -46,18 +49,8 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 def write_config(folder: Path, fake: FakeTelegram) -> Path:
-    path = folder / "config.toml"
-    path.write_text(
-        '[storage]\npath = "bot.sqlite3"\n\n'
-        f'[telegram]\nenabled = true\ntoken = "{fake.token}"\n'
-        f'api_base_url = "{fake.api_base_url}"\n'
-        # Far above Telegram's 30 a second (the fake enforces no limits here): a short test.
-        "messages_per_second = 500\n\n"
-        # The real time may be at night: the reminders must go now, not in the morning.
-        '[reminders]\nquiet_hours = ""\n',
-        "utf-8",
-    )
-    return path
+    # Far above Telegram's 30 a second (the fake enforces no limits here): a short test.
+    return running_config(folder, fake, "messages_per_second = 500\n")
 
 
 def write_roster(folder: Path, meeting_local: str) -> None:
@@ -174,13 +167,18 @@ async def test_a_fan_out_killed_part_way_and_restarted_delivers_each_reminder_on
                 first.kill()
                 await first.wait()
         assert fake.killed == first.pid
-        # Telegram got every send before the one on the wire; the outbox had marked each of them.
-        assert len(fake.messages) == kill_at - 1
-        on_the_wire = fake.calls_of("sendMessage")[-1].params["chat_id"]
-        assert on_the_wire not in {m["chat"]["id"] for m in fake.messages.values()}
-        left = await states(store)
-        assert left["sent"] == kill_at - 1 and left["sending"] >= 1, left
-        assert left["sent"] + left["sending"] + left["queued"] == MEMBERS, left
+        received = reached(fake)
+        on_the_wire = fake.calls_of("sendMessage")[kill_at - 1].params["chat_id"]
+        assert on_the_wire not in received
+        rows = await chats_by_state(store)
+        # Every row the outbox marked sent, Telegram got. The sends in flight at the kill are
+        # still 'sending' (the one cut off among them); Telegram may have taken some of them
+        # without the bot hearing back: the documented case, which may repeat.
+        assert rows["sent"] <= received and on_the_wire in rows["sending"], rows["sending"]
+        assert received <= rows["sent"] | rows["sending"]
+        assert 1 <= len(rows["sending"]) <= CONCURRENCY
+        assert sum(map(len, rows.values())) == MEMBERS
+        may_repeat = rows["sending"] & received
 
         second_log = tmp_path / "second-run.log"
         second = await start_bot(config_path, second_log)
@@ -193,14 +191,23 @@ async def test_a_fan_out_killed_part_way_and_restarted_delivers_each_reminder_on
                 second.kill()
                 await second.wait()
         log = text_of(second_log)
-        assert f"{left['sending']} outbox rows left half-sent by a previous run" in log
+        assert f"{len(rows['sending'])} outbox rows left half-sent by a previous run" in log
 
         per_chat = Counter(m["chat"]["id"] for m in fake.messages.values())
-        assert per_chat == Counter({chat: 1 for chat in member_ids()})
+        assert set(per_chat) == set(member_ids())  # nothing lost
+        twice = {chat for chat, count in per_chat.items() if count > 1}
+        assert twice <= may_repeat and max(per_chat.values()) <= 2
         # Each member's own reminder: the meeting of their cell.
         assert all(cell_of(m["chat"]["id"]) in m["text"] for m in fake.messages.values())
-        # One request more than messages: the one the kill cut off, sent again after the restart.
-        assert len(fake.calls_of("sendMessage")) == MEMBERS + 1
         assert await states(store) == Counter({"sent": MEMBERS})
     finally:
         await store.close()
+
+
+async def chats_by_state(store: Store) -> dict[str, set[int]]:
+    """The chats of the outbox's rows, by the rows' state (a row's key names its member)."""
+    found: dict[str, set[int]] = {"sent": set(), "sending": set(), "queued": set()}
+    for key, state in await store.db.fetchall("SELECT key, state FROM outbox"):
+        member = key.split(":member=M", 1)[1].split(":", 1)[0]
+        found[state].add(int(member))
+    return found

@@ -461,3 +461,95 @@ async def test_the_fake_takes_json_keeps_updates_until_an_offset_confirms_them(f
     assert fake.sent_to(7)[0]["text"] == "chào"
     assert (await call("getMe", token="1:wrong"))[0] == 401
     assert (await call("noSuchMethod"))[0] == 404
+
+
+# -- what Telegram delivers twice, refuses, or must not see in the logs --------------------------
+
+
+async def test_a_webhook_update_delivered_twice_is_answered_once(hooked):
+    fake, url = hooked.fake, hooked.world.config.telegram.webhook_url
+    update = help_update(fake, 1101)
+    for _ in range(3):  # Telegram posts it again when our answer did not reach it
+        assert await post_update(url, update, secret="s3cret-Token_1") == 200
+    later = help_update(fake, 1101)
+    assert await post_update(url, later, secret="s3cret-Token_1") == 200
+    await fake.wait_for_messages(1101, 2)
+    for _ in range(20):
+        await asyncio.sleep(0)  # loop turns, not time: nothing more comes
+    assert len(fake.sent_to(1101)) == 2  # the first update once, then the later one
+
+
+async def test_updates_polled_again_after_a_restart_are_answered_once(undelivered):
+    """A bot stopped before it confirmed its last poll gets those updates again at its next
+    start (Telegram keeps them until an offset confirms them)."""
+    bot, fake = undelivered, undelivered.fake
+    first = fake.push_text(1102, "/help")
+    await fake.wait_for_messages(1102, 1)
+    fake.updates.insert(0, first)  # as if never confirmed
+    await bot.channel.close()
+    bot.channel = TelegramChannel(bot.world.app, bot.world.config.telegram)
+    await bot.channel.start()
+    fake.push_text(1102, "/help")
+    await fake.wait_for_messages(1102, 2)
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert len(fake.sent_to(1102)) == 2
+
+
+@pytest.mark.parametrize(
+    ("refusal", "reason"),
+    [
+        (lambda fake: fake.block(1001), "blocked"),
+        (
+            lambda fake: fake.fail(
+                "sendMessage", 1, 400, description="Bad Request: chat not found"
+            ),
+            "chat not found",
+        ),
+    ],
+)
+async def test_a_chat_that_refuses_the_reply_is_marked_unreachable_with_one_warning(
+    undelivered, caplog, refusal, reason
+):
+    bot, fake, store = undelivered, undelivered.fake, undelivered.world.store
+    await bot.link("M01", 1001)
+    refusal(fake)
+    with caplog.at_level(logging.INFO):
+        fake.push_text(1001, "/meetings")
+        await fake.wait_for_calls("sendMessage", 2)  # the welcome, then the refused list
+        await fake.wait_until(lambda: bool(caplog.records) and "unreachable" in caplog.text)
+    [warning] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warning.getMessage().startswith("telegram chat 1001 refused the answer (")
+    assert reason in warning.getMessage().lower() and warning.exc_info is None
+    unreachable = await store.db.fetchval(
+        "SELECT unreachable_at FROM accounts WHERE user_id = '1001'"
+    )
+    assert unreachable is not None
+    # Nothing more was tried in that chat: no "something went wrong" after the refusal.
+    assert len(fake.calls_of("sendMessage")) == 2
+
+
+async def test_the_token_is_in_no_log_record_no_error_and_no_outbox_row(undelivered, caplog):
+    bot, world = undelivered, undelivered.world
+    secret = bot.fake.token.split(":", 1)[1]
+    caplog.set_level(logging.DEBUG)
+    await bot.link("M01", 1001)
+    person = await world.store.db.fetchval("SELECT person_id FROM accounts WHERE user_id = '1001'")
+    await queue_message(world.store, "k:offline", BotMessage("x"), world.now(), person_id=person)
+    port = bot.fake.port
+    await bot.fake.close()  # Telegram unreachable: the connection is refused
+    sender = world.app.senders["telegram"]
+    with pytest.raises(TransientError) as unheard:
+        await sender.send("1001", BotMessage("x"))
+    await world.app.delivery.drain()
+    bot.fake = await FakeTelegram.start(port=port)
+    bot.fake.fail("sendMessage", 1, status=502, description="Bad Gateway")
+    with pytest.raises(TransientError) as refused:
+        await sender.send("1001", BotMessage("x"))
+
+    errors = [row[0] for row in await world.store.db.fetchall("SELECT error FROM outbox")]
+    assert errors and all(error and secret not in error for error in errors)
+    for exc in (unheard.value, refused.value):
+        chain = [exc, exc.__cause__, exc.__cause__ and exc.__cause__.__cause__]
+        assert all(secret not in str(link) for link in chain if link is not None)
+    assert secret not in caplog.text

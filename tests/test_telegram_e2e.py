@@ -272,7 +272,7 @@ async def test_delivery_stops_between_rows_never_between_sending_and_marking(tmp
 
         assert [m["text"] for m in fake.sent_to(4001)] == ["k:first"]
         states = await world.store.db.fetchall("SELECT key, state FROM outbox ORDER BY id")
-        # The second row was claimed with the first but handed back unsent.
+        # The second row, for the same chat, waits for the first: it was never claimed.
         assert [tuple(row) for row in states] == [("k:first", "sent"), ("k:second", "queued")]
     finally:
         await channel.close()

@@ -54,8 +54,8 @@ def test_the_application_sends_and_polls_through_aiohttp():
     request, polling = application.bot.request, application.bot._request[0]
     assert isinstance(request, AiohttpRequest) and isinstance(polling, AiohttpRequest)
     assert request is not polling
-    assert (request._pool_size, polling._pool_size) == (256, 1)
-    assert request.read_timeout == 5
+    assert (request._pool_size, polling._pool_size) == (256, 2)
+    assert (request.read_timeout, polling.read_timeout) == (5, 2)
 
 
 async def test_a_message_goes_and_comes_back(bot, fake):

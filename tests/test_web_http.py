@@ -12,6 +12,7 @@ from board import ADMIN, board_config, open_board
 from conftest import dump
 
 from bot.core.config import Access
+from bot.services.health import record_tick
 from bot.services.web_sessions import SIGN_IN_VALID
 from bot.web.context import BOARD
 
@@ -61,10 +62,15 @@ async def test_without_a_session_no_form_changes_anything(tmp_path, path):
 
 async def test_the_health_check_needs_no_session_and_shows_no_roster(tmp_path):
     async with open_board(tmp_path) as office:
-        page = await office.get("/healthz")
-    assert page.status == 200
-    assert '"ok": true' in page.text and "delivery" in page.text
-    assert not [data for data in SAMPLE_DATA if data in page.text]
+        never_ticked = await office.get("/healthz")
+        await record_tick(office.world.store, office.world.now())
+        ticked = await office.get("/healthz")
+    assert never_ticked.status == 503 and "never ticked" in never_ticked.text
+    assert ticked.status == 200
+    assert '"ok": true' in ticked.text and '"last_tick": "' in ticked.text
+    assert '"backlog"' in ticked.text and '"last_sent"' in ticked.text
+    for page in (never_ticked, ticked):
+        assert not [data for data in SAMPLE_DATA if data in page.text]
 
 
 async def test_every_answer_has_a_strict_content_security_policy(tmp_path):

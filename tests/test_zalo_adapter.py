@@ -22,15 +22,9 @@ from dialogue import World, make_world
 from fakes.zalo_api import FakeZalo
 
 from bot.channels import problems
-from bot.channels.zalo import (
-    RATE_LIMIT_WAIT,
-    InOrder,
-    ZaloApi,
-    ZaloChannel,
-    ZaloNetworkError,
-    ZaloPort,
-    ZaloSender,
-)
+from bot.channels.in_order import InOrder
+from bot.channels.zalo import RATE_LIMIT_WAIT, ZaloChannel, ZaloPort, ZaloSender
+from bot.channels.zalo_api import ZaloApi, ZaloNetworkError
 from bot.core.config import Access, Config, ConfigError, Telegram, Zalo
 from bot.core.messages import Choice, Message
 from bot.delivery import RetryAfter, TransientError, Unreachable

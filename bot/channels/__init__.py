@@ -1,18 +1,16 @@
 """The chat channels: each turns its platform's updates into Inbound events for App.handle.
 
 telegram (python-telegram-bot; the only module that imports it), zalo (the Zalo Bot Platform,
-on our own httpx client), terminal (the demo) and numbered (choices as numbered lists, for
-channels without buttons). `checkin-bot run` starts the networked ones enabled in the config;
-adding a platform is one entry in CHANNELS.
+on our own httpx client: zalo_api), terminal (the demo), numbered (choices as numbered lists,
+for channels without buttons) and in_order (one person's updates in turn). bot.app builds
+the networked ones enabled in the config; this module says what stops them from starting.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Protocol
 
-from bot.app import App
 from bot.core.config import Channel as ChannelSettings
 from bot.core.config import Config
 
@@ -30,26 +28,12 @@ class Channel(Protocol):
         """Release connections; the outbox no longer sends through this channel."""
 
 
-def _telegram(app: App) -> Channel:
-    # Imported here so that the CLI's other commands do not load python-telegram-bot.
-    from bot.channels.telegram import TelegramChannel
-
-    return TelegramChannel(app, app.config.telegram)
-
-
-def _zalo(app: App) -> Channel:
-    from bot.channels.zalo import ZaloChannel
-
-    return ZaloChannel(app, app.config.zalo)
-
-
-CHANNELS: dict[str, Callable[[App], Channel]] = {"telegram": _telegram, "zalo": _zalo}
-# Section names in the config that describe a channel, built or not.
+# Section names in the config that describe a channel (bot.app.CHANNELS builds each).
 CONFIGURED = ("telegram", "zalo")
 # What Telegram accepts as a webhook secret token.
 SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-# Zalo's setWebhook wants 8-256 characters (bot.channels.zalo's docstring: [docs]); it names no
-# alphabet, so the secret keeps to one that is safe in a header.
+# Zalo's setWebhook wants 8-256 characters (bot.channels.zalo_api's docstring: [docs]); it
+# names no alphabet, so the secret keeps to one that is safe in a header.
 SECRET_SHAPES = {"telegram": SECRET_SHAPE, "zalo": re.compile(r"^[A-Za-z0-9_-]{8,256}$")}
 SECRET_LENGTHS = {"telegram": "1-256", "zalo": "8-256"}
 
@@ -71,9 +55,6 @@ def problems(config: Config) -> list[str]:
     listening: dict[str, str] = {}  # webhook_listen -> the channel that took it
     for name in names:
         settings = _settings(config, name)
-        if name not in CHANNELS:
-            found.append(f"{name}.enabled: this version has no {name} channel yet")
-            continue
         if not settings.token.strip():
             variable = f"CHECKIN_BOT_{name.upper()}_TOKEN"
             found.append(f"{name}.token: required when {name}.enabled = true (or set {variable})")
@@ -87,11 +68,6 @@ def problems(config: Config) -> list[str]:
                     " address too: give each channel its own port"
                 )
     return found
-
-
-def build(app: App) -> list[Channel]:
-    """The enabled channels, not started yet."""
-    return [CHANNELS[name](app) for name in enabled(app.config)]
 
 
 def _webhook_problems(name: str, settings: ChannelSettings) -> list[str]:

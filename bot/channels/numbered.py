@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from bot.core.clock import Clock
 from bot.core.config import Config
-from bot.core.i18n import Translator
 from bot.core.messages import Inbound, Message
-from bot.services.identity import identify
+from bot.services.identity import translator_for
 from storage.store import Store
 
 # "2", " 2 ", "2." : what people type to pick the second line of a list.
@@ -89,6 +88,5 @@ class NumberedChoices:
         )
 
     async def _refusal(self, user_id: str, key: str, **values: object) -> Message:
-        who = await identify(self.store, self.config, self.channel, user_id)
-        t = Translator(who.language if who else "vi", self.config.committee.tz)
+        t = await translator_for(self.store, self.config, self.channel, user_id)
         return Message(t(key, **values))

@@ -1,7 +1,8 @@
 """Telegram through python-telegram-bot 22: updates become Inbound events, Messages keyboards.
 
-The only module that imports ``telegram``. It keeps nothing that matters (no user_data or
-chat_data): every update goes to App.handle, and the store is the truth.
+With telegram_http (its HTTP client) and telegram_webhook, the only modules that import
+``telegram``. It keeps nothing that matters (no user_data or chat_data): every update goes to
+App.handle, and the store is the truth.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import Awaitable, Iterator
+import time
+from collections.abc import Awaitable, Hashable, Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -30,27 +32,40 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    TelegramError,
+)
 from telegram.error import RetryAfter as TelegramRetryAfter
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     BaseUpdateProcessor,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from bot.app import App
+from bot.channels.host import Host
+from bot.channels.in_order import InOrder
+from bot.channels.starting import BACKOFF, USE_BACKOFF, Pause, until_answered
 from bot.channels.telegram_http import AiohttpRequest
+from bot.channels.telegram_webhook import telegram_receiver
+from bot.channels.webhook import WebhookServer
 from bot.core.config import ConfigError, Telegram
 from bot.core.i18n import Translator
 from bot.core.message_parts import TEXT_LIMITS, split_text
 from bot.core.messages import Inbound, Message
 from bot.delivery import RetryAfter, TransientError, Unreachable
-from bot.services.identity import identify
+from bot.outage import Outage
+from bot.services.updates import SeenUpdates
 from handlers.account import menu_entries
 
 log = logging.getLogger(__name__)
@@ -65,6 +80,8 @@ CALLBACK_DATA_LIMIT = 64  # bytes: Telegram refuses longer button data
 REPLY_RETRIES = 3
 MAX_CONCURRENT_UPDATES = 64
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+# A failure of polling this long after the last one is a new outage, worth a line of its own.
+POLL_OUTAGE_GAP = 60.0
 
 
 class TelegramChannel:
@@ -72,56 +89,125 @@ class TelegramChannel:
 
     name = CHANNEL
 
-    def __init__(self, app: App, settings: Telegram):
+    def __init__(
+        self,
+        app: Host,
+        settings: Telegram,
+        *,
+        backoff: Sequence[float] = BACKOFF,
+        pause: Pause = asyncio.sleep,
+    ):
         self.app = app
         self.settings = settings
-        self.application = build_application(settings)
+        self.backoff = tuple(backoff)
+        self.pause = pause  # how the start waits out a platform that is down (tests: no wait)
+        self._http = requests()
+        self.application = build_application(settings, self._http)
+        self._seen = SeenUpdates(app.store, app.clock, CHANNEL)
+        # An update delivered twice (a webhook call whose answer was lost, a poll not
+        # confirmed before a restart) stops here, before the handlers.
+        self.application.add_handler(TypeHandler(Update, self._once), group=-1)
         # Every message (commands included) goes to one handler; the router does the rest.
         self.application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
         self.application.add_handler(CallbackQueryHandler(self._on_button))
         self.application.add_error_handler(self._on_error)
+        self._webhook: WebhookServer | None = None
+        self._polls = Outage(log, "telegram polls")
+        self._polls_failed_at = 0.0
 
     async def start(self) -> None:
-        """Register the outbox sender, set the strangers' menus, start taking updates."""
+        """Register the outbox sender, set the strangers' menus, start taking updates; a
+        Telegram that is down is waited out, a refused token stops the start (ConfigError)."""
         # httpx logs every request at INFO: a line per long poll says nothing worth keeping.
         logging.getLogger("httpx").setLevel(logging.WARNING)
         application = self.application
-        try:
-            await application.initialize()  # getMe
-        except InvalidToken as exc:
-            where = self.settings.api_base_url
-            raise ConfigError([f"telegram.token: refused by {where}: {exc.message}"]) from None
+        await self._until_answered(application.initialize)  # getMe
         self.app.add_channel(CHANNEL, TelegramSender(application.bot))
-        await set_default_menus(application.bot, self.app.config.committee.tz)
+        tz = self.app.config.committee.tz
+        await self._until_answered(lambda: set_default_menus(application.bot, tz))
         await application.start()
-        updater = application.updater
-        assert updater is not None
         if self.settings.mode == "webhook":
-            host, _, port = self.settings.webhook_listen.rpartition(":")
-            await updater.start_webhook(
-                listen=host.strip("[]"),
-                port=int(port),
-                url_path=urlsplit(self.settings.webhook_url).path,
-                webhook_url=self.settings.webhook_url,
-                # PTB refuses (403) requests without this X-Telegram-Bot-Api-Secret-Token.
-                secret_token=self.settings.webhook_secret or None,
-                allowed_updates=ALLOWED_UPDATES,
-            )
+            await self._start_webhook()
         else:
-            await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            # PTB's start deletes any webhook too, but does not say when it cannot.
+            await self._until_answered(application.bot.delete_webhook)
+            updater = application.updater
+            assert updater is not None
+            await updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES,
+                bootstrap_retries=-1,
+                error_callback=self._poll_failed,
+            )
+
+    async def _start_webhook(self) -> None:
+        settings = self.settings
+        path = urlsplit(settings.webhook_url).path or "/"
+        server = WebhookServer({path: telegram_receiver(settings.webhook_secret, self.application)})
+        server.listen(settings.webhook_listen)
+        self._webhook = server
+        bot = self.application.bot
+        try:
+            await self._until_answered(
+                lambda: bot.set_webhook(
+                    settings.webhook_url,
+                    allowed_updates=ALLOWED_UPDATES,
+                    secret_token=settings.webhook_secret,
+                )
+            )
+        except BadRequest as exc:  # an address Telegram will not call
+            raise ConfigError(
+                [f"telegram.webhook_url: refused by Telegram: {exc.message}"]
+            ) from None
+
+    async def _until_answered(self, call: Any) -> Any:
+        return await until_answered(
+            "telegram start calls", call, self._wait_for, backoff=self.backoff, pause=self.pause
+        )
+
+    def _wait_for(self, exc: Exception) -> float | None:
+        if isinstance(exc, InvalidToken):  # 401 or 404 on the token's own address
+            # Not PTB's words: they quote the token.
+            where = self.settings.api_base_url
+            raise ConfigError(
+                [f"telegram.token: refused by {where}: check the token @BotFather gave"]
+            ) from None
+        if isinstance(exc, TelegramRetryAfter):
+            return retry_seconds(exc)
+        # A 5xx, a timeout, a refused or lost connection (PTB's NetworkError covers them all).
+        return USE_BACKOFF if isinstance(exc, NetworkError) else None
+
+    def _poll_failed(self, exc: TelegramError) -> None:
+        """PTB polls again after a failure, waiting longer each time (up to 30 s); a line
+        when they start failing, none for each retry."""
+        now = time.monotonic()
+        if now - self._polls_failed_at > POLL_OUTAGE_GAP:
+            self._polls.works()  # the last outage is over: this one gets its own line
+        self._polls_failed_at = now
+        self._polls.failed(exc, "polling again and again until Telegram answers")
 
     async def stop(self) -> None:
         """Stop taking updates; the ones already taken are handled to the end."""
         updater = self.application.updater
         if updater is not None and updater.running:
             await updater.stop()
+        if self._webhook is not None:
+            await self._webhook.close()
+            self._webhook = None
         if self.application.running:
             await self.application.stop()
+
+    async def _once(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not await self._seen.first_time(str(update.update_id)):
+            log.info("telegram update %s delivered again: answered already", update.update_id)
+            raise ApplicationHandlerStop
 
     async def close(self) -> None:
         """Release the HTTP connections (the outbox must not send through us any more)."""
         await self.stop()
         await self.application.shutdown()
+        # Also when the start failed before PTB counted the Application initialized.
+        for request in self._http:
+            await request.shutdown()
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, user, chat = update.message, update.effective_user, update.effective_chat
@@ -151,10 +237,15 @@ class TelegramChannel:
                 contact_user_id=None if owner is None else str(owner),
                 display_name=user.full_name,
             )
-        else:
-            if private:  # in a group, other people's stickers are none of our business
-                await self._unsupported(user.id, port)
-            return
+        else:  # a sticker, a photo: answered (in a private chat) in the sender's language
+            inbound = Inbound(
+                CHANNEL,
+                str(user.id),
+                str(chat.id),
+                private,
+                display_name=user.full_name,
+                unreadable="error.unsupported_message",
+            )
         await self.app.handle(inbound, port)
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -187,19 +278,15 @@ class TelegramChannel:
         )
         await self.app.handle(inbound, TelegramPort(context.bot, chat_id))
 
-    async def _unsupported(self, user_id: int, port: TelegramPort) -> None:
-        config = self.app.config
-        who = await identify(self.app.store, config, CHANNEL, str(user_id))
-        t = Translator(who.language if who else "vi", config.committee.tz)
-        await port.reply(Message(t("error.unsupported_message")))
-
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
         log.error("telegram update %s failed", update_id, exc_info=context.error)
 
 
 class TelegramPort:
-    """One Telegram chat as the handlers see it (handlers.port.Port)."""
+    """One Telegram chat as the handlers see it (handlers.port.Port). A chat that refuses the
+    bot (blocked, gone) raises bot.delivery.Unreachable; Telegram out of reach or busy past
+    the rate limiter's retries, TransientError."""
 
     shares_contacts = True
 
@@ -211,19 +298,22 @@ class TelegramPort:
 
     async def reply(self, message: Message) -> None:
         remove, self._remove_keyboard = self._remove_keyboard, False
-        await send_message(
-            self.bot, self.chat_id, message, retries=REPLY_RETRIES, remove_keyboard=remove
-        )
+        with reply_faults():
+            await send_message(
+                self.bot, self.chat_id, message, retries=REPLY_RETRIES, remove_keyboard=remove
+            )
 
     async def send_file(self, path: Path, caption: str = "") -> None:
-        await send_document(self.bot, self.chat_id, path, caption, retries=REPLY_RETRIES)
+        with reply_faults():
+            await send_document(self.bot, self.chat_id, path, caption, retries=REPLY_RETRIES)
 
     async def set_menu(self, commands: list[tuple[str, str]]) -> None:
-        await self.bot.set_my_commands(
-            [BotCommand(command, description) for command, description in commands],
-            scope=BotCommandScopeChat(self.chat_id),
-            rate_limit_args=REPLY_RETRIES,
-        )
+        with reply_faults():
+            await self.bot.set_my_commands(
+                [BotCommand(command, description) for command, description in commands],
+                scope=BotCommandScopeChat(self.chat_id),
+                rate_limit_args=REPLY_RETRIES,
+            )
 
 
 class TelegramSender:
@@ -242,31 +332,19 @@ class TelegramSender:
 
 
 class PerSenderUpdateProcessor(BaseUpdateProcessor):
-    """Different people's updates run concurrently; one person's run one at a time, in order.
-
-    PTB starts a task per update in arrival order, and asyncio locks are first come, first
-    served, so a person's second message waits for the first to be answered.
-    """
+    """PTB's side of InOrder: PTB starts a task per update in arrival order and bounds how many
+    run at once; InOrder makes one person's wait for each other."""
 
     def __init__(self, max_concurrent_updates: int):
         super().__init__(max_concurrent_updates)
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._waiting: dict[int, int] = {}  # updates holding or awaiting each lock
+        self._in_order = InOrder()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         sender = _sender_of(update)
         if sender is None:
             await coroutine
-            return
-        lock = self._locks.setdefault(sender, asyncio.Lock())
-        self._waiting[sender] = self._waiting.get(sender, 0) + 1
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            self._waiting[sender] -= 1
-            if not self._waiting[sender]:  # forget idle people, or the dict grows forever
-                del self._waiting[sender], self._locks[sender]
+        else:
+            await self._in_order.run(sender, coroutine)
 
     async def initialize(self) -> None:
         pass
@@ -287,16 +365,29 @@ _PASSED_ON_429 = "Rate limit hit after maximum of %d retries"
 _RATE_LIMITER_LOG = logging.getLogger("telegram.ext.AIORateLimiter")
 
 
-def build_application(settings: Telegram) -> Application:
+def requests() -> tuple[AiohttpRequest, AiohttpRequest]:
+    """The HTTP clients of an Application: for every call, and for getUpdates.
+
+    aiohttp, not PTB's default httpx: less CPU per call (bench/chat.py, bench/fanout.py). The
+    polls' client has two connections, so that the call confirming the last updates at a stop
+    never waits for the cancelled long poll's to be let go, and a short read timeout beyond the
+    long poll's own, which bounds that call too.
+    """
+    return AiohttpRequest(), AiohttpRequest(connection_pool_size=2, read_timeout=2.0)
+
+
+def build_application(
+    settings: Telegram, http: tuple[AiohttpRequest, AiohttpRequest] | None = None
+) -> Application:
     if not any(isinstance(f, _OutboxWaitsItOut) for f in _RATE_LIMITER_LOG.filters):
         _RATE_LIMITER_LOG.addFilter(_OutboxWaitsItOut())
+    request, get_updates_request = http or requests()
     builder = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.api_base_url)
-        # aiohttp, not PTB's default httpx: less CPU per call (bot.channels.telegram_http).
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .request(request)
+        .get_updates_request(get_updates_request)
         # The outbox waits out a 429 itself (bot.delivery.RetryAfter): no retries in here.
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.messages_per_second, max_retries=0))
         .concurrent_updates(PerSenderUpdateProcessor(MAX_CONCURRENT_UPDATES))
@@ -377,19 +468,42 @@ def reply_markup(
 
 
 @contextlib.contextmanager
-def delivery_faults() -> Iterator[None]:
-    """Telegram's errors as the outbox understands them."""
+def refusals() -> Iterator[None]:
+    """A chat that will take nothing from the bot (blocked by the user, kicked from the group,
+    account deleted; or a chat Telegram does not know) as Unreachable; other errors as they
+    are."""
     try:
         yield
-    except Forbidden as exc:  # blocked by the user, kicked from the group, account deleted
+    except Forbidden as exc:
         raise Unreachable(exc.message) from exc
-    except TelegramRetryAfter as exc:
-        raise RetryAfter(retry_seconds(exc)) from exc
     except BadRequest as exc:
         if "chat not found" in exc.message.lower():
             raise Unreachable(exc.message) from exc
-        # Anything else is our fault, not the user's: retried a few times, then given up
-        # with Telegram's words in the outbox row, instead of marking the person unreachable.
+        raise
+
+
+@contextlib.contextmanager
+def reply_faults() -> Iterator[None]:
+    """A reply's faults: the chat's refusal as Unreachable, Telegram out of reach or busy as
+    TransientError; anything else (our mistake) as it is."""
+    try:
+        with refusals():
+            yield
+    except (NetworkError, TelegramRetryAfter) as exc:
+        raise TransientError(exc.message) from exc
+
+
+@contextlib.contextmanager
+def delivery_faults() -> Iterator[None]:
+    """Telegram's errors as the outbox understands them."""
+    try:
+        with refusals():
+            yield
+    except TelegramRetryAfter as exc:
+        raise RetryAfter(retry_seconds(exc)) from exc
+    except BadRequest as exc:
+        # Not the user's fault but ours: retried a few times, then given up with Telegram's
+        # words in the outbox row, instead of marking the person unreachable.
         raise TransientError(exc.message) from exc
     except TelegramError as exc:  # NetworkError, TimedOut, a migrated group, ...
         raise TransientError(exc.message) from exc
@@ -405,7 +519,7 @@ def retry_seconds(exc: TelegramRetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-def _sender_of(update: object) -> int | None:
+def _sender_of(update: object) -> Hashable | None:
     if not isinstance(update, Update):
         return None
     who = update.effective_user or update.effective_chat

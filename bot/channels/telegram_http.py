@@ -181,11 +181,20 @@ class AiohttpRequest(BaseRequest):
                 method, url, data=data, headers=headers, timeout=timeout
             ) as response:
                 return response.status, await response.read()
-        # Before ClientError: aiohttp's timeouts (ServerTimeoutError) are both.
-        except TimeoutError as exc:
-            raise TimedOut from exc
+        # Before ClientError: aiohttp's timeouts (ServerTimeoutError) are both. Not chained:
+        # aiohttp's exceptions may hold the URL, and so the token, which must reach no log
+        # record and no outbox row.
+        except TimeoutError:
+            raise TimedOut from None
         except aiohttp.ClientError as exc:
             # The class name says what happened when the message says nothing.
-            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+            what = f"aiohttp.{type(exc).__name__}: {exc}"
+            raise NetworkError(_without_token(what, url)) from None
         finally:
             slots.release()
+
+
+def _without_token(text: str, url: str) -> str:
+    """TEXT with the token of URL (".../bot<token>/<method>") blanked out."""
+    token = url.rsplit("/", 2)[-2].removeprefix("bot") if url.count("/") >= 2 else ""
+    return text.replace(token, "<token>") if token else text

@@ -31,7 +31,7 @@ from bot.core.quarters import Quarter
 from bot.reports import coverage_text
 from bot.sample import demo_start, load_sample
 from bot.services.coverage import quarter_coverage
-from bot.services.identity import identify
+from bot.services.identity import identify, translator_for
 from bot.services.invites import create_invite
 from bot.services.web_sessions import create_sign_in
 from bot.web.server import bind_free_port, serve_board
@@ -394,11 +394,8 @@ class Demo:
             await self.app.delivery.drain()
 
     async def _follow_language(self) -> None:
-        who = None
-        if self.persona is not None:
-            who = await identify(self.app.store, self.app.config, CHANNEL, self.persona.user_id)
-        language = who.language if who else "vi"
-        self.screen.t = Translator(language, self.app.config.committee.tz)
+        user_id = self.persona.user_id if self.persona is not None else ""
+        self.screen.t = await translator_for(self.app.store, self.app.config, CHANNEL, user_id)
 
     async def _link_everyone(self) -> None:
         """Link every persona's chat through the real /start path, so all of them get messages."""

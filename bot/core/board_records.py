@@ -91,10 +91,3 @@ class MeetingLine:
     cell_name: str
     flagged: bool
     attending: tuple[tuple[str, str], ...]  # (code, name) of who said Will attend
-
-
-@dataclass(frozen=True)
-class DeliveryHealth:
-    queued: int  # messages due now and not yet sent
-    oldest_queued_at: datetime | None  # since when the oldest of them is due
-    last_sent_at: datetime | None

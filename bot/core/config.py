@@ -13,12 +13,20 @@ import tomllib
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
-from bot.core.durations import parse_duration
+from bot.core.durations import format_duration, parse_duration
 
 DEFAULT_PATH = "config.toml"
 ENV_CONFIG = "CHECKIN_BOT_CONFIG"
@@ -128,6 +136,29 @@ class Channel(_Section):
     webhook_url: str = ""
     webhook_listen: str = "127.0.0.1:8443"
     webhook_secret: str = ""
+    # Messages a second the bot sends at most through the channel, all chats together.
+    messages_per_second: int = 30
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise PydanticCustomError(
+                "http_url",
+                '"{value}" is not an http(s) address (e.g. https://api.telegram.org/bot)',
+                {"value": value},
+            )
+        return value
+
+    @field_validator("messages_per_second")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value <= 0:
+            raise PydanticCustomError(
+                "positive", "must be more than 0, not {value}", {"value": value}
+            )
+        return value
 
     @field_validator("webhook_listen")
     @classmethod
@@ -141,18 +172,12 @@ class Telegram(Channel):
     # Telegram's limit for a bot; paid broadcasts or a self-hosted Bot API server allow more.
     messages_per_second: int = 30
 
-    @field_validator("messages_per_second")
-    @classmethod
-    def _positive(cls, value: int) -> int:
-        if value <= 0:
-            raise PydanticCustomError(
-                "positive", "must be more than 0, not {value}", {"value": value}
-            )
-        return value
-
 
 class Zalo(Channel):
     api_base_url: str = "https://bot-api.zaloplatforms.com/bot"
+    # Zalo publishes no figure: a pace well under Telegram's, to be raised if the bot's quota
+    # allows (a 429 from Zalo makes the message wait and go again).
+    messages_per_second: int = 10
 
 
 class Access(_Section):
@@ -174,8 +199,9 @@ class Access(_Section):
 
 
 class Reminders(_Section):
-    before_meeting: list[Duration] = [timedelta(days=1), timedelta(hours=2)]
+    # Before before_meeting, which is checked against it.
     checkin_opens_before: Duration = timedelta(minutes=30)
+    before_meeting: list[Duration] = [timedelta(days=1), timedelta(hours=2)]
     checkin_closes_after: Duration = timedelta(hours=3)
     quiet_hours: str = "21:00-07:00"
     nudge_before_quarter_end: list[Duration] = [timedelta(days=14), timedelta(days=3)]
@@ -183,6 +209,26 @@ class Reminders(_Section):
     weekly_suggestion: bool = True
     # A check-in still waiting for its secretary this long goes to the admins, once.
     confirm_escalate_after: Duration = timedelta(hours=48)
+
+    @field_validator("before_meeting")
+    @classmethod
+    def _before_the_window(cls, value: list[timedelta], info: ValidationInfo) -> list[timedelta]:
+        """A reminder at or after the check-in window opens is never sent (the "Check in"
+        notice takes its place): refused rather than silently dropped."""
+        opens = info.data.get("checkin_opens_before")
+        inside = [offset for offset in value if opens is not None and offset <= opens]
+        if inside:
+            raise PydanticCustomError(
+                "inside_window",
+                "{offsets} would never be sent: the check-in window opens"
+                " checkin_opens_before = {opens} before the meeting, and its notice takes the"
+                " place of any reminder from then on (make each longer than {opens}, or drop it)",
+                {
+                    "offsets": ", ".join(format_duration(offset) for offset in inside),
+                    "opens": format_duration(opens),
+                },
+            )
+        return value
 
     @field_validator("quiet_hours")
     @classmethod

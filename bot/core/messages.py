@@ -22,11 +22,15 @@ class Message:
     text: str
     choices: tuple[Choice, ...] = ()
     contact_button: str = ""  # label of a "share my phone number" button, where there is one
+    # An aside (a refusal, "please type"): it answers no question, so a chat of numbered lists
+    # keeps the list it has on screen instead of having it replaced.
+    aside: bool = False
 
 
 @dataclass(frozen=True)
 class Inbound:
-    """One thing a user did: a command, plain text, a chosen option or a shared contact."""
+    """One thing a user did: a command, plain text, a chosen option, a shared contact, or
+    something the channel cannot read."""
 
     channel: str  # "telegram", "zalo", "terminal"
     user_id: str
@@ -39,6 +43,9 @@ class Inbound:
     contact_phone: str | None = None
     contact_user_id: str | None = None  # whose contact it is; must be the sender's own
     display_name: str = ""
+    # Something the channel cannot read (a sticker, a photo): the text key the bot answers with,
+    # in the sender's language, in a private chat (in a group it is none of the bot's business).
+    unreadable: str | None = None
 
     @classmethod
     def typed(

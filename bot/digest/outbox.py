@@ -97,11 +97,11 @@ async def queue_digest(
     for chat in fresh:
         channel = chat.partition(":")[0]
         text = message_payload(Message(rendered.text_for(channel)))
-        messages.append(Queued(keys[chat], text, now, chat=chat))
+        messages.append(Queued(keys[chat], text, now, chat=chat, bulk=True))
         for path, caption in rendered.files_for(channel):
             kind = path.suffix.removeprefix(".")
             payload = file_payload(path, caption)
-            messages.append(Queued(f"{keys[chat]}:file={kind}", payload, now, chat=chat))
+            messages.append(Queued(f"{keys[chat]}:file={kind}", payload, now, chat=chat, bulk=True))
     async with store.transaction():
         # Asked again under the write lock: another process (`digest --send` beside `run`)
         # may have queued some chat's digest while this one rendered.

@@ -25,7 +25,6 @@ from bot.core.board import (
 from bot.core.board_records import (
     AssignmentLine,
     CellLine,
-    DeliveryHealth,
     MeetingLine,
     MemberProfile,
     OrganizationProfile,
@@ -280,8 +279,3 @@ async def meetings_page(
         limit=PAGE_SIZE,
     )
     return Page(lines, number, pages, total)
-
-
-async def delivery_health(store: Store, now: datetime) -> DeliveryHealth:
-    """What /healthz says: the outbox's backlog and its last send."""
-    return await store.board.delivery_health(now)

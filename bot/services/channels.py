@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from storage.store import Store
@@ -38,3 +39,11 @@ async def choose_channel(store: Store, person_id: int, channel: str) -> ChooseOu
         return "not_linked"
     await store.people.choose_channel(person_id, channel)
     return "chosen"
+
+
+async def mark_unreachable(store: Store, channel: str, user_id: str, now: datetime) -> None:
+    """USER_ID's chat on CHANNEL refused the bot (they blocked it): no messages go there until
+    they write again (then identity.note_seen makes it reachable)."""
+    account = await store.accounts.find(channel, user_id)
+    if account is not None:
+        await store.accounts.mark_unreachable(account.id, now)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.core.config import Config
-from bot.core.i18n import LANGUAGES
+from bot.core.i18n import LANGUAGES, Translator
 from bot.core.people import Account, CellRef, MemberRef, Roles
 from bot.core.phones import normalize_phone
 from storage.store import Store
@@ -90,6 +90,16 @@ async def admin_people(store: Store, config: Config) -> list[int]:
     bot can reach them is for whoever writes to them to check."""
     admins = config.access.admins
     return await store.people.admins(admins, sorted(admin_phones(config)))
+
+
+def translator_of(who: Identity | None, config: Config) -> Translator:
+    """How the bot speaks to WHO: in their language; to a stranger or a group, in Vietnamese."""
+    return Translator(who.language if who else "vi", config.committee.tz)
+
+
+async def translator_for(store: Store, config: Config, channel: str, user_id: str) -> Translator:
+    """How the bot speaks to USER_ID of CHANNEL (a group's id finds nobody: Vietnamese)."""
+    return translator_of(await identify(store, config, channel, user_id), config)
 
 
 # How fresh "the app used last" (where the bot's own messages go) is kept: a write per update

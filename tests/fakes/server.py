@@ -16,6 +16,25 @@ from aiohttp import web
 
 
 @dataclass
+class TokenBucket:
+    """RATE tokens a second, up to a second's worth; a send takes one."""
+
+    rate: float
+    tokens: float
+    at: float  # when TOKENS was last brought up to date
+
+    @classmethod
+    def full(cls, rate: float, now: float) -> TokenBucket:
+        return cls(rate, rate, now)
+
+    def wait(self, now: float) -> float:
+        """Seconds until a token is there (0: there is one now)."""
+        self.tokens = min(self.rate, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        return max(0.0, (1 - self.tokens) / self.rate)
+
+
+@dataclass
 class ApiCall:
     method: str
     params: dict[str, Any]
@@ -25,8 +44,12 @@ class ApiCall:
 class FakeBotApi:
     """A fake platform server; subclasses answer its methods in ``_endpoint``."""
 
+    # The methods that send a message to a chat (what slow_sends slows).
+    SEND_METHODS: frozenset[str] = frozenset()
+
     def __init__(self) -> None:
         self.calls: list[ApiCall] = []
+        self.send_latency = 0.0  # seconds each send takes to be answered (slow_sends)
         self._changed = asyncio.Condition()
         self._notifying: set[asyncio.Task[None]] = set()
         self._closing = False
@@ -62,6 +85,15 @@ class FakeBotApi:
 
     async def _endpoint(self, request: web.Request) -> web.Response:
         raise NotImplementedError
+
+    def slow_sends(self, seconds: float) -> None:
+        """From now on, answer each send SECONDS after it arrived, as a real server far away
+        does (benches; tests never wait on it)."""
+        self.send_latency = seconds
+
+    async def _as_far_away(self, method: str) -> None:
+        if self.send_latency and method in self.SEND_METHODS:
+            await asyncio.sleep(self.send_latency)
 
     # -- what tests read --------------------------------------------------------------------
 

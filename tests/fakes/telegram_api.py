@@ -11,8 +11,9 @@ them, and lets a test make sends fail (429, 403) or hang. Waiting is on an async
 that every call and every pushed update notifies, never on sleeps.
 
 Opt-in, for delivery tests and benches: ``limits()`` enforces Telegram's flood limits on sends
-(429 with retry_after beyond them, counted in ``throttled``), and ``kill_on_send(n, pid)``
-SIGKILLs a bot process while its Nth send is on the wire, before the message is recorded.
+(429 with retry_after beyond them, counted in ``throttled``), ``slow_sends(seconds)`` answers
+each send that much later, as a server far away does, and ``kill_on_send(n, pid)`` SIGKILLs a
+bot process while its Nth send is on the wire, before the message is recorded.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any
 
 from aiohttp import web
 
-from fakes.server import ApiCall, FakeBotApi
+from fakes.server import ApiCall, FakeBotApi, TokenBucket
 
 # Parameters whose form value is JSON text (python-telegram-bot dumps non-string values).
 JSON_PARAMETERS = {
@@ -68,25 +69,6 @@ class Failure:
 
 
 @dataclass
-class TokenBucket:
-    """RATE tokens a second, up to a second's worth; a send takes one."""
-
-    rate: float
-    tokens: float
-    at: float  # when TOKENS was last brought up to date
-
-    @classmethod
-    def full(cls, rate: float, now: float) -> TokenBucket:
-        return cls(rate, rate, now)
-
-    def wait(self, now: float) -> float:
-        """Seconds until a token is there (0: there is one now)."""
-        self.tokens = min(self.rate, self.tokens + (now - self.at) * self.rate)
-        self.at = now
-        return max(0.0, (1 - self.tokens) / self.rate)
-
-
-@dataclass
 class FloodLimits:
     """Telegram's limits on sends: a bucket for the bot, and one per chat."""
 
@@ -110,6 +92,8 @@ class FloodLimits:
 
 
 class FakeTelegram(FakeBotApi):
+    SEND_METHODS = frozenset(SEND_METHODS)
+
     def __init__(self, token: str = "424242:fake-token", username: str = "checkin_test_bot"):
         super().__init__()
         self.token = token
@@ -321,6 +305,7 @@ class FakeTelegram(FakeBotApi):
         call = ApiCall(method, params, files)
         self.calls.append(call)
         await self._notify()
+        await self._as_far_away(method)
         answer = getattr(self, f"_api_{method}", None)
         if answer is None:
             return _error(404, "Not Found: method not found")

@@ -10,9 +10,9 @@ that module's docstring says Zalo does: ``getUpdates`` is a long poll that hands
 and answers ``error_code`` 408 when none came in its time (capped at ``poll_cap`` seconds, so
 that tests never wait long), there is no offset, ``sendMessage`` refuses a text that is empty
 or over 2,000 characters (400). A test can make calls fail (``fail``), a chat refuse messages
-(``block``: 403), deliver an update twice (``duplicate``), hold sends (``pause_sends``), and
-post updates to the bot's webhook with or without the secret, bare or wrapped
-(``post_to_webhook``). Waiting is on an asyncio.Condition that every call and push notifies.
+(``block``: 403), deliver an update twice (``duplicate``), hold sends (``pause_sends``), answer
+them late (``slow_sends``) or refuse those beyond a pace (``limits``: 429), and post updates to
+the bot's webhook with or without the secret, bare or wrapped (``post_to_webhook``). Waiting is on an asyncio.Condition that every call and push notifies.
 """
 
 from __future__ import annotations
@@ -20,13 +20,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-from fakes.server import ApiCall, FakeBotApi
+from fakes.server import ApiCall, FakeBotApi, TokenBucket
 
 TEXT_LIMIT = 2000
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
@@ -52,8 +53,12 @@ class Sent:
 
 
 class FakeZalo(FakeBotApi):
+    SEND_METHODS = frozenset({"sendMessage", "sendPhoto"})
+
     def __init__(self, token: str = "1459232241454765289:fake-zalo-token", poll_cap: float = 0.2):
         super().__init__()
+        self.limit: TokenBucket | None = None  # sends a second, when limits() was called
+        self.throttled = 0  # 429s answered because a send was beyond the limit
         self.token = token
         self.poll_cap = poll_cap
         self.updates: list[dict[str, Any]] = []  # waiting for getUpdates, one per answer
@@ -164,6 +169,12 @@ class FakeZalo(FakeBotApi):
         self.sends_paused = False
         self._notify_soon()
 
+    def limits(self, per_second: float) -> None:
+        """From now on, take at most PER_SECOND sends a second (with a second's worth of
+        burst), on real time; a send beyond answers 429, with no retry_after (as Zalo does,
+        bot.channels.zalo_api), and counts in ``throttled``."""
+        self.limit = TokenBucket.full(per_second, time.monotonic())
+
     # -- the server -------------------------------------------------------------------------
 
     async def _endpoint(self, request: web.Request) -> web.Response:
@@ -182,10 +193,16 @@ class FakeZalo(FakeBotApi):
         answer = getattr(self, f"_api_{method}", None)
         if answer is None:
             return _error(404, "Not Found: method not found")
+        await self._as_far_away(method)
         failure = self.failures.get(method)
         if failure is not None and failure.remaining > 0:
             failure.remaining -= 1
             return _error(failure.error_code, failure.description)
+        if method in self.SEND_METHODS and self.limit is not None:
+            if self.limit.wait(time.monotonic()) > 0:
+                self.throttled += 1
+                return _error(429, "Quota exceeded")
+            self.limit.tokens -= 1
         if str(call.params.get("chat_id")) in self.blocked:
             return _error(403, "Forbidden: the user has blocked the bot")
         result = await answer(call)
