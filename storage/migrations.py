@@ -428,6 +428,13 @@ CREATE TABLE heartbeats (
 )
 """
 
+NUMBERED_LISTS_KEPT = """
+-- A numbered list stays the chat's list when a message without choices follows it ("did not
+-- understand", a weekly suggestion): a number still answers it. This says whether such a
+-- message came last, so that a dialogue waiting for typed text takes "5" as text.
+ALTER TABLE numbered_choices ADD COLUMN plain_after INTEGER NOT NULL DEFAULT 0
+"""
+
 # (name, SQL) in the order they apply.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_roster_activity_outbox", ROSTER),
@@ -441,6 +448,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0009_cancelled_meetings", CANCELLED_MEETINGS),
     ("0010_delivery_health", DELIVERY_HEALTH),
     ("0011_web_sign_in", WEB_SIGN_IN),
+    ("0012_numbered_lists_kept", NUMBERED_LISTS_KEPT),
 ]
 
 

@@ -177,7 +177,7 @@ async def test_choices_come_as_a_numbered_list_and_the_number_picks(bot):
     assert await bot.plans() == 1
 
 
-async def test_a_wrong_number_or_a_spent_list_is_answered_and_changes_nothing(bot):
+async def test_a_wrong_number_is_answered_and_changes_nothing(bot):
     await bot.link("M01", "z-m01")
     [listing] = await bot.says("z-m01", "/meetings")
     count = len(re.findall(r"\n  \d+\. ", listing))
@@ -191,10 +191,35 @@ async def test_a_wrong_number_or_a_spent_list_is_answered_and_changes_nothing(bo
     [noted] = await bot.says("z-m01", "1")
     assert noted.startswith("Đã ghi nhận")
 
-    plans = await bot.plans()
-    [stale] = await bot.says("z-m01", "2")  # the list was answered: it is spent
-    assert stale.startswith("Không có danh sách lựa chọn nào đang chờ")
-    assert await bot.plans() == plans == 1
+
+async def test_a_number_answers_the_last_list_across_replies_without_choices(bot):
+    # Until #13.2 "ok, cảm ơn" (answered "did not understand") or a weekly suggestion threw
+    # the list away, and the member's "1" then failed.
+    await bot.link("M01", "z-m01")
+    await bot.says("z-m01", "/meetings")
+    await listed(bot, "z-m01")
+    [puzzled] = await bot.says("z-m01", "ok, cảm ơn")
+    assert "/help" in puzzled
+    await ZaloSender(bot.channel.out).send("z-m01", Message("📅 Gợi ý tuần này: ..."))
+
+    [noted] = await bot.says("z-m01", "1")
+    assert noted.startswith("Đã ghi nhận: đồng chí sẽ dự")
+    [again] = await bot.says("z-m01", "2")  # the list was answered, and is still the one
+    assert again.startswith("Đã ghi nhận: đồng chí sẽ dự")
+    assert await bot.plans() == 2
+
+
+async def test_a_list_the_bot_sends_unasked_says_that_its_numbers_answer_it(bot):
+    await bot.link("M01", "z-m01")
+    await bot.link("M04", "z-m04")  # speaks English
+    choices = (Choice("Xác nhận", "confirm:1:yes"), Choice("Vắng", "confirm:1:no"))
+    for chat in ("z-m01", "z-m04"):
+        await ZaloSender(bot.channel.out).send(chat, Message("Yêu cầu xác nhận", choices))
+
+    assert bot.fake.sent_to("z-m01")[-1].endswith("  2. Vắng\n(Trả lời 1–2 cho tin nhắn này.)")
+    assert bot.fake.sent_to("z-m04")[-1].endswith("\n(Reply 1–2 to this message.)")
+    await ZaloPort(bot.channel.out, "z-m01", "z-m01").reply(Message("Danh sách", choices))
+    assert bot.fake.sent_to("z-m01")[-1] == "Danh sách\n  1. Xác nhận\n  2. Vắng"  # asked for
 
 
 async def listed(bot: Running, chat_id: str) -> None:
@@ -294,7 +319,7 @@ async def test_the_sender_maps_zalos_refusals_to_what_the_outbox_understands(bot
     assert fake.sent_to("z-1") == ["Nhắc lịch sinh hoạt"]  # nothing else got through
 
     await sender.send("z-1", Message("Chọn", (Choice("Sẽ dự", "attend:1"),)))
-    assert fake.sent_to("z-1")[-1] == "Chọn\n  1. Sẽ dự"
+    assert fake.sent_to("z-1")[-1] == "Chọn\n  1. Sẽ dự\n(Trả lời 1 cho tin nhắn này.)"
     assert await bot.world.store.conversations.choices("zalo", "z-1") == ["attend:1"]
 
 

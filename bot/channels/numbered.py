@@ -1,15 +1,18 @@
 """Choices as numbered lists, for chats without buttons (the terminal, Zalo): reply with the number.
 
-A number answers the list in the last message the bot sent to that chat: every message sent
-replaces the chat's list with its own choices, or with none. So a number never reaches back
-past what the user has on screen, and an answered list (followed by the bot's answer) is
-spent. The lists live in the store, so a restart between question and answer changes nothing.
+A number answers the last list the bot sent to that chat, until a newer list replaces it or
+LIST_KEPT has passed. A message without choices in between ("did not understand", a weekly
+suggestion) leaves it: the member's "1" still means what the list said. Only a dialogue that
+asked for typed text after the list takes a number as text. A list sent unasked (the
+outbox's) says that its numbers answer it. The lists live in the store, so a restart between
+question and answer changes nothing.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.core.clock import Clock
 from bot.core.config import Config
@@ -19,6 +22,9 @@ from storage.store import Store
 
 # "2", " 2 ", "2." : what people type to pick the second line of a list.
 _NUMBER = re.compile(r"\s*(\d{1,9})\.?\s*")
+# How long a list is answered by number: a day covers a reminder read the next morning; a
+# number typed later than that is more likely meant for something else.
+LIST_KEPT = timedelta(hours=24)
 
 
 def render(message: Message) -> str:
@@ -42,11 +48,32 @@ class NumberedChoices:
     clock: Clock
     channel: str
 
-    async def offer(self, chat_id: str, message: Message) -> str:
-        """Make MESSAGE's choices the chat's current list; return the text to show."""
-        options = [choice.data for choice in message.choices]
-        await self.store.conversations.put_choices(self.channel, chat_id, options, self.clock.now())
-        return render(message)
+    async def offer(self, chat_id: str, message: Message, *, unasked: bool = False) -> str:
+        """Remember MESSAGE as shown in the chat (see remember); return the text to show."""
+        text = await self.shown(chat_id, message, unasked=unasked)
+        await self.remember(chat_id, message)
+        return text
+
+    async def shown(self, chat_id: str, message: Message, *, unasked: bool = False) -> str:
+        """MESSAGE as the chat shows it; a list sent UNASKED says which numbers answer it, in
+        the language of the chat's person (a private chat's id is its person's)."""
+        text = render(message)
+        if unasked and message.choices:
+            t = await translator_for(self.store, self.config, self.channel, chat_id)
+            count = len(message.choices)
+            hint = t("numbered.reply_one") if count == 1 else t("numbered.reply_range", count=count)
+            text += "\n" + hint
+        return text
+
+    async def remember(self, chat_id: str, message: Message) -> None:
+        """MESSAGE's choices become the chat's list; a message without choices leaves the list
+        as it is, noting that it came after it."""
+        conversations = self.store.conversations
+        if message.choices:
+            options = [choice.data for choice in message.choices]
+            await conversations.put_choices(self.channel, chat_id, options, self.clock.now())
+        else:
+            await conversations.put_plain(self.channel, chat_id)
 
     async def read(
         self,
@@ -67,13 +94,19 @@ class NumberedChoices:
         number = typed_number(text)
         if number is None:
             return typed
-        options = await self.store.conversations.choices(self.channel, chat_id)
+        offered = await self.store.conversations.offered(self.channel, chat_id)
+        expired = offered is not None and self.clock.now() - offered.offered_at > LIST_KEPT
+        options = offered.options if offered is not None and not expired else []
         if not private and not 1 <= number <= len(options):
             return typed  # in a group, a number that answers no list is chatter, not a mistake
+        # A dialogue that asked for typed text after the list (the list is gone, or a message
+        # without choices came last) takes "5" as text.
+        text_asked = not options or offered is None or offered.plain_after
+        if text_asked and await self.store.conversations.get(self.channel, user_id) is not None:
+            return typed
         if not options:
-            if await self.store.conversations.get(self.channel, user_id) is not None:
-                return typed  # a dialogue asked for free text, and "5" is text too
-            return await self._refusal(user_id, "numbered.no_list")
+            key = "numbered.expired" if expired else "numbered.no_list"
+            return await self._refusal(user_id, key)
         if not 1 <= number <= len(options):
             return await self._refusal(
                 user_id, "numbered.out_of_range", number=number, count=len(options)

@@ -125,7 +125,7 @@ class TerminalSender:
 
     async def send(self, chat_id: str, message: Message) -> None:
         # Offered to every chat, so that whoever is played later can answer with a number.
-        text = await self.chats.offer(chat_id, message)
+        text = await self.chats.offer(chat_id, message, unasked=True)
         self.screen.show(f"{self._to(chat_id)} {self._shown(chat_id, text)}")
 
     async def send_file(self, chat_id: str, path: Path, caption: str = "") -> None:

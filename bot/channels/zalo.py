@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from bot.channels.host import Host
 from bot.channels.in_order import InOrder
-from bot.channels.numbered import NumberedChoices, render
+from bot.channels.numbered import NumberedChoices
 from bot.channels.starting import BACKOFF, USE_BACKOFF, Pause, until_answered
 from bot.channels.webhook import WebhookServer
 from bot.channels.zalo_api import HTTPX_LOG, ZaloApi, ZaloError, ZaloNetworkError, passes
@@ -53,14 +53,18 @@ class ZaloOut:
         self.chats = chats
         self.backoff = backoff
 
-    async def send(self, chat_id: str, message: Message, *, retries: int = 0) -> None:
-        """MESSAGE with its choices numbered; they become the chat's list once it is out, so a
-        send that fails leaves the list the person still has on screen. An aside leaves it."""
+    async def send(
+        self, chat_id: str, message: Message, *, retries: int = 0, unasked: bool = False
+    ) -> None:
+        """MESSAGE with its choices numbered (sent UNASKED: saying that they answer it); they
+        become the chat's list once it is out, so a send that fails leaves the list the person
+        still has on screen. An aside leaves everything as it was."""
         if message.aside:
             await self.send_text(chat_id, message.text, retries=retries)
             return
-        await self.send_text(chat_id, render(message), retries=retries)
-        await self.chats.offer(chat_id, message)
+        text = await self.chats.shown(chat_id, message, unasked=unasked)
+        await self.send_text(chat_id, text, retries=retries)
+        await self.chats.remember(chat_id, message)
 
     async def send_text(self, chat_id: str, text: str, *, retries: int = 0) -> None:
         """TEXT as it is (the chat's list stays), cut at line ends into parts Zalo accepts."""
@@ -127,7 +131,7 @@ class ZaloSender:
 
     async def send(self, chat_id: str, message: Message) -> None:
         with delivery_faults():
-            await self.out.send(chat_id, message)
+            await self.out.send(chat_id, message, unasked=True)
 
     async def send_file(self, chat_id: str, path: Path, caption: str = "") -> None:
         # A group's id finds nobody: its notice is in Vietnamese.
