@@ -18,7 +18,7 @@ from bot.core.config import Access, Committee, Config
 from bot.core.i18n import Translator, catalog
 from bot.core.messages import Inbound
 from bot.core.quarters import Quarter
-from bot.digest.chart import write_chart
+from bot.digest.chart import draw_chart, write_chart
 from bot.digest.gather import gather_digest
 from bot.digest.model import Digest
 from bot.digest.render import render_digest
@@ -465,3 +465,16 @@ async def test_report_on_zalo_is_one_message_saying_where_the_files_are(tmp_path
         assert port.files == []  # Zalo carries none: the message says where they are
     finally:
         await world.store.close()
+
+
+async def test_the_ratings_panel_without_notes_says_so_instead_of_an_empty_axis(world):
+    quiet = await digest_of(world, Quarter(2022, 1))  # nobody has been to a meeting yet
+    assert quiet.notes == ()
+    for language, said in (("vi", "Chưa có nhận xét nào"), ("en", "No notes yet")):
+        ratings = draw_chart(quiet, translator(world, language)).axes[2]
+        assert [text.get_text() for text in ratings.texts] == [said]
+        assert not ratings.axison  # no axis from -0.045 to 0.045
+
+    ratings = draw_chart(await digest_of(world), translator(world)).axes[2]
+    assert ratings.axison and all(text.get_text().isdigit() for text in ratings.texts)
+    assert ratings.get_ylim()[0] == 0 and len(ratings.patches) == 4  # a bar per rating

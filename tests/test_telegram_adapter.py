@@ -27,15 +27,18 @@ from bot.channels.telegram import (
     TelegramPort,
     TelegramSender,
 )
-from bot.core.config import Config, Telegram
+from bot.core.config import Config, Storage, Telegram
 from bot.core.message_parts import split_text
 from bot.core.messages import Choice
 from bot.core.messages import Message as BotMessage
+from bot.core.quarters import Quarter
 from bot.delivery import RetryAfter, TransientError, Unreachable
+from bot.digest.outbox import queue_digest
 from bot.services.invites import create_invite
 from bot.services.outbox import queue_message
 
 M01_PHONE = "0963106218"
+PNG = b"\x89PNG\r\n\x1a\n a chart"
 MEMBER_MENU = ["meetings", "checkin", "note", "status", "help", "lang", "channel"]
 
 
@@ -258,6 +261,45 @@ async def test_a_file_goes_as_a_document_with_its_name_and_caption(bot, tmp_path
     [call] = bot.fake.calls_of("sendDocument")
     assert call.files["document"] == ("coverage-2021Q4.xlsx", b"PK fake workbook")
     assert call.params["caption"] == "Quý IV"
+
+
+async def test_a_picture_goes_as_a_photo_seen_in_the_chat(bot, tmp_path):
+    chart = tmp_path / "digest-2021Q4.png"
+    chart.write_bytes(PNG)
+    await TelegramPort(bot.channel.application.bot, 1001).send_file(chart, "Biểu đồ")
+    [call] = bot.fake.calls_of("sendPhoto")
+    assert call.files["photo"] == ("digest-2021Q4.png", PNG)
+    assert call.params["caption"] == "Biểu đồ"
+    assert "photo" in bot.fake.sent_to(1001)[-1]
+    assert bot.fake.calls_of("sendDocument") == []
+
+
+async def test_a_picture_telegram_will_not_show_as_a_photo_goes_as_a_file(bot, tmp_path, caplog):
+    chart = tmp_path / "digest-2021Q4.png"
+    chart.write_bytes(PNG)
+    bot.fake.fail("sendPhoto", 1, status=400, description="Bad Request: PHOTO_INVALID_DIMENSIONS")
+    await TelegramPort(bot.channel.application.bot, 1001).send_file(chart, "Biểu đồ")
+    [call] = bot.fake.calls_of("sendDocument")
+    assert call.files["document"] == ("digest-2021Q4.png", PNG)
+    assert "sent as a file" in caplog.text
+    bot.fake.block(1002)
+    with pytest.raises(Unreachable):  # a refusal of the chat is not about the picture
+        await bot.world.app.senders["telegram"].send_file("1002", chart, "Biểu đồ")
+
+
+async def test_the_digest_comes_as_its_message_the_workbook_and_the_chart_as_a_photo(bot):
+    world, office = bot.world, -1001
+    # The digest's files are kept beside the database until sent.
+    config = world.config.model_copy(update={"storage": Storage(path=str(world.store.db.path))})
+    await queue_digest(world.store, config, Quarter(2021, 4), world.now(), [f"telegram:{office}"])
+
+    text, workbook, chart = await bot.fake.wait_for_messages(office, 3)
+    assert "QUÝ IV/2021" in text["text"]
+    assert workbook["document"]["file_name"] == "digest-2021Q4.xlsx"
+    assert "photo" in chart and "document" not in chart
+    assert chart["caption"].startswith("Biểu đồ")
+    [photo] = bot.fake.calls_of("sendPhoto")
+    assert photo.files["photo"][1][:8] == b"\x89PNG\r\n\x1a\n"
 
 
 # -- the outbox's sender ------------------------------------------------------------------------

@@ -75,6 +75,8 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 CHANNEL = "telegram"
 CALLBACK_DATA_LIMIT = 64  # bytes: Telegram refuses longer button data
+# Files sent as photos (the digest's chart): Telegram shows them in the chat.
+PICTURES = frozenset({".png", ".jpg", ".jpeg"})
 # A reply is awaited by the person who asked, so a 429 is waited out this many times. The
 # outbox gets no such retries: it reschedules the row itself (bot.delivery.RetryAfter).
 REPLY_RETRIES = 3
@@ -305,7 +307,7 @@ class TelegramPort:
 
     async def send_file(self, path: Path, caption: str = "") -> None:
         with reply_faults():
-            await send_document(self.bot, self.chat_id, path, caption, retries=REPLY_RETRIES)
+            await send_file(self.bot, self.chat_id, path, caption, retries=REPLY_RETRIES)
 
     async def set_menu(self, commands: list[tuple[str, str]]) -> None:
         with reply_faults():
@@ -328,7 +330,7 @@ class TelegramSender:
 
     async def send_file(self, chat_id: str, path: Path, caption: str = "") -> None:
         with delivery_faults():
-            await send_document(self.bot, chat_id, path, caption)
+            await send_file(self.bot, chat_id, path, caption)
 
 
 class PerSenderUpdateProcessor(BaseUpdateProcessor):
@@ -430,9 +432,26 @@ async def send_message(
         )
 
 
-async def send_document(
+async def send_file(
     bot: Bot, chat_id: int | str, path: Path, caption: str = "", *, retries: int | None = None
 ) -> None:
+    """PATH in the chat: a picture as a photo, seen in the chat without opening anything (one
+    Telegram will not show as a photo, by its size or shape, goes as a file); else a document."""
+    if path.suffix.lower() in PICTURES:
+        try:
+            with path.open("rb") as file:
+                await bot.send_photo(
+                    chat_id,
+                    photo=file,
+                    filename=path.name,
+                    caption=caption or None,
+                    rate_limit_args=retries,
+                )
+            return
+        except BadRequest as exc:
+            if _is_about_the_chat(exc):
+                raise
+            log.warning("telegram would not show %s as a photo (%s): sent as a file", path, exc)
     with path.open("rb") as file:
         await bot.send_document(
             chat_id,
@@ -477,9 +496,13 @@ def refusals() -> Iterator[None]:
     except Forbidden as exc:
         raise Unreachable(exc.message) from exc
     except BadRequest as exc:
-        if "chat not found" in exc.message.lower():
+        if _is_about_the_chat(exc):
             raise Unreachable(exc.message) from exc
         raise
+
+
+def _is_about_the_chat(exc: BadRequest) -> bool:
+    return "chat not found" in exc.message.lower()
 
 
 @contextlib.contextmanager

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.core.checkins import RATINGS
 from bot.core.i18n import Translator
 from bot.digest.model import Digest
 from bot.digest.whole_file import write_whole
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 FONT_FAMILY = "DejaVu Sans"
 # Status colours people read at a glance: green done, amber waiting, red not done.
@@ -26,24 +30,30 @@ _DRAWING = threading.Lock()
 def write_chart(digest: Digest, path: Path, t: Translator) -> None:
     """A PNG: required visits by status, organizations and flagged cells visited, ratings."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    with _DRAWING:
+        canvas = FigureCanvasAgg(draw_chart(digest, t))
+        write_whole(path, lambda target: canvas.print_png(str(target)))
+
+
+def draw_chart(digest: Digest, t: Translator) -> Figure:
+    """The chart's figure, its three panels side by side (hold _DRAWING while drawing)."""
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
 
     font = FontProperties(family=FONT_FAMILY)
-    with _DRAWING:
-        figure = Figure(figsize=(13, 4.8), dpi=100, layout="constrained")
-        canvas = FigureCanvasAgg(figure)
-        coverage_axes, visits_axes, ratings_axes = figure.subplots(1, 3)
-        _draw_coverage(coverage_axes, digest, t, font)
-        _draw_visits(visits_axes, digest, t, font)
-        _draw_ratings(ratings_axes, digest, t, font)
-        figure.suptitle(
-            t("digest.chart_title", committee=digest.committee, quarter=digest.quarter_title(t))
-            + "\n"
-            + t("digest.chart_subtitle", day=f"{digest.as_of_day:%d/%m/%Y}"),
-            fontproperties=FontProperties(family=FONT_FAMILY, size=14, weight="bold"),
-        )
-        write_whole(path, lambda target: canvas.print_png(str(target)))
+    figure = Figure(figsize=(13, 4.8), dpi=100, layout="constrained")
+    coverage_axes, visits_axes, ratings_axes = figure.subplots(1, 3)
+    _draw_coverage(coverage_axes, digest, t, font)
+    _draw_visits(visits_axes, digest, t, font)
+    _draw_ratings(ratings_axes, digest, t, font)
+    figure.suptitle(
+        t("digest.chart_title", committee=digest.committee, quarter=digest.quarter_title(t))
+        + "\n"
+        + t("digest.chart_subtitle", day=f"{digest.as_of_day:%d/%m/%Y}"),
+        fontproperties=FontProperties(family=FONT_FAMILY, size=14, weight="bold"),
+    )
+    return figure
 
 
 def _draw_coverage(axes, digest: Digest, t: Translator, font) -> None:
@@ -76,6 +86,21 @@ def _draw_visits(axes, digest: Digest, t: Translator, font) -> None:
 
 
 def _draw_ratings(axes, digest: Digest, t: Translator, font) -> None:
+    if not digest.notes:
+        # Bars of nothing would be drawn on an axis from -0.045 to 0.045: say it instead.
+        axes.set_title(t("digest.chart_ratings", count=0), fontproperties=font)
+        axes.text(
+            0.5,
+            0.5,
+            t("digest.chart_no_notes"),
+            ha="center",
+            va="center",
+            transform=axes.transAxes,
+            fontproperties=font,
+            color=GREY,
+        )
+        axes.set_axis_off()
+        return
     labels = [t(f"note.rating_{r}") for r in RATINGS]
     bars = axes.bar(
         labels, [digest.ratings[r] for r in RATINGS], color=[GREEN, "#7cb342", AMBER, RED]

@@ -376,22 +376,35 @@ class FakeTelegram(FakeBotApi):
             content["reply_markup"] = markup
         return self._record_message(call.params["chat_id"], content)
 
-    async def _send_file(self, call: ApiCall, kind: str) -> Any:
+    def _uploaded(self, call: ApiCall, kind: str) -> str:
         # A file is uploaded under the parameter's name, or under the one "attach://name" gives.
         field = str(call.params.get(kind, "")).removeprefix("attach://") or kind
         name, _content = call.files.get(field, (str(call.params.get(kind, "")), b""))
-        content: dict[str, Any] = {
-            "document": {"file_id": f"file-{name}", "file_unique_id": name, "file_name": name}
-        }
+        return name
+
+    def _with_caption(self, call: ApiCall, content: dict[str, Any]) -> dict[str, Any]:
         if call.params.get("caption"):
             content["caption"] = call.params["caption"]
         return self._record_message(call.params["chat_id"], content)
 
     async def _api_sendDocument(self, call: ApiCall) -> Any:
-        return await self._send_file(call, "document")
+        name = self._uploaded(call, "document")
+        document = {"file_id": f"file-{name}", "file_unique_id": name, "file_name": name}
+        return self._with_caption(call, {"document": document})
 
     async def _api_sendPhoto(self, call: ApiCall) -> Any:
-        return await self._send_file(call, "photo")
+        """A photo, shown in the chat: Telegram keeps it in a few sizes and no file name."""
+        name = self._uploaded(call, "photo")
+        sizes = [
+            {
+                "file_id": f"photo-{name}-{width}",
+                "file_unique_id": f"{name}-{width}",
+                "width": width,
+                "height": width // 2,
+            }
+            for width in (320, 1280)
+        ]
+        return self._with_caption(call, {"photo": sizes})
 
     async def _api_answerCallbackQuery(self, call: ApiCall) -> Any:
         return True

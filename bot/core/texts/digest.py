@@ -188,6 +188,7 @@ TEXTS = {
     "digest.chart_flagged": ("Chi bộ có khó khăn", "Cells with difficulties"),
     "digest.chart_visited": ("Đã được dự", "Visited"),
     "digest.chart_not_visited": ("Chưa được dự", "Not visited"),
+    "digest.chart_no_notes": ("Chưa có nhận xét nào", "No notes yet"),
     "digest.chart_ratings": (
         Plural("Đánh giá chất lượng ({count} nhận xét)"),
         Plural(
