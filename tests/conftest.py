@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -80,3 +81,15 @@ async def dump(db: Database | Store) -> dict[str, list[tuple]]:
         )
         for table in tables
     }
+
+
+def soffice() -> str:
+    """LibreOffice's program, for the tests that open our files in it: skipped where it is
+    missing, except under CI, where it must be there (.ci/run installs it)."""
+    found = shutil.which("soffice")
+    if found is None:
+        how = "install LibreOffice Calc: apt-get install -y libreoffice-calc-nogui"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"soffice is missing under CI ({how})")
+        pytest.skip(f"soffice is missing: {how}")
+    return found

@@ -43,11 +43,11 @@ def test_digest_writes_text_workbook_and_chart(office: Path, tmp_path: Path, cap
     assert "Phải dự: 41" in text and "• O11 Chi bộ Trạm Y tế phường Cự Khối" in text
     assert len(text) <= 4096  # the one message of the digest chats
     assert load_workbook(out / "digest-2021Q4.xlsx", read_only=True).sheetnames == [
-        "members",
-        "organizations",
-        "visits",
-        "notes",
-        "unreachable",
+        "Quận ủy viên",
+        "Cơ sở đảng",
+        "Lượt dự",
+        "Nhận xét",
+        "Chưa liên lạc được",
     ]
     assert (out / "digest-2021Q4.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # Without --send nothing is queued.

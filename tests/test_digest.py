@@ -23,11 +23,13 @@ from bot.digest.gather import gather_digest
 from bot.digest.model import Digest
 from bot.digest.render import render_digest
 from bot.digest.text import digest_message
-from bot.digest.workbook import SHEETS
+from bot.digest.workbook import SHEETS, sheet_title
 from bot.services.coverage import quarter_coverage
 from storage.timefmt import to_db
 
 Q4 = Quarter(2021, 4)
+# The sheets' names in the office's language, by what each lists.
+SHEET = {name: sheet_title(name, Translator("vi", Config().committee.tz)) for name in SHEETS}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -180,7 +182,7 @@ async def test_the_people_the_bot_cannot_reach_are_counted_and_listed_in_the_wor
     text = message(digest, translator(world))
     assert f"Bot chưa liên lạc được {len(digest.unreachable)} người" in text
     rendered = await render_digest(world.store, world.config, Q4, world.now(), tmp_path)
-    sheet = list(load_workbook(rendered.xlsx)["unreachable"].iter_rows(values_only=True))
+    sheet = list(load_workbook(rendered.xlsx)[SHEET["unreachable"]].iter_rows(values_only=True))
     assert len(sheet) == 1 + len(digest.unreachable)
     assert ("Đỗ Thị Thu Hà", "M05", None, "đã chặn bot (từ 20/11/2021)") in sheet
 
@@ -270,17 +272,14 @@ async def test_the_workbook_has_a_sheet_each_with_a_row_each(world, tmp_path):
         "digest-2021Q4.xlsx",
     ]  # nothing half-written left beside them
     book = load_workbook(rendered.xlsx)
-    assert (
-        book.sheetnames
-        == [
-            "members",
-            "organizations",
-            "visits",
-            "notes",
-            "unreachable",
-        ]
-        == list(SHEETS)
-    )
+    assert book.sheetnames == [
+        "Quận ủy viên",
+        "Cơ sở đảng",
+        "Lượt dự",
+        "Nhận xét",
+        "Chưa liên lạc được",
+    ]
+    assert book.sheetnames == [SHEET[name] for name in SHEETS]
 
     db = world.store.db
     start, end = Q4.utc_bounds(world.config.committee.tz)
@@ -288,7 +287,7 @@ async def test_the_workbook_has_a_sheet_each_with_a_row_each(world, tmp_path):
         "SELECT count(*) FROM checkins WHERE meeting_starts_at >= ? AND meeting_starts_at < ?",
         (to_db(start), to_db(end)),
     )
-    rows = {name: list(book[name].iter_rows(values_only=True)) for name in SHEETS}
+    rows = {name: list(book[SHEET[name]].iter_rows(values_only=True)) for name in SHEETS}
     assert len(rows["members"]) == 1 + await db.fetchval("SELECT count(*) FROM members")
     assert len(rows["organizations"]) == 1 + await db.fetchval("SELECT count(*) FROM organizations")
     assert len(rows["visits"]) == 1 + visits
@@ -315,7 +314,7 @@ async def test_the_workbook_has_a_sheet_each_with_a_row_each(world, tmp_path):
     first_visit = rows["visits"][1]
     assert isinstance(first_visit[0], datetime)
     assert first_visit[0] >= datetime(2021, 10, 1)  # local time, inside the quarter
-    assert book["visits"]["A2"].number_format == "dd/mm/yyyy hh:mm"
+    assert book[SHEET["visits"]]["A2"].number_format == "dd/mm/yyyy hh:mm"
 
 
 async def test_the_visits_sheet_says_who_decided_each_check_in_and_when(tmp_path):
@@ -333,7 +332,7 @@ async def test_the_visits_sheet_says_who_decided_each_check_in_and_when(tmp_path
         rendered = await render_digest(world.store, world.config, Q4, world.now(), tmp_path)
     finally:
         await world.store.close()
-    sheet = load_workbook(rendered.xlsx)["visits"]
+    sheet = load_workbook(rendered.xlsx)[SHEET["visits"]]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][-3:] == ("Người xác nhận", "Với tư cách", "Xác nhận lúc")
     by_member = {row[1]: row for row in rows[1:] if row[5] in ("C0106", "C0203", "C0505")}
@@ -364,7 +363,7 @@ async def test_a_note_typed_like_a_formula_stays_text_in_the_workbook(world, tmp
     # A control character XML cannot carry is left out rather than breaking the file.
     await world.store.checkins.write_note(checkins[1][0], "fair", True, False, "a\x0bb", now)
     rendered = await render_digest(world.store, world.config, Q4, world.now(), tmp_path)
-    notes = load_workbook(rendered.xlsx)["notes"]
+    notes = load_workbook(rendered.xlsx)[SHEET["notes"]]
     cells = [row[-1] for row in notes.iter_rows(min_row=2)]
     typed = [cell for cell in cells if cell.value == formula]
     assert len(typed) == 1 and typed[0].data_type == "s"

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import os
 import re
-import shutil
 import subprocess
 import zipfile
 from datetime import UTC, datetime, timedelta
@@ -19,6 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from conftest import soffice
 from openpyxl import load_workbook
 
 from bot.core.quarters import Quarter
@@ -80,19 +79,9 @@ async def test_visit_times_read_back_exactly(world, tmp_path: Path) -> None:
     for text, moment in zip(stored, expected, strict=True):
         assert exact_serial(moment) <= Fraction(float(text)) < exact_serial(moment) + ONE_STEP
 
-    sheet = load_workbook(xlsx, read_only=True)["visits"]
+    sheet = load_workbook(xlsx, read_only=True)["Lượt dự"]
     read = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert read == expected
-
-
-def soffice() -> str:
-    found = shutil.which("soffice")
-    if found is None:
-        how = "install LibreOffice Calc: apt-get install -y libreoffice-calc-nogui"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"soffice is missing under CI ({how})")
-        pytest.skip(f"soffice is missing: {how}")
-    return found
 
 
 def shown_by_libreoffice(program: str, xlsx: Path, sheet: str, folder: Path) -> list[str]:

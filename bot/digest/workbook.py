@@ -1,7 +1,9 @@
-"""The digest's workbook: an Excel file the office can filter, one sheet per list.
+"""The digest's workbook: an Excel file the office can filter and print, one sheet per list.
 
 Written directly as SpreadsheetML in a zip (see the note above _write_xlsx), every value
-as text or a number, never a formula.
+as text or a number, never a formula. Each sheet is named in the reader's language, has an
+autofilter on its table, and prints landscape on A4, one page wide, its header row on every
+page (bot.printing).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import math
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
@@ -20,6 +23,7 @@ from bot.core.i18n import Translator
 from bot.digest.model import Digest
 from bot.digest.text import why_unreachable
 from bot.digest.whole_file import write_whole
+from bot.printing import PAGE, PAGES, SHEET_PROPERTIES, defined_names, print_setup
 
 SHEETS = ("members", "organizations", "visits", "notes", "unreachable")
 DATE_FORMAT = "dd/mm/yyyy hh:mm"
@@ -27,15 +31,40 @@ DATE_FORMAT = "dd/mm/yyyy hh:mm"
 
 def write_workbook(digest: Digest, path: Path, t: Translator) -> None:
     """Sheets members, organizations, visits, notes and unreachable (everyone the bot cannot
-    write to: the chat text lists only the first of them); headers in T's language."""
+    write to: the chat text lists only the first of them), in that order; their names,
+    headers and printed titles in T's language."""
+    columns_and_rows = {
+        "members": (_MEMBER_COLUMNS, _member_rows(digest, t)),
+        "organizations": (_ORGANIZATION_COLUMNS, _organization_rows(digest, t)),
+        "visits": (_VISIT_COLUMNS, _visit_rows(digest, t)),
+        "notes": (_NOTE_COLUMNS, _note_rows(digest, t)),
+        "unreachable": (_UNREACHABLE_COLUMNS, _unreachable_rows(digest, t)),
+    }
+    heading = f"{digest.committee} · {digest.quarter_title(t)}"
     sheets = [
-        ("members", _MEMBER_COLUMNS, _member_rows(digest, t)),
-        ("organizations", _ORGANIZATION_COLUMNS, _organization_rows(digest, t)),
-        ("visits", _VISIT_COLUMNS, _visit_rows(digest, t)),
-        ("notes", _NOTE_COLUMNS, _note_rows(digest, t)),
-        ("unreachable", _UNREACHABLE_COLUMNS, _unreachable_rows(digest, t)),
+        Sheet(
+            sheet_title(name, t),
+            f"{heading} · {sheet_title(name, t)}",
+            [(t(key), width) for key, width in columns_and_rows[name][0]],
+            columns_and_rows[name][1],
+        )
+        for name in SHEETS
     ]
-    write_whole(path, lambda target: _write_xlsx(target, sheets, t))
+    footer = t("workbook.page_of", page=PAGE, pages=PAGES)
+    write_whole(path, lambda target: _write_xlsx(target, sheets, footer))
+
+
+def sheet_title(name: str, t: Translator) -> str:
+    """The name of the sheet NAME (one of SHEETS) in T's language."""
+    return t(f"digest.sheet_{name}")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str  # the sheet's name on its tab (at most 31 characters, none of []:*?/\\)
+    heading: str  # printed at the top of each page
+    columns: list[tuple[str, float]]  # (header, width in characters)
+    rows: Iterable[list[Cell]]
 
 
 # (header key, column width)
@@ -221,18 +250,17 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ROWS_PER_WRITE = 1000
 
 
-def _write_xlsx(
-    path: Path, sheets: list[tuple[str, list[tuple[str, int]], Iterable[list[Cell]]]], t
-) -> None:
-    """A workbook of SHEETS: (name, [(header key, column width)], rows), header row frozen."""
+def _write_xlsx(path: Path, sheets: list[Sheet], footer: str) -> None:
+    """A workbook of SHEETS, each with its header row frozen, filtered and printed on every
+    page, and FOOTER (with &P, &N: the page and the pages) at the foot of each page."""
     types = "".join(
         f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/'
         'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
         for n in range(1, len(sheets) + 1)
     )
     listed = "".join(
-        f'<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>'
-        for n, (name, _, _) in enumerate(sheets, 1)
+        f'<sheet name="{escape(sheet.title)}" sheetId="{n}" r:id="rId{n}"/>'
+        for n, sheet in enumerate(sheets, 1)
     )
     links = "".join(
         f'<Relationship Id="rId{n}" Target="worksheets/sheet{n}.xml"'
@@ -259,40 +287,53 @@ def _write_xlsx(
             f' Type="{_RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
         )
         package.writestr(
-            "xl/workbook.xml",
-            f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_RELATIONSHIPS}">'
-            f"<sheets>{listed}</sheets></workbook>",
-        )
-        package.writestr(
             "xl/_rels/workbook.xml.rels",
             f'{_XML}<Relationships xmlns="{_PACKAGE_RELATIONSHIPS}">{links}</Relationships>',
         )
         package.writestr("xl/styles.xml", _STYLES)
-        for n, (_, columns, rows) in enumerate(sheets, 1):
+        tables = []
+        for n, sheet in enumerate(sheets, 1):
             with package.open(f"xl/worksheets/sheet{n}.xml", "w") as part:
-                _write_sheet(part, columns, rows, t)
+                tables.append(_write_sheet(part, sheet, footer))
+        # After the sheets: the names of their tables' ranges need each table's last row.
+        names = "".join(
+            defined_names(index, sheet.title, table)
+            for index, (sheet, table) in enumerate(zip(sheets, tables, strict=True))
+        )
+        package.writestr(
+            "xl/workbook.xml",
+            f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_RELATIONSHIPS}">'
+            f"<sheets>{listed}</sheets><definedNames>{names}</definedNames></workbook>",
+        )
 
 
-def _write_sheet(part: IO[bytes], columns: list[tuple[str, int]], rows, t) -> None:
+def _write_sheet(part: IO[bytes], sheet: Sheet, footer: str) -> str:
+    """Write SHEET; return the reference of its table (header and rows: "A1:J40")."""
+    columns = sheet.columns
     letters = [_column_letter(n) for n in range(len(columns))]
     widths = "".join(
         f'<col min="{n}" max="{n}" width="{width}" customWidth="1"/>'
         for n, (_, width) in enumerate(columns, 1)
     )
     batch = [
-        f'{_XML}<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0">'
+        f'{_XML}<worksheet xmlns="{_MAIN}">{SHEET_PROPERTIES}'
+        '<sheetViews><sheetView workbookViewId="0">'
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
         '<selection pane="bottomLeft"/></sheetView></sheetViews>'
         f'<sheetFormatPr defaultRowHeight="15"/><cols>{widths}</cols><sheetData>',
-        _row(1, letters, [t(key) for key, _ in columns], _HEADER_STYLE),
+        _row(1, letters, [header for header, _ in columns], _HEADER_STYLE),
     ]
-    for number, row in enumerate(rows, 2):
-        batch.append(_row(number, letters, row))
+    last = 1
+    for last, row in enumerate(sheet.rows, 2):
+        batch.append(_row(last, letters, row))
         if len(batch) >= _ROWS_PER_WRITE:
             part.write("".join(batch).encode())
             batch.clear()
-    batch.append("</sheetData></worksheet>")
+    table = f"A1:{letters[-1]}{last}"
+    batch.append(f'</sheetData><autoFilter ref="{table}"/>{print_setup(sheet.heading, footer)}')
+    batch.append("</worksheet>")
     part.write("".join(batch).encode())
+    return table
 
 
 def _row(number: int, letters: list[str], values: list[Cell], style: int = 0) -> str:

@@ -5,12 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.core.i18n import Translator
 from bot.core.roster import Roster
-from bot.roster.files import SPECS, write_tables
+from bot.printing import PAGE, PAGES
+from bot.roster.files import SPECS, Printed, write_tables
 
 
-def export_roster(roster: Roster, path: Path, tz: ZoneInfo) -> None:
-    write_tables(path, roster_tables(roster, tz))
+def export_roster(roster: Roster, path: Path, tz: ZoneInfo, language: str = "vi") -> None:
+    """ROSTER as files at PATH; a workbook's printed pages say what each sheet is, in
+    LANGUAGE (its sheets keep the files' names, which import reads)."""
+    t = Translator(language, tz)
+    printed = Printed(
+        {spec.name: t(f"workbook.roster_{spec.name}") for spec in SPECS},
+        t("workbook.page_of", page=PAGE, pages=PAGES),
+    )
+    write_tables(path, roster_tables(roster, tz), printed)
 
 
 def roster_tables(roster: Roster, tz: ZoneInfo) -> dict[str, tuple[list[str], list[list[str]]]]:

@@ -11,9 +11,11 @@ import io
 import unicodedata
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+
+from bot.printing import PAGE, PAGES, lay_out
 
 
 @dataclass(frozen=True)
@@ -294,10 +296,15 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def write_tables(path: Path, tables: dict[str, tuple[list[str], list[list[str]]]]) -> None:
-    """Write TABLES (name -> header, rows) as PATH.xlsx, or as CSV files in the folder PATH."""
+def write_tables(
+    path: Path,
+    tables: dict[str, tuple[list[str], list[list[str]]]],
+    printed: Printed | None = None,
+) -> None:
+    """Write TABLES (name -> header, rows) as PATH.xlsx, or as CSV files in the folder PATH.
+    A workbook's sheets print as bot.printing lays them out, with PRINTED's words."""
     if path.suffix.lower() == ".xlsx":
-        _write_workbook(path, tables)
+        _write_workbook(path, tables, printed or Printed())
         return
     path.mkdir(parents=True, exist_ok=True)
     for name, (header, rows) in tables.items():
@@ -307,7 +314,18 @@ def write_tables(path: Path, tables: dict[str, tuple[list[str], list[list[str]]]
             writer.writerows(rows)
 
 
-def _write_workbook(path: Path, tables: dict[str, tuple[list[str], list[list[str]]]]) -> None:
+@dataclass(frozen=True)
+class Printed:
+    """What a printed workbook's pages say: a heading per sheet (by name; the sheet's name when
+    none) and the footer (bot.printing's PAGE and PAGES in it)."""
+
+    headings: dict[str, str] = field(default_factory=dict)
+    footer: str = f"{PAGE}/{PAGES}"
+
+
+def _write_workbook(
+    path: Path, tables: dict[str, tuple[list[str], list[list[str]]]], printed: Printed
+) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -324,5 +342,6 @@ def _write_workbook(path: Path, tables: dict[str, tuple[list[str], list[list[str
             width = max([len(column), *(len(row[index - 1]) for row in rows[:500])]) + 2
             sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(width, 60)
         sheet.freeze_panes = "A2"
+        lay_out(sheet, printed.headings.get(name, name), printed.footer)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)

@@ -118,6 +118,11 @@ TEXTS = {
         " checkin-bot digest.",
     ),
     # Column headers of the workbook's sheets.
+    "digest.sheet_members": ("Quận ủy viên", "Members"),
+    "digest.sheet_organizations": ("Cơ sở đảng", "Organizations"),
+    "digest.sheet_visits": ("Lượt dự", "Visits"),
+    "digest.sheet_notes": ("Nhận xét", "Notes"),
+    "digest.sheet_unreachable": ("Chưa liên lạc được", "Unreachable"),
     "digest.col_code": ("Mã", "Code"),
     "digest.col_name": ("Họ và tên", "Name"),
     "digest.col_position": ("Chức vụ", "Position"),
