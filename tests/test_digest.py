@@ -180,7 +180,8 @@ async def test_the_people_the_bot_cannot_reach_are_counted_and_listed_in_the_wor
     assert ("Lý Thị Minh Tâm", None, "not_linked") in unreachable
     assert not [p for p in digest.unreachable if p.member_code in ("M03", "M14")]
     text = message(digest, translator(world))
-    assert f"Bot chưa liên lạc được {len(digest.unreachable)} người" in text
+    said = f"Bot chưa liên lạc được {len(digest.unreachable)} người (xem bảng tính, trang"
+    assert f"{said} {SHEET['unreachable']})." in text  # the sheet by the name it has
     rendered = await render_digest(world.store, world.config, Q4, world.now(), tmp_path)
     sheet = list(load_workbook(rendered.xlsx)[SHEET["unreachable"]].iter_rows(values_only=True))
     assert len(sheet) == 1 + len(digest.unreachable)
@@ -198,6 +199,7 @@ async def test_the_digest_in_english(world):
     assert "Furthest behind (10 of the " in text
     assert "Good: 9 · Fair: 3 · Average: 2 · Poor: 0" in text
     assert f"The bot cannot reach {len(digest.unreachable)} people" in text
+    assert "(see the workbook, sheet Unreachable)." in text
     assert text.endswith("are in the attached workbook.")
 
 

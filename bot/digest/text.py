@@ -132,7 +132,8 @@ def _ratings(digest: Digest, t: Translator) -> str:
 def _unreachable(digest: Digest, t: Translator) -> str:
     if not digest.unreachable:
         return t("digest.all_reachable")
-    return t("digest.unreachable_count", count=len(digest.unreachable))
+    sheet = t("digest.sheet_unreachable")  # as the workbook names it
+    return t("digest.unreachable_count", count=len(digest.unreachable), sheet=sheet)
 
 
 def _bullets(lines: Sequence[str]) -> str:

@@ -65,10 +65,10 @@ TEXTS = {
         "Committee members with an organization yet to visit: {count} of {total}.",
     ),
     "digest.unreachable_count": (
-        Plural("Bot chưa liên lạc được {count} người (xem bảng tính, trang unreachable)."),
+        Plural("Bot chưa liên lạc được {count} người (xem bảng tính, trang {sheet})."),
         Plural(
-            one="The bot cannot reach {count} person (see the workbook, sheet unreachable).",
-            other="The bot cannot reach {count} people (see the workbook, sheet unreachable).",
+            one="The bot cannot reach {count} person (see the workbook, sheet {sheet}).",
+            other="The bot cannot reach {count} people (see the workbook, sheet {sheet}).",
         ),
     ),
     "digest.ratings": (
