@@ -17,6 +17,7 @@ from bot.channels import Channel, enabled
 from bot.core.clock import Clock
 from bot.core.config import Config
 from bot.core.messages import Inbound, Message
+from bot.core.photos import Photo
 from bot.core.quiet_hours import QuietHours
 from bot.delivery import ChannelSender, Delivery, TransientError, Unreachable
 from bot.digest.render import render_digest
@@ -100,6 +101,9 @@ class _Answered:
         if not self._refused:
             async with self._refusal():
                 await self.port.set_menu(commands)
+
+    async def fetch(self, photo: Photo, limit: int) -> bytes:
+        return await self.port.fetch(photo, limit)
 
     @contextlib.asynccontextmanager
     async def _refusal(self) -> AsyncIterator[None]:

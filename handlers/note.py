@@ -1,9 +1,11 @@
-"""/note: the quality note on the member's latest meeting, step by step, written at the end."""
+"""/note: the quality note on the member's latest meeting, step by step, written at the end;
+and the photos of the meeting, sent while it is written, each kept as it comes."""
 
 from __future__ import annotations
 
 from bot.core.i18n import Translator
 from bot.core.messages import Choice, Message
+from bot.core.photos import MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoNotFetched, PhotoTooLarge
 from bot.services.notes import (
     FLOW,
     MAX_TEXT,
@@ -15,6 +17,7 @@ from bot.services.notes import (
     start_note,
     text_too_long,
 )
+from bot.services.photos import attach_photo, photo_count
 from handlers.router import Context, Router
 
 # Choice data "note:<kind>:<value>" names the step it answers, so a stale button is recognised.
@@ -59,7 +62,12 @@ async def note(ctx: Context) -> None:
         return
     checkin, draft = started
     await _save(ctx, draft)
-    intro = t("note.start", cell=checkin.cell_name, when=t.when(checkin.meeting_starts_at))
+    intro = t(
+        "note.start",
+        cell=checkin.cell_name,
+        when=t.when(checkin.meeting_starts_at),
+        most=MAX_PHOTOS,
+    )
     if draft.replaces:
         intro += "\n" + t("note.replaces")
     first = question(t, draft)
@@ -114,12 +122,46 @@ async def _finish(ctx: Context, draft: NoteDraft, text: str) -> None:
     lines = [
         ctx.t(f"note.{result.outcome}", cell=cell, rating=ctx.t(f"note.rating_{draft.rating}"))
     ]
+    photos = await photo_count(ctx.store, result.checkin.id)
+    if photos:
+        lines.append(ctx.t("note.with_photos", count=photos))
     if result.flagged_cell:
         lines.append(ctx.t("note.flagged", cell=cell))
     await ctx.reply(Message("\n".join(lines)))
+
+
+async def on_photo(ctx: Context) -> None:
+    """A photo: kept with the check-in whose note is being written, else how to send one.
+
+    Each answer is an aside: the note's question stays the one its numbers answer.
+    """
+    photo = ctx.inbound.photo
+    draft = await _draft(ctx) if ctx.me.member is not None else None
+    if photo is None or draft is None:
+        await ctx.say("note.photo_outside", most=MAX_PHOTOS, aside=True)
+        return
+    if await photo_count(ctx.store, draft.checkin_id) >= MAX_PHOTOS:
+        await ctx.say("note.photo_full", count=MAX_PHOTOS, aside=True)
+        return
+    try:
+        content = await ctx.port.fetch(photo, MAX_PHOTO_BYTES)
+    except PhotoTooLarge:
+        await ctx.say("note.photo_too_large", megabytes=MAX_PHOTO_BYTES // 2**20, aside=True)
+        return
+    except PhotoNotFetched:
+        await ctx.say("note.photo_not_received", aside=True)
+        return
+    result = await attach_photo(ctx.store, ctx.me.member.code, draft.checkin_id, content, ctx.now)
+    values = {
+        "saved": {"count": result.count, "most": MAX_PHOTOS},
+        "full": {"count": MAX_PHOTOS},
+        "too_large": {"megabytes": MAX_PHOTO_BYTES // 2**20},
+    }.get(result.outcome, {})
+    await ctx.say(f"note.photo_{result.outcome}", aside=True, **values)
 
 
 def register(router: Router) -> None:
     router.command("note", "nhanxet", role="member")(note)
     router.choice("note", role="member")(on_choice)
     router.flow(FLOW)(on_text)
+    router.photo = on_photo

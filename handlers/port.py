@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.core.messages import Message
+from bot.core.photos import Photo
 
 
 class Port(Protocol):
@@ -24,3 +25,7 @@ class Port(Protocol):
 
     async def set_menu(self, commands: list[tuple[str, str]]) -> None:
         """Show these (command, description) pairs as the chat's command menu, if it has one."""
+
+    async def fetch(self, photo: Photo, limit: int) -> bytes:
+        """The bytes of a photo sent in this chat: PhotoTooLarge when over LIMIT bytes (read no
+        further), PhotoNotFetched when the platform does not give it."""

@@ -37,8 +37,11 @@ class Context:
     who: Identity | None
     t: Translator
 
-    async def say(self, key: str, *, choices: tuple[Choice, ...] = (), **values: Any) -> None:
-        await self.port.reply(Message(self.t(key, **values), choices))
+    async def say(
+        self, key: str, *, choices: tuple[Choice, ...] = (), aside: bool = False, **values: Any
+    ) -> None:
+        """Answer with the text KEY; ASIDE: it answers no question (Message.aside)."""
+        await self.port.reply(Message(self.t(key, **values), choices, aside=aside))
 
     async def say_how_to_link(self, key: str = "error.stranger") -> None:
         """KEY, telling a stranger how to get in: by invite code alone ("<KEY>_token") where
@@ -86,6 +89,7 @@ class Router:
     # Handler for text that is neither a command nor a step of a dialogue (e.g. a bare token).
     fallback: Handler | None = None
     contact: Handler | None = None
+    photo: Handler | None = None  # a photo someone linked sent in a private chat
 
     def command(
         self, name: str, *aliases: str, role: Role, group_ok: bool = False
@@ -155,6 +159,14 @@ class Router:
         if inbound.unreadable is not None:
             if inbound.private:  # in a group, other people's stickers are none of our business
                 await ctx.reply(Message(ctx.t(inbound.unreadable), aside=True))
+            return
+        if inbound.photo is not None:
+            if not inbound.private or self.photo is None:
+                return  # in a group, other people's photos are none of our business
+            if ctx.who is None:
+                await ctx.say_how_to_link()
+            else:
+                await self.photo(ctx)
             return
         if inbound.command is not None:
             route = self.commands.get(inbound.command)
@@ -239,4 +251,6 @@ def _what(inbound: Inbound) -> str:
         return f"/{inbound.command}"
     if inbound.choice:
         return f"choice {inbound.choice.split(':', 1)[0]}"
+    if inbound.photo:
+        return "a photo"
     return "something unreadable" if inbound.unreadable else "text"

@@ -36,6 +36,7 @@ class DigestVisit(NamedTuple):
     decided_by_code: str | None
     decided_role: str | None  # secretary, admin, or None: not recorded
     decided_at: datetime | None
+    photos: tuple[str, ...]  # the names of its photos' files, in the order they came
 
 
 class UnreachablePerson(NamedTuple):
@@ -59,7 +60,9 @@ class DigestQueries:
         rows = await self.db.fetchall(
             "SELECT ch.meeting_starts_at, m.code, m.full_name, o.code, o.name, c.code, c.name,"
             " ch.status, n.rating, n.steps_kept, n.difficulties_raised, n.text,"
-            " d.by_name, d.by_code, d.role, d.decided_at"
+            " d.by_name, d.by_code, d.role, d.decided_at,"
+            " (SELECT json_group_array(p.file_name) FROM"
+            "  (SELECT file_name FROM note_photos WHERE checkin_id = ch.id ORDER BY id) p)"
             " FROM checkins ch"
             " CROSS JOIN cells c ON c.id = ch.cell_id"
             " JOIN organizations o ON o.id = c.organization_id"
@@ -132,7 +135,20 @@ class DigestQueries:
 
 
 def _visit(row) -> DigestVisit:
-    at, *names, status, rating, steps, difficulties, text, by_name, by_code, role, decided = row
+    (
+        at,
+        *names,
+        status,
+        rating,
+        steps,
+        difficulties,
+        text,
+        by_name,
+        by_code,
+        role,
+        decided,
+        photos,
+    ) = row
     return DigestVisit(
         from_db(at),
         *names,
@@ -145,4 +161,5 @@ def _visit(row) -> DigestVisit:
         by_code,
         role,
         maybe_from_db(decided),
+        tuple(json.loads(photos)),
     )

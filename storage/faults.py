@@ -13,6 +13,7 @@ bot goes on. It is a sqlite3.OperationalError, so code that catches those still 
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,13 @@ _NOT_NOW = frozenset(
         sqlite3.SQLITE_PROTOCOL,
     }
 )
+
+# A disk's refusals of a file, as SQLite's codes for the same.
+_DISK_FAULTS = {
+    errno.ENOSPC: (sqlite3.SQLITE_FULL, "SQLITE_FULL"),
+    errno.EDQUOT: (sqlite3.SQLITE_FULL, "SQLITE_FULL"),
+    errno.EROFS: (sqlite3.SQLITE_READONLY, "SQLITE_READONLY"),
+}
 
 
 class StoreUnusable(Exception):
@@ -52,9 +60,22 @@ class StoreUnavailable(sqlite3.OperationalError):
         code = getattr(exc, "sqlite_errorcode", None)
         if isinstance(exc, cls) or code is None or code & 0xFF not in _NOT_NOW:
             return None
-        unavailable = cls(str(exc))
+        return cls._made(str(exc), code, exc.sqlite_errorname)
+
+    @classmethod
+    def of_disk(cls, exc: OSError) -> StoreUnavailable | None:
+        """EXC, met writing a file beside the database (a photo), as StoreUnavailable when the
+        disk is full or read-only (as the database's own write would say it), else None."""
+        said = _DISK_FAULTS.get(exc.errno or 0)
+        if said is None:
+            return None
+        return cls._made(f"{exc.strerror}: {exc.filename}", *said)
+
+    @classmethod
+    def _made(cls, text: str, code: int, name: str) -> StoreUnavailable:
+        unavailable = cls(text)
         unavailable.sqlite_errorcode = code
-        unavailable.sqlite_errorname = exc.sqlite_errorname
+        unavailable.sqlite_errorname = name
         return unavailable
 
 

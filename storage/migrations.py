@@ -435,6 +435,20 @@ NUMBERED_LISTS_KEPT = """
 ALTER TABLE numbered_choices ADD COLUMN plain_after INTEGER NOT NULL DEFAULT 0
 """
 
+NOTE_PHOTOS = """
+-- Photos of the meeting a member sent with the note on a check-in (at most five: the
+-- repository checks). The file is in the photos folder beside the database, under a name of
+-- the bot's own, written whole before its row.
+CREATE TABLE note_photos (
+    id INTEGER PRIMARY KEY,
+    checkin_id INTEGER NOT NULL REFERENCES checkins(id),
+    file_name TEXT NOT NULL UNIQUE,
+    bytes INTEGER NOT NULL,
+    received_at TEXT NOT NULL
+);
+CREATE INDEX note_photos_by_checkin ON note_photos (checkin_id)
+"""
+
 # (name, SQL) in the order they apply.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_roster_activity_outbox", ROSTER),
@@ -449,6 +463,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0010_delivery_health", DELIVERY_HEALTH),
     ("0011_web_sign_in", WEB_SIGN_IN),
     ("0012_numbered_lists_kept", NUMBERED_LISTS_KEPT),
+    ("0013_note_photos", NOTE_PHOTOS),
 ]
 
 

@@ -19,6 +19,7 @@ from storage.invites import InvitesRepository
 from storage.meetings import MeetingsRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
+from storage.photos import PhotosRepository
 from storage.plans import PlansRepository
 from storage.reminders import ReminderQueries
 from storage.roster import RosterRepository
@@ -55,6 +56,7 @@ class Store:
         self.updates_seen = UpdatesSeenRepository(db)
         self.web_sessions = WebSessionsRepository(db)
         self.health = HealthQueries(db)
+        self.photos = PhotosRepository(db, Path(db.path).absolute().parent / "photos")
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:

@@ -19,6 +19,7 @@ from bot.app import App, build_app
 from bot.core.clock import FakeClock
 from bot.core.config import Config
 from bot.core.messages import Choice, Inbound, Message
+from bot.core.photos import Photo, PhotoNotFetched, PhotoTooLarge
 from bot.sample import demo_start, load_sample
 from bot.services.invites import create_invite
 from storage.store import Store
@@ -34,6 +35,8 @@ class RecordingPort:
     replies: list[Message] = field(default_factory=list)
     files: list[tuple[Path, str]] = field(default_factory=list)
     menu: list[tuple[str, str]] = field(default_factory=list)
+    # What the platform holds of the photos sent in this chat, by Photo.ref.
+    pictures: dict[str, bytes] = field(default_factory=dict)
 
     async def reply(self, message: Message) -> None:
         self.replies.append(message)
@@ -43,6 +46,14 @@ class RecordingPort:
 
     async def set_menu(self, commands: list[tuple[str, str]]) -> None:
         self.menu = list(commands)
+
+    async def fetch(self, photo: Photo, limit: int) -> bytes:
+        if photo.ref not in self.pictures:
+            raise PhotoNotFetched(photo.ref)
+        content = self.pictures[photo.ref]
+        if len(content) > limit:
+            raise PhotoTooLarge(photo.ref)
+        return content
 
 
 class InboxSender:
@@ -84,6 +95,14 @@ class Person:
         """Press a button (or forge one: pass any data string)."""
         data = choice.data if isinstance(choice, Choice) else choice
         return await self._handle(Inbound(CHANNEL, self.user_id, self.user_id, choice=data))
+
+    async def send_photo(self, content: bytes, *, size: int | None = None) -> list[Message]:
+        """Send a photo whose bytes are CONTENT (SIZE: what the platform says beforehand)."""
+        ref = f"photo-{len(self.port.pictures) + 1}"
+        self.port.pictures[ref] = content
+        return await self._handle(
+            Inbound(CHANNEL, self.user_id, self.user_id, photo=Photo(ref, size))
+        )
 
     async def share_contact(self, phone: str, owner: str | None = None) -> list[Message]:
         owner = self.user_id if owner is None else owner

@@ -177,3 +177,20 @@ async def test_a_note_written_on_a_full_disk_is_not_said_to_be_saved(world, disk
     assert await dump(world.store) == before  # no note, and the dialogue still at its last step
     saved = texts(await thanh.send("Chi bộ sinh hoạt đúng quy trình."))
     assert "Tốt" in saved and NOT_SAVED_VI not in saved
+
+
+async def test_a_photo_on_a_full_disk_is_not_said_to_be_saved(world, disk, monkeypatch):
+    thanh = await world.linked("M01")
+    assert "Đã điểm danh" in texts(await thanh.tap((await thanh.send("/checkin"))[-1].choices[0]))
+    await thanh.send("/note")
+    photo = b"\xff\xd8\xff\xe0" + b"\x17" * 200_000  # more than the tmpfs has left
+    before = await dump(world.store)
+    photos = disk.folder / "photos"
+
+    with disk_full(world, disk, monkeypatch):
+        reply = texts(await thanh.send_photo(photo))
+        assert not photos.exists() or list(photos.iterdir()) == []  # nothing half written
+
+    assert reply == NOT_SAVED_VI
+    assert await dump(world.store) == before
+    assert texts(await thanh.send_photo(photo)).startswith("Đã lưu ảnh 1/5")

@@ -312,7 +312,7 @@ async def test_the_workbook_has_a_sheet_each_with_a_row_each(world, tmp_path):
     assert members["M05"][-1] == "Đã chặn bot"
     organizations = {row[0]: row for row in rows["organizations"][1:]}
     assert organizations["O01"][:3] == ("O01", "Đảng bộ phường Bồ Đề", "Đảng ủy cơ sở")
-    assert organizations["O01"][-1] == "C0103"  # flagged, not visited
+    assert organizations["O01"][-2:] == ("C0103", 0)  # flagged, not visited; no photos
     first_visit = rows["visits"][1]
     assert isinstance(first_visit[0], datetime)
     assert first_visit[0] >= datetime(2021, 10, 1)  # local time, inside the quarter
@@ -366,7 +366,7 @@ async def test_a_note_typed_like_a_formula_stays_text_in_the_workbook(world, tmp
     await world.store.checkins.write_note(checkins[1][0], "fair", True, False, "a\x0bb", now)
     rendered = await render_digest(world.store, world.config, Q4, world.now(), tmp_path)
     notes = load_workbook(rendered.xlsx)[SHEET["notes"]]
-    cells = [row[-1] for row in notes.iter_rows(min_row=2)]
+    cells = [row[-2] for row in notes.iter_rows(min_row=2)]  # the note's text
     typed = [cell for cell in cells if cell.value == formula]
     assert len(typed) == 1 and typed[0].data_type == "s"
     assert [cell.value for cell in cells if cell.value == "ab"] == ["ab"]

@@ -203,15 +203,93 @@ async def test_a_forged_button_is_answered_and_refused(bot):
 # -- what the bot does not take -----------------------------------------------------------------
 
 
-async def test_a_sticker_or_a_photo_gets_a_polite_answer_in_the_users_language(bot):
+async def test_a_sticker_or_a_file_gets_a_polite_answer_in_the_users_language(bot):
     bot.fake.push_sticker(1002)
     [answer] = await bot.fake.wait_for_messages(1002, 1)
-    assert answer["text"] == "Bot chỉ hiểu tin nhắn chữ. Gõ /help để xem các lệnh."
+    assert answer["text"].startswith("Bot chỉ đọc được tin nhắn chữ")
 
     await bot.link("M04", 1004)  # speaks English
-    bot.fake.push_photo(1004, caption="our meeting")
+    bot.fake.push_document(1004, b"%PDF-1.7", "minutes.pdf", "application/pdf")
     answer = (await bot.fake.wait_for_messages(1004, 2))[1]
-    assert answer["text"] == "The bot only understands text. Type /help to see the commands."
+    assert answer["text"].startswith("The bot only reads text")
+    assert bot.fake.calls_of("getFile") == []
+
+
+# -- photos of the meeting ----------------------------------------------------------------------
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 64
+
+
+async def in_a_note(bot: Running) -> None:
+    """M01 (1001) checked in at C0102's meeting, now on, and writing its note."""
+    await bot.link("M01", 1001)
+    [listing] = await bot.says(1001, "/checkin")
+    data = listing["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    [done] = await bot.taps(1001, data, listing["message_id"])
+    assert "Đã điểm danh" in done["text"]
+    [question] = await bot.says(1001, "/note")
+    assert "Bước 1/4" in question["text"]
+
+
+async def sends_photo(bot: Running, push) -> str:
+    before = len(bot.fake.sent_to(1001))
+    push()
+    return (await bot.fake.wait_for_messages(1001, before + 1))[before]["text"]
+
+
+async def test_a_photo_in_a_note_is_fetched_through_getfile_and_kept(bot, tmp_path):
+    await in_a_note(bot)
+    fake = bot.fake
+
+    saved = await sends_photo(bot, lambda: fake.push_photo(1001, JPEG, caption="Chi bộ"))
+    assert saved.startswith("Đã lưu ảnh 1/5")
+    [get_file] = fake.calls_of("getFile")
+    assert get_file.params["file_id"] == "file-1"  # the largest size, not the thumbnail
+    assert fake.downloads == ["photos/file_1.jpg"]
+    [kept] = (tmp_path / "photos").iterdir()  # beside the database, a name of our own
+    assert kept.read_bytes() == JPEG and kept.name != "file_1.jpg"
+
+    as_file = await sends_photo(
+        bot, lambda: fake.push_document(1001, JPEG, "IMG_2041.JPG", "image/jpeg")
+    )
+    assert as_file.startswith("Đã lưu ảnh 2/5")
+    assert len(list((tmp_path / "photos").iterdir())) == 2
+
+
+async def test_a_photo_that_is_not_one_too_large_or_gone_is_refused(bot, tmp_path):
+    await in_a_note(bot)
+    fake = bot.fake
+
+    liar = await sends_photo(
+        bot, lambda: fake.push_document(1001, b"MZ\x90\x00 a program", "photo.jpg", "image/jpeg")
+    )
+    assert liar.startswith("Tệp vừa gửi không phải là ảnh")
+    downloads = len(fake.downloads)
+    huge = b"\xff\xd8\xff" + b"\0" * (10 * 2**20)
+    too_large = await sends_photo(
+        bot, lambda: fake.push_document(1001, huge, "scan.jpg", "image/jpeg")
+    )
+    assert too_large.startswith("Ảnh lớn quá 10 MB")
+    assert len(fake.downloads) == downloads  # refused by its size, never downloaded
+
+    def gone() -> None:
+        update = fake.push_photo(1001, JPEG)
+        fake.forget_file(update["message"]["photo"][-1]["file_id"])
+
+    assert (await sends_photo(bot, gone)).startswith("Bot chưa nhận được ảnh này")
+    assert not (tmp_path / "photos").exists() or list((tmp_path / "photos").iterdir()) == []
+    count = await bot.world.store.db.fetchval("SELECT count(*) FROM note_photos")
+    assert count == 0
+
+
+async def test_a_photo_outside_a_note_is_answered_with_how_to_send_one(bot):
+    await bot.link("M04", 1004)  # speaks English
+    answer = await bot.says(1004, "/help")
+    assert answer
+    bot.fake.push_photo(1004, JPEG)
+    said = (await bot.fake.wait_for_messages(1004, 3))[2]["text"]
+    assert said.startswith("Photos of a meeting go with its note")
+    assert bot.fake.calls_of("getFile") == []  # nothing fetched that is not kept
 
 
 async def test_commands_in_a_group_are_refused_and_its_chatter_ignored(bot):

@@ -14,7 +14,7 @@ from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.channels.telegram import build_application
-from bot.channels.telegram_http import POOL_TIMEOUT_MESSAGE, AiohttpRequest
+from bot.channels.telegram_http import POOL_TIMEOUT_MESSAGE, AiohttpRequest, _without_token
 from bot.core.config import Telegram
 
 CHAT = 1001
@@ -177,3 +177,14 @@ async def test_a_proxy_in_the_environment_is_used_as_httpx_would(monkeypatch):
         assert request._session.trust_env
     finally:
         await request.shutdown()
+
+
+def test_the_token_is_blanked_out_of_a_failed_calls_words_and_a_downloads():
+    token = "424242:fake-token"
+    for url in (
+        f"https://api.telegram.org/bot{token}/sendMessage",
+        f"https://api.telegram.org/file/bot{token}/photos/file_1.jpg",
+    ):
+        said = _without_token(f"aiohttp.ClientResponseError: 502, url='{url}'", url)
+        assert token not in said and "<token>" in said, said
+        assert "photos/file_1.jpg" in said or "sendMessage" in said

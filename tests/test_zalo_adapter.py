@@ -260,17 +260,75 @@ async def test_a_file_becomes_a_notice_in_the_persons_language(bot, tmp_path):
 # -- what the bot does not take -----------------------------------------------------------------
 
 
-async def test_a_sticker_an_image_or_anything_else_gets_please_type(bot):
+async def test_a_sticker_or_anything_else_gets_please_type(bot):
     fake = bot.fake
     fake.push_sticker("z-9")
     [answer] = await fake.wait_for_messages("z-9", 1)
-    assert answer.startswith("Bot chỉ đọc được tin nhắn chữ.")
+    assert answer.startswith("Bot chỉ đọc được tin nhắn chữ")
 
     await bot.link("M04", "z-m04")
-    fake.push_image("z-m04", caption="our meeting")
+    fake.push_sticker("z-m04")
     fake.push_unsupported("z-m04")
     answers = (await fake.wait_for_messages("z-m04", 3))[1:]
-    assert all(a.startswith("The bot only reads text.") for a in answers)
+    assert all(a.startswith("The bot only reads text") for a in answers)
+
+
+# -- photos of the meeting ----------------------------------------------------------------------
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 64
+
+
+async def in_a_note(bot: Running) -> None:
+    """M01 (z-m01) checked in at C0102's meeting, now on, and writing its note."""
+    await bot.link("M01", "z-m01")
+    [listing] = await bot.says("z-m01", "/checkin")
+    assert "\n  1. " in listing
+    [done] = await bot.says("z-m01", "1")
+    assert "Đã điểm danh" in done
+    [question] = await bot.says("z-m01", "/note")
+    assert "Bước 1/4" in question
+
+
+async def sends_image(bot: Running, content: bytes) -> str:
+    before = len(bot.fake.sent_to("z-m01"))
+    bot.fake.push_image("z-m01", content, caption="buổi sinh hoạt")
+    return (await bot.fake.wait_for_messages("z-m01", before + 1))[before]
+
+
+async def test_an_image_in_a_note_is_downloaded_from_its_address_and_kept(bot, tmp_path):
+    await in_a_note(bot)
+
+    assert (await sends_image(bot, JPEG)).startswith("Đã lưu ảnh 1/5")
+    [kept] = (tmp_path / "photos").iterdir()
+    assert kept.read_bytes() == JPEG and len(bot.fake.downloads) == 1
+    # The note's list is still the one its numbers answer: "1" rates the meeting Good.
+    [steps] = await bot.says("z-m01", "1")
+    assert "Bước 2/4" in steps
+
+
+async def test_an_image_that_is_not_one_too_large_or_gone_is_refused(bot, tmp_path):
+    await in_a_note(bot)
+
+    assert (await sends_image(bot, b"<html>not found</html>")).startswith("Tệp vừa gửi không")
+    before = await without_updates_seen(bot.world)  # the note's list is stored by now
+    huge = b"\xff\xd8\xff" + b"\0" * (10 * 2**20)
+    assert (await sends_image(bot, huge)).startswith("Ảnh lớn quá 10 MB")
+    gone = bot.fake.keep_file(JPEG)
+    bot.fake.forget_file(gone)  # Zalo's file server no longer has it: 404
+    bot.fake.push(bot.fake.update("message.image.received", "z-m01", {"photo": gone}))
+    [not_received] = (await bot.fake.wait_for_messages("z-m01", 7))[6:]
+    assert not_received.startswith("Bot chưa nhận được ảnh này")
+
+    assert await without_updates_seen(bot.world) == before
+    assert not (tmp_path / "photos").exists() or list((tmp_path / "photos").iterdir()) == []
+
+
+async def test_an_image_outside_a_note_is_answered_with_how_to_send_one(bot):
+    await bot.link("M04", "z-m04")  # speaks English
+    bot.fake.push_image("z-m04", JPEG)
+    [_, said] = await bot.fake.wait_for_messages("z-m04", 2)
+    assert said.startswith("Photos of a meeting go with its note")
+    assert bot.fake.downloads == []  # nothing fetched that is not kept
 
 
 async def test_group_commands_are_refused_and_group_chatter_ignored(tmp_path, fake):

@@ -31,6 +31,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
+from telegram import Message as TelegramMessage
 from telegram.constants import ChatType
 from telegram.error import (
     BadRequest,
@@ -63,6 +64,7 @@ from bot.core.config import ConfigError, Telegram
 from bot.core.i18n import Translator
 from bot.core.message_parts import TEXT_LIMITS, split_text
 from bot.core.messages import Inbound, Message
+from bot.core.photos import Photo, PhotoNotFetched, PhotoTooLarge
 from bot.delivery import RetryAfter, TransientError, Unreachable
 from bot.outage import Outage
 from bot.services.updates import SeenUpdates
@@ -239,7 +241,16 @@ class TelegramChannel:
                 contact_user_id=None if owner is None else str(owner),
                 display_name=user.full_name,
             )
-        else:  # a sticker, a photo: answered (in a private chat) in the sender's language
+        elif (photo := _photo_in(message)) is not None:
+            inbound = Inbound(
+                CHANNEL,
+                str(user.id),
+                str(chat.id),
+                private,
+                display_name=user.full_name,
+                photo=photo,
+            )
+        else:  # a sticker, a voice message: answered (in a private chat) in the sender's language
             inbound = Inbound(
                 CHANNEL,
                 str(user.id),
@@ -316,6 +327,26 @@ class TelegramPort:
                 scope=BotCommandScopeChat(self.chat_id),
                 rate_limit_args=REPLY_RETRIES,
             )
+
+    async def fetch(self, photo: Photo, limit: int) -> bytes:
+        """The photo's file through getFile and the file's download, refused unread when
+        Telegram says it is larger than LIMIT."""
+        if photo.size is not None and photo.size > limit:
+            raise PhotoTooLarge(f"{photo.size} bytes")
+        try:
+            file = await self.bot.get_file(photo.ref)
+            if file.file_size is not None and file.file_size > limit:
+                raise PhotoTooLarge(f"{file.file_size} bytes")
+            content = bytes(await file.download_as_bytearray())
+        except BadRequest as exc:
+            if "too big" in exc.message.lower():  # over the 20 MB getFile hands out
+                raise PhotoTooLarge(exc.message) from None
+            raise PhotoNotFetched(exc.message) from None
+        except TelegramError as exc:  # Telegram out of reach, busy, or the file gone
+            raise PhotoNotFetched(exc.message) from None
+        if len(content) > limit:
+            raise PhotoTooLarge(f"{len(content)} bytes")
+        return content
 
 
 class TelegramSender:
@@ -555,6 +586,20 @@ def _addressed_elsewhere(text: str, username: str | None) -> bool:
         return False
     _, at, target = text.split(maxsplit=1)[0].partition("@")
     return bool(at) and username is not None and target.lower() != username.lower()
+
+
+def _photo_in(message: TelegramMessage) -> Photo | None:
+    """The picture a message brings: a photo (its largest size), or an image sent as a file."""
+    if message.photo:
+        largest = message.photo[-1]  # Telegram lists the sizes smallest first
+        return Photo(largest.file_id, largest.file_size)
+    document = message.document
+    if document is not None and (
+        (document.mime_type or "").startswith("image/")
+        or Path(document.file_name or "").suffix.lower() in PICTURES
+    ):
+        return Photo(document.file_id, document.file_size)
+    return None
 
 
 def _file_url(api_base_url: str) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
+import re
 import ssl
 from urllib.parse import urlencode
 from urllib.request import getproxies_environment
@@ -195,6 +196,10 @@ class AiohttpRequest(BaseRequest):
 
 
 def _without_token(text: str, url: str) -> str:
-    """TEXT with the token of URL (".../bot<token>/<method>") blanked out."""
-    token = url.rsplit("/", 2)[-2].removeprefix("bot") if url.count("/") >= 2 else ""
-    return text.replace(token, "<token>") if token else text
+    """TEXT with the token of URL (".../bot<token>/<method>", or a file's download,
+    ".../file/bot<token>/<path>") blanked out."""
+    found = _TOKEN_IN_URL.search(url)
+    return text.replace(found.group(1), "<token>") if found else text
+
+
+_TOKEN_IN_URL = re.compile(r"/bot([^/]+)/")

@@ -27,6 +27,7 @@ from bot.core.config import Access, Config, Storage, Web
 from bot.core.durations import parse_duration
 from bot.core.i18n import LANGUAGES, Translator
 from bot.core.messages import Inbound, Message
+from bot.core.photos import Photo, PhotoNotFetched
 from bot.core.quarters import Quarter
 from bot.reports import coverage_text
 from bot.sample import demo_start, load_sample
@@ -101,6 +102,9 @@ class TerminalPort:
     async def set_menu(self, commands: list[tuple[str, str]]) -> None:
         """A terminal has no menu; /help lists the same commands."""
 
+    async def fetch(self, photo: Photo, limit: int) -> bytes:
+        raise PhotoNotFetched("the terminal sends no photos")
+
 
 class TerminalSender:
     """Proactive messages (the outbox) to any chat of the demo, labelled with whom they are for.
@@ -159,6 +163,9 @@ class _Silent:
 
     async def set_menu(self, commands: list[tuple[str, str]]) -> None:
         pass
+
+    async def fetch(self, photo: Photo, limit: int) -> bytes:
+        raise PhotoNotFetched("the demo's set-up sends no photos")
 
 
 def _file_line(t: Translator, path: Path, caption: str) -> str:

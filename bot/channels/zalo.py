@@ -24,6 +24,7 @@ from bot.channels.zalo_webhook import zalo_receiver
 from bot.core.config import ConfigError, Zalo
 from bot.core.message_parts import TEXT_LIMITS, split_text
 from bot.core.messages import Inbound, Message
+from bot.core.photos import Photo
 from bot.delivery import RetryAfter, TransientError, Unreachable
 from bot.outage import Outage
 from bot.services.identity import translator_for
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "zalo"
 TEXT_RECEIVED = "message.text.received"
+IMAGE_RECEIVED = "message.image.received"
 # Seconds a getUpdates waits for an update: Zalo's default [docs]. stop() does not wait for it.
 POLL_TIMEOUT = 30
 # A reply is awaited by the person who asked, so it is tried this many more times; the outbox
@@ -121,6 +123,10 @@ class ZaloPort:
 
     async def set_menu(self, commands: list[tuple[str, str]]) -> None:
         """Zalo has no command menu; /help lists the same commands."""
+
+    async def fetch(self, photo: Photo, limit: int) -> bytes:
+        """The photo from the address Zalo gave for it."""
+        return await self.out.api.download(photo.ref, limit)
 
 
 class ZaloSender:
@@ -322,6 +328,9 @@ class ZaloChannel:
                     log.warning("zalo chat %s: an answer could not go (%s)", chat_id, exc)
                 return
             inbound = understood
+        elif event == IMAGE_RECEIVED and _photo_address(message):
+            photo = Photo(_photo_address(message))
+            inbound = Inbound(CHANNEL, user_id, chat_id, private, display_name=name, photo=photo)
         else:
             inbound = Inbound(
                 CHANNEL,
@@ -348,6 +357,16 @@ class ZaloChannel:
 def _field(message: dict[str, Any], part: str, name: str) -> Any:
     value = message.get(part)
     return value.get(name) if isinstance(value, dict) else None
+
+
+def _photo_address(message: dict[str, Any]) -> str:
+    """Where the picture of an image message is: ``photo`` [openclaw] (``photo_url`` in some
+    clients' samples)."""
+    for name in ("photo", "photo_url"):
+        value = message.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return ""
 
 
 def _display_name(message: dict[str, Any]) -> str:

@@ -23,7 +23,8 @@ What this relies on, and where it comes from:
   update, but may come wrapped as ``{"ok": true, "result": update}``; the events are
   ``message.text.received``, ``message.image.received``, ``message.sticker.received`` and
   ``message.unsupported.received``; the sender's name is in ``from.display_name`` (or ``name``,
-  or ``first_name`` in [docs]' sample).
+  or ``first_name`` in [docs]' sample); an image's message has the picture's address in
+  ``photo`` (and a ``caption``), which the plugin downloads.
 
 Neither says what a 429 asks us to wait (there is no ``retry_after``), nor what a send to
 someone who blocked the bot answers: see bot.channels.zalo (RATE_LIMIT_WAIT, delivery_faults).
@@ -34,9 +35,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from aiolimiter import AsyncLimiter
+
+from bot.core.photos import PhotoNotFetched, PhotoTooLarge
 
 NO_UPDATE = 408  # getUpdates' answer when the long poll found nothing [openclaw]
 CALL_TIMEOUT = 30.0  # seconds for any call but a long poll
@@ -148,6 +152,29 @@ class ZaloApi:
         if self._pace is not None:
             await self._pace.acquire()
         await self.call("sendMessage", {"chat_id": chat_id, "text": text})
+
+    async def download(self, url: str, limit: int) -> bytes:
+        """The file at URL (a photo a user sent: Zalo gives its address), of at most LIMIT
+        bytes: PhotoTooLarge beyond, read no further; PhotoNotFetched when it cannot be had."""
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise PhotoNotFetched("not a web address")
+        parts: list[bytes] = []
+        size = 0
+        try:
+            async with self._client.stream("GET", url, follow_redirects=True) as response:
+                if response.status_code != 200:
+                    raise PhotoNotFetched(f"{response.status_code} {response.reason_phrase}")
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > limit:
+                    raise PhotoTooLarge(f"{declared} bytes")
+                async for part in response.aiter_bytes():
+                    size += len(part)
+                    if size > limit:
+                        raise PhotoTooLarge(f"over {limit} bytes")
+                    parts.append(part)
+        except httpx.HTTPError as exc:
+            raise PhotoNotFetched(f"{type(exc).__name__} {exc}".rstrip()) from None
+        return b"".join(parts)
 
     async def close(self) -> None:
         await self._client.aclose()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from bot.core.photos import Photo
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -29,8 +31,8 @@ class Message:
 
 @dataclass(frozen=True)
 class Inbound:
-    """One thing a user did: a command, plain text, a chosen option, a shared contact, or
-    something the channel cannot read."""
+    """One thing a user did: a command, plain text, a chosen option, a shared contact, a photo,
+    or something the channel cannot read."""
 
     channel: str  # "telegram", "zalo", "terminal"
     user_id: str
@@ -43,9 +45,11 @@ class Inbound:
     contact_phone: str | None = None
     contact_user_id: str | None = None  # whose contact it is; must be the sender's own
     display_name: str = ""
-    # Something the channel cannot read (a sticker, a photo): the text key the bot answers with,
-    # in the sender's language, in a private chat (in a group it is none of the bot's business).
+    # Something the channel cannot read (a sticker, a voice message): the text key the bot
+    # answers with, in the sender's language, in a private chat (in a group it is none of the
+    # bot's business).
     unreadable: str | None = None
+    photo: Photo | None = None  # a picture sent (its caption is not read)
 
     @classmethod
     def typed(

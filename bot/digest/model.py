@@ -138,6 +138,26 @@ class Digest:
         return tuple(v for v in self.visits if v.rating is not None and v.status != "denied")
 
     @cached_property
+    def noted(self) -> tuple[DigestVisit, ...]:
+        """The visits with a quality note or photos of the meeting, except denied ones."""
+        return tuple(
+            v for v in self.visits if (v.rating is not None or v.photos) and v.status != "denied"
+        )
+
+    @cached_property
+    def photos_by_organization(self) -> Counter[str]:
+        """The photos of the meetings visited, by organization (denied check-ins' aside)."""
+        counts: Counter[str] = Counter()
+        for visit in self.noted:
+            if visit.photos:
+                counts[visit.organization_code] += len(visit.photos)
+        return counts
+
+    @property
+    def photos(self) -> int:
+        return sum(self.photos_by_organization.values())
+
+    @cached_property
     def ratings(self) -> dict[str, int]:
         counts = Counter(v.rating for v in self.notes)
         return {rating: counts[rating] for rating in RATINGS}

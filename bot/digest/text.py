@@ -116,17 +116,21 @@ def _pending(digest: Digest, t: Translator) -> str:
 def _ratings(digest: Digest, t: Translator) -> str:
     count = len(digest.notes)
     if not count:
-        return t("digest.no_notes")
-    counts = " · ".join(
-        f"{t(f'note.rating_{rating}')}: {digest.ratings[rating]}" for rating in RATINGS
-    )
-    return t(
-        "digest.ratings",
-        count=count,
-        counts=counts,
-        steps=digest.steps_kept,
-        difficulties=digest.difficulties_raised,
-    )
+        said = t("digest.no_notes")
+    else:
+        counts = " · ".join(
+            f"{t(f'note.rating_{rating}')}: {digest.ratings[rating]}" for rating in RATINGS
+        )
+        said = t(
+            "digest.ratings",
+            count=count,
+            counts=counts,
+            steps=digest.steps_kept,
+            difficulties=digest.difficulties_raised,
+        )
+    if digest.photos:
+        said += "\n" + t("digest.photos", photos=digest.photos, sheet=t("digest.sheet_notes"))
+    return said
 
 
 def _unreachable(digest: Digest, t: Translator) -> str:

@@ -26,6 +26,9 @@ from bot.digest.whole_file import write_whole
 from bot.printing import PAGE, PAGES, SHEET_PROPERTIES, defined_names, print_setup
 
 SHEETS = ("members", "organizations", "visits", "notes", "unreachable")
+# Where the photos' files are, beside the database (storage.store): the notes sheet names them
+# by their path from there.
+PHOTOS_FOLDER = "photos"
 DATE_FORMAT = "dd/mm/yyyy hh:mm"
 
 
@@ -88,6 +91,7 @@ _ORGANIZATION_COLUMNS = [
     ("digest.col_flagged", 12),
     ("digest.col_flagged_visited", 14),
     ("digest.col_flagged_not_visited", 28),
+    ("digest.col_photos", 8),
 ]
 _VISIT_COLUMNS = [
     ("digest.col_meeting", 17),
@@ -114,6 +118,7 @@ _NOTE_COLUMNS = [
     ("digest.col_steps_kept", 10),
     ("digest.col_difficulties_raised", 12),
     ("digest.col_note", 60),
+    ("digest.col_photo_files", 40),
 ]
 
 _UNREACHABLE_COLUMNS = [
@@ -148,6 +153,7 @@ def _member_rows(digest: Digest, t: Translator) -> Iterator[list[Cell]]:
 
 def _organization_rows(digest: Digest, t: Translator) -> Iterator[list[Cell]]:
     kinds = {k: t(f"digest.kind_{k}") for k in ("committee", "cell")}
+    photos = digest.photos_by_organization
     for org in digest.coverage.organizations:
         yield [
             org.code,
@@ -158,6 +164,7 @@ def _organization_rows(digest: Digest, t: Translator) -> Iterator[list[Cell]]:
             len(org.flagged_cells),
             len(org.flagged_visited),
             ", ".join(c for c in org.flagged_cells if c not in org.flagged_visited),
+            photos[org.code],
         ]
 
 
@@ -188,7 +195,8 @@ def _note_rows(digest: Digest, t: Translator) -> Iterator[list[Cell]]:
     tz = t.tz
     ratings = {r: t(f"note.rating_{r}") for r in RATINGS}
     yes, no = t("note.yes"), t("note.no")
-    for v in digest.notes:
+    for v in digest.noted:
+        rated = v.rating is not None  # else photos sent with a note not finished
         yield [
             v.meeting_at.astimezone(tz),  # shown as the local time it was
             v.member_code,
@@ -196,10 +204,11 @@ def _note_rows(digest: Digest, t: Translator) -> Iterator[list[Cell]]:
             v.organization_code,
             v.cell_code,
             v.cell_name,
-            ratings[v.rating],
-            yes if v.steps_kept else no,
-            yes if v.difficulties_raised else no,
+            ratings[v.rating] if rated else "",
+            (yes if v.steps_kept else no) if rated else "",
+            (yes if v.difficulties_raised else no) if rated else "",
             v.note or "",
+            ", ".join(f"{PHOTOS_FOLDER}/{name}" for name in v.photos),
         ]
 
 

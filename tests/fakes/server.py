@@ -66,6 +66,7 @@ class FakeBotApi:
         # default 1 MB).
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", fake._endpoint)
+        fake._add_routes(app)
         fake._runner = web.AppRunner(app, access_log=None)
         await fake._runner.setup()
         await web.TCPSite(fake._runner, "127.0.0.1", port).start()
@@ -85,6 +86,9 @@ class FakeBotApi:
 
     async def _endpoint(self, request: web.Request) -> web.Response:
         raise NotImplementedError
+
+    def _add_routes(self, app: web.Application) -> None:
+        """Where a platform serves more than its methods (files): none by default."""
 
     def slow_sends(self, seconds: float) -> None:
         """From now on, answer each send SECONDS after it arrived, as a real server far away

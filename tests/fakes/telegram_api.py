@@ -7,7 +7,8 @@
 
 It answers the methods python-telegram-bot uses (``/bot<token>/<method>``, JSON, form or
 multipart bodies) the way Telegram does, keeps updates until a ``getUpdates`` offset confirms
-them, and lets a test make sends fail (429, 403) or hang. Waiting is on an asyncio.Condition
+them, serves the files users sent (``getFile``, then ``/file/bot<token>/<path>``), and lets a
+test make sends fail (429, 403) or hang. Waiting is on an asyncio.Condition
 that every call and every pushed update notifies, never on sleeps.
 
 Opt-in, for delivery tests and benches: ``limits()`` enforces Telegram's flood limits on sends
@@ -56,6 +57,7 @@ SEND_METHODS = {"sendMessage", "sendDocument", "sendPhoto"}
 # Telegram's flood limits for a bot: messages a second in all, and to any one chat.
 MESSAGES_PER_SECOND = 30
 MESSAGES_PER_SECOND_PER_CHAT = 1
+GET_FILE_LIMIT = 20 * 1024 * 1024  # bytes: getFile refuses larger files
 
 
 @dataclass
@@ -119,6 +121,10 @@ class FakeTelegram(FakeBotApi):
         self.throttled = 0  # 429s answered because a send was beyond the flood limits
         self._kill: tuple[int, int] | None = None  # (sends to go, pid)
         self.killed: int | None = None  # the pid kill_on_send killed
+        # Files users sent, by file_id: what getFile answers, and the content downloaded.
+        self.files: dict[str, tuple[dict[str, Any], bytes]] = {}
+        self.downloads: list[str] = []  # the file paths downloaded, in order
+        self._file_numbers = itertools.count(1)
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
@@ -194,12 +200,50 @@ class FakeTelegram(FakeBotApi):
         }
         return self.push_message(user_id, {"sticker": sticker}, **where)
 
-    def push_photo(self, user_id: int, caption: str = "") -> dict[str, Any]:
-        photo = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 90, "height": 90}]
-        content: dict[str, Any] = {"photo": photo}
+    def push_photo(
+        self, user_id: int, content: bytes = b"", caption: str = "", **where: Any
+    ) -> dict[str, Any]:
+        """USER_ID sends a photo whose largest size holds CONTENT (getFile and the download
+        give it), as Telegram lists it: its sizes, smallest first."""
+        largest = self.keep_file(content, "photos", "jpg")
+        sizes = [
+            {
+                "file_id": f"{largest['file_id']}-s",
+                "file_unique_id": "small",
+                "width": 90,
+                "height": 90,
+                "file_size": 1000,
+            },
+            {**largest, "width": 1280, "height": 960},
+        ]
+        message: dict[str, Any] = {"photo": sizes}
         if caption:
-            content["caption"] = caption
-        return self.push_message(user_id, content)
+            message["caption"] = caption
+        return self.push_message(user_id, message, **where)
+
+    def push_document(
+        self, user_id: int, content: bytes, file_name: str, mime_type: str
+    ) -> dict[str, Any]:
+        """USER_ID sends CONTENT as a file named FILE_NAME, said to be of MIME_TYPE."""
+        document = self.keep_file(content, "documents", file_name.rpartition(".")[2])
+        document |= {"file_name": file_name, "mime_type": mime_type}
+        return self.push_message(user_id, {"document": document})
+
+    def keep_file(self, content: bytes, folder: str, extension: str) -> dict[str, Any]:
+        """CONTENT as a file users sent, for getFile and the download: its File fields."""
+        number = next(self._file_numbers)
+        path = f"{folder}/file_{number}.{extension}"
+        found = {"file_id": f"file-{number}", "file_unique_id": f"u{number}", "file_path": path}
+        self.files[found["file_id"]] = (found, content)
+        return {
+            "file_id": found["file_id"],
+            "file_unique_id": found["file_unique_id"],
+            "file_size": len(content),
+        }
+
+    def forget_file(self, file_id: str) -> None:
+        """The file is gone from Telegram's servers: getFile refuses its id."""
+        self.files.pop(file_id, None)
 
     def push_callback(self, user_id: int, data: str, message_id: int) -> dict[str, Any]:
         """USER_ID presses a button with DATA under the bot's message MESSAGE_ID."""
@@ -405,6 +449,29 @@ class FakeTelegram(FakeBotApi):
             for width in (320, 1280)
         ]
         return self._with_caption(call, {"photo": sizes})
+
+    async def _api_getFile(self, call: ApiCall) -> Any:
+        kept = self.files.get(str(call.params.get("file_id")))
+        if kept is None:
+            return _error(400, "Bad Request: invalid file_id")
+        found, content = kept
+        if len(content) > GET_FILE_LIMIT:
+            return _error(400, "Bad Request: file is too big")
+        return {**found, "file_size": len(content)}
+
+    def _add_routes(self, app: web.Application) -> None:
+        # Telegram serves the files getFile names at https://api.telegram.org/file/bot<token>/.
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        path = request.match_info["path"]
+        self.downloads.append(path)
+        for found, content in self.files.values():
+            if found["file_path"] == path:
+                return web.Response(body=content, content_type="application/octet-stream")
+        return web.Response(status=404)
 
     async def _api_answerCallbackQuery(self, call: ApiCall) -> Any:
         return True

@@ -9,7 +9,8 @@ It answers what bot/channels/zalo.py calls (``POST /bot<token>/<method>``, JSON 
 that module's docstring says Zalo does: ``getUpdates`` is a long poll that hands out ONE update
 and answers ``error_code`` 408 when none came in its time (capped at ``poll_cap`` seconds, so
 that tests never wait long), there is no offset, ``sendMessage`` refuses a text that is empty
-or over 2,000 characters (400). A test can make calls fail (``fail``), a chat refuse messages
+or over 2,000 characters (400); the pictures users send are served at the address their
+update gives (``/files/<name>``). A test can make calls fail (``fail``), a chat refuse messages
 (``block``: 403), deliver an update twice (``duplicate``), hold sends (``pause_sends``), answer
 them late (``slow_sends``) or refuse those beyond a pace (``limits``: 429), and post updates to
 the bot's webhook with or without the secret, bare or wrapped (``post_to_webhook``). Waiting is on an asyncio.Condition that every call and push notifies.
@@ -68,6 +69,8 @@ class FakeZalo(FakeBotApi):
         self.blocked: set[str] = set()
         self.empty_polls = 0  # getUpdates answered 408
         self.sends_paused = False
+        self.files: dict[str, bytes] = {}  # pictures users sent, by the name in their address
+        self.downloads: list[str] = []  # the names of the pictures downloaded, in order
         self._ids = itertools.count(1)
 
     # -- updates from users -----------------------------------------------------------------
@@ -109,9 +112,23 @@ class FakeZalo(FakeBotApi):
         content = {"sticker": "d063f44dc80821567819", "url": "https://zalo.example/s.png"}
         return self.push(self.update("message.sticker.received", user_id, content, **where))
 
-    def push_image(self, user_id: str, caption: str = "") -> dict[str, Any]:
-        content = {"photo": "https://zalo.example/p.jpg", "caption": caption}
-        return self.push(self.update("message.image.received", user_id, content))
+    def push_image(
+        self, user_id: str, content: bytes = b"", caption: str = "", **where: Any
+    ) -> dict[str, Any]:
+        """USER_ID sends a picture holding CONTENT: the update gives its address, where this
+        server serves it (as Zalo's file servers do)."""
+        message = {"photo": self.keep_file(content), "caption": caption}
+        return self.push(self.update("message.image.received", user_id, message, **where))
+
+    def keep_file(self, content: bytes) -> str:
+        """Serve CONTENT as a picture a user sent; its address."""
+        name = f"{next(self._ids):020x}.jpg"
+        self.files[name] = content
+        return f"http://127.0.0.1:{self.port}/files/{name}"
+
+    def forget_file(self, url: str) -> None:
+        """The picture at URL is gone from Zalo's file servers (404)."""
+        self.files.pop(url.rpartition("/")[2], None)
 
     def push_unsupported(self, user_id: str) -> dict[str, Any]:
         return self.push(self.update("message.unsupported.received", user_id))
@@ -210,6 +227,16 @@ class FakeZalo(FakeBotApi):
         if isinstance(result, web.Response):
             return result
         return web.json_response({"ok": True, "result": result})
+
+    def _add_routes(self, app: web.Application) -> None:
+        app.router.add_get("/files/{name}", self._download)
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        name = request.match_info["name"]
+        self.downloads.append(name)
+        if name not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[name], content_type="image/jpeg")
 
     async def _api_getMe(self, call: ApiCall) -> Any:
         return {

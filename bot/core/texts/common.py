@@ -70,7 +70,9 @@ TEXTS = {
         "This command is for cell secretaries and the committee office.",
     ),
     "error.unsupported_message": (
-        "Bot chỉ hiểu tin nhắn chữ. Gõ /help để xem các lệnh.",
-        "The bot only understands text. Type /help to see the commands.",
+        "Bot chỉ đọc được tin nhắn chữ, và ảnh buổi sinh hoạt gửi kèm nhận xét. Gõ /help để"
+        " xem các lệnh.",
+        "The bot only reads text, and photos of a meeting sent with its note. Type /help to see"
+        " the commands.",
     ),
 }

@@ -84,6 +84,10 @@ TEXTS = {
             "Steps kept: {steps} of {count} · Difficulties raised: {difficulties} of {count}",
         ),
     ),
+    "digest.photos": (
+        "Ảnh buổi sinh hoạt gửi kèm nhận xét: {photos} (tên tệp ở trang {sheet}).",
+        "Photos of the meetings sent with notes: {photos} (file names in sheet {sheet}).",
+    ),
     "digest.no_notes": (
         "Chưa có nhận xét nào về chất lượng buổi sinh hoạt trong quý.",
         "No note on the quality of a meeting this quarter.",
@@ -160,6 +164,8 @@ TEXTS = {
     "digest.col_steps_kept": ("Đúng các bước", "Steps kept"),
     "digest.col_difficulties_raised": ("Nêu khó khăn, vướng mắc", "Difficulties raised"),
     "digest.col_note": ("Nhận xét", "Note"),
+    "digest.col_photos": ("Số ảnh", "Photos"),
+    "digest.col_photo_files": ("Tệp ảnh", "Photo files"),
     "digest.col_secretary_of": ("Bí thư chi bộ", "Secretary of"),
     "digest.col_reason": ("Lý do", "Why"),
     # Values in the sheets, by what is stored.

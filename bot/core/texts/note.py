@@ -10,12 +10,16 @@ TEXTS = {
         " /note.",
     ),
     "note.start": (
-        "Nhận xét buổi sinh hoạt {cell} ({when}).",
-        "Note on the meeting of {cell} ({when}).",
+        "Nhận xét buổi sinh hoạt {cell} ({when}). Trong lúc nhận xét, đồng chí có thể gửi kèm"
+        " ảnh buổi sinh hoạt (tối đa {most} ảnh).",
+        "Note on the meeting of {cell} ({when}). While writing it, you may send photos of the"
+        " meeting (up to {most}).",
     ),
     "note.replaces": (
-        "Đồng chí đã nhận xét buổi này; nhận xét mới sẽ thay thế nhận xét cũ.",
-        "You already wrote a note on this meeting; the new one will replace it.",
+        "Đồng chí đã nhận xét buổi này; nhận xét mới sẽ thay thế nhận xét cũ (ảnh đã gửi vẫn"
+        " được giữ).",
+        "You already wrote a note on this meeting; the new one will replace it (the photos"
+        " already sent are kept).",
     ),
     "note.ask_rating": (
         "Bước 1/4: Đồng chí đánh giá chất lượng buổi sinh hoạt thế nào?",
@@ -75,6 +79,50 @@ TEXTS = {
     "note.flagged": (
         "{cell} được đánh dấu có khó khăn, vướng mắc để Văn phòng Quận ủy theo dõi.",
         "{cell} is now marked as having difficulties, for the committee office to follow up.",
+    ),
+    "note.with_photos": (
+        Plural("Kèm {count} ảnh buổi sinh hoạt."),
+        Plural(
+            one="With {count} photo of the meeting.", other="With {count} photos of the meeting."
+        ),
+    ),
+    "note.photo_saved": (
+        "Đã lưu ảnh {count}/{most} của buổi sinh hoạt. Đồng chí có thể gửi thêm ảnh, hoặc"
+        " tiếp tục nhận xét.",
+        "Photo {count} of {most} of the meeting saved. You may send more, or go on with the note.",
+    ),
+    "note.photo_full": (
+        Plural("Buổi sinh hoạt này đã có đủ {count} ảnh nên ảnh vừa gửi không được lưu."),
+        Plural(
+            one="This meeting has its {count} photo already: the one just sent was not saved.",
+            other="This meeting has its {count} photos already: the one just sent was not saved.",
+        ),
+    ),
+    "note.photo_too_large": (
+        "Ảnh lớn quá {megabytes} MB nên không được lưu. Hãy gửi ảnh nhỏ hơn.",
+        "The photo is larger than {megabytes} MB and was not saved. Please send a smaller one.",
+    ),
+    "note.photo_not_image": (
+        "Tệp vừa gửi không phải là ảnh (JPEG, PNG, WebP, HEIC) nên không được lưu. Hãy gửi ảnh"
+        " chụp buổi sinh hoạt.",
+        "What was just sent is not a picture (JPEG, PNG, WebP, HEIC) and was not saved. Please"
+        " send a photo of the meeting.",
+    ),
+    "note.photo_not_received": (
+        "Bot chưa nhận được ảnh này nên chưa lưu. Đồng chí hãy gửi lại.",
+        "The photo could not be received, so it was not saved. Please send it again.",
+    ),
+    "note.photo_gone": (
+        "Lần điểm danh này không còn hiệu lực (bí thư chi bộ đã xác nhận vắng), nên ảnh không"
+        " được lưu.",
+        "That check-in is no longer valid (the secretary marked you absent), so the photo was"
+        " not saved.",
+    ),
+    "note.photo_outside": (
+        "Ảnh buổi sinh hoạt được gửi kèm nhận xét: sau khi điểm danh, gõ /note rồi gửi ảnh"
+        " (tối đa {most} ảnh) trong lúc nhận xét.",
+        "Photos of a meeting go with its note: after checking in, send /note, then send the"
+        " photos (up to {most}) while writing the note.",
     ),
     "note.gone": (
         "Lần điểm danh này không còn hiệu lực (bí thư chi bộ đã xác nhận vắng), nên nhận xét"
