@@ -112,9 +112,10 @@ async def test_meetings_show_ten_at_a_time_with_more(world):
     assert second.text.startswith("Lịch sinh hoạt 45 ngày tới (tiếp theo):")
     assert len(listed_cells(second.text)) == 9
     assert "Xem thêm" not in [c.label for c in second.choices]
-    # Every meeting once, each page's Will attend for its own meetings.
+    # Every meeting once, each page's Will attend for its own meetings; but O10's of 08/11,
+    # which M01 has checked in at in the sample: marked, not offered.
     attend = [c.data for c in first.choices[:-1] + second.choices]
-    assert len(attend) == len(set(attend)) == 19
+    assert len(attend) == len(set(attend)) == 18
 
 
 async def test_more_in_english_and_when_the_list_got_shorter(world):

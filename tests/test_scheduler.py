@@ -19,6 +19,7 @@ from test_roster_import import drop_rows
 
 from bot.app import build_app
 from bot.core.config import Access, Config, Reminders, Storage
+from bot.core.messages import Message
 from bot.core.quarters import Quarter
 from bot.roster import import_roster
 from bot.scheduler import TICK_JOB, Scheduler, Ticker
@@ -275,16 +276,23 @@ async def test_a_check_in_waiting_24_hours_is_chased_once_with_the_buttons(town)
     m01 = await town.linked("M01")
     meeting = await meeting_id(town, "C0102", local(2021, 11, 20, 8))
     await m01.tap(f"checkin:{meeting}")
-    asked = len(secretary.received)
+
+    def chases() -> list[Message]:  # of M01's check-in (the sample's M07 has one of its own)
+        return [
+            m
+            for m in secretary.received
+            if m.text.startswith("⌛") and "Nguyễn Văn Thành" in m.text
+        ]
+
     await live_until(town, local(2021, 11, 21, 7, 59), step=timedelta(minutes=30))
-    assert len(secretary.received) == asked
+    assert chases() == []
     await live_until(town, local(2021, 11, 21, 8, 30))
-    (chase,) = [m for m in secretary.received if m.text.startswith("⌛")]
+    (chase,) = chases()
     confirm = chase.choices[0]
     assert confirm.data.startswith("confirm:")
     await secretary.tap(confirm)
     await live_until(town, local(2021, 11, 23, 9), step=timedelta(hours=1))
-    assert len([m for m in secretary.received if m.text.startswith("⌛")]) == 1
+    assert len(chases()) == 1
 
 
 async def test_a_cell_without_next_months_date_by_the_25th_is_chased_once(town):
