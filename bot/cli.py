@@ -229,7 +229,8 @@ async def cmd_web_login(args: argparse.Namespace, config: Config, clock: Clock) 
 
 
 async def cmd_demo(args: argparse.Namespace, config: Config, clock: Clock) -> int:
-    from bot.channels.terminal import StdinLines, interactive, run_demo, utf8_output
+    from bot.channels.demo import run_demo
+    from bot.channels.terminal import StdinLines, interactive, utf8_output
 
     utf8_output(sys.stdout)
     utf8_output(sys.stderr)

@@ -127,7 +127,7 @@ def _command_lines(t: Translator, who: Identity) -> str:
 
 def register(router: Router) -> None:
     router.command("start", "batdau", role="anyone")(start)
-    router.command("help", "trogiup", role="anyone")(help_command)
+    router.command("help", "trogiup", role="anyone", group_ok=True)(help_command)
     router.command("lang", "ngonngu", role="linked")(lang)
     router.contact = contact
     router.fallback = fallback

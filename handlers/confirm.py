@@ -205,9 +205,10 @@ def _shown(ctx: Context, checkin: CheckinAtCell) -> dict[str, str]:
 
 
 def register(router: Router) -> None:
-    router.command("confirm", "xacnhan", role="decider")(confirm_list)
-    router.choice(MORE, role="decider")(more_choice)
+    # The office decides in its group (a digest chat) as well as in private.
+    router.command("confirm", "xacnhan", role="decider", group_ok=True)(confirm_list)
+    router.choice(MORE, role="decider", group_ok=True)(more_choice)
     # "linked": whether this person may decide this check-in is the service's to judge.
-    router.choice("confirm", role="linked")(confirm_choice)
-    router.choice("absent", role="linked")(absent_choice)
-    router.choice("change-decision", role="linked")(change_choice)
+    router.choice("confirm", role="linked", group_ok=True)(confirm_choice)
+    router.choice("absent", role="linked", group_ok=True)(absent_choice)
+    router.choice("change-decision", role="linked", group_ok=True)(change_choice)

@@ -90,6 +90,7 @@ async def _say_already(ctx: Context, outcome: AlreadyCleared) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("flags", "khokhan", role="admin")(flags_list)
-    router.choice("flagsmore", role="admin")(more_choice)
-    router.choice("unflag", role="admin")(clear_choice)
+    # The office follows the flags in its group (a digest chat) as well as in private.
+    router.command("flags", "khokhan", role="admin", group_ok=True)(flags_list)
+    router.choice("flagsmore", role="admin", group_ok=True)(more_choice)
+    router.choice("unflag", role="admin", group_ok=True)(clear_choice)

@@ -78,7 +78,8 @@ FlowHandler = Callable[[Context, dict[str, Any]], Awaitable[None]]
 class Route:
     handler: Handler
     role: Role
-    group_ok: bool = False  # allowed outside private chats (the office's /report)
+    # Allowed in the digest chats too (the office's group): the office's own commands.
+    group_ok: bool = False
 
 
 @dataclass
@@ -105,13 +106,15 @@ class Router:
 
         return register
 
-    def choice(self, prefix: str, *, role: Role) -> Callable[[Handler], Handler]:
+    def choice(
+        self, prefix: str, *, role: Role, group_ok: bool = False
+    ) -> Callable[[Handler], Handler]:
         """Register the handler of options whose data is "PREFIX:..."."""
 
         def register(handler: Handler) -> Handler:
             if prefix in self.choices:
                 raise ValueError(f"choice prefix {prefix!r} registered twice")
-            self.choices[prefix] = Route(handler, role)
+            self.choices[prefix] = Route(handler, role, group_ok)
             return handler
 
         return register

@@ -12,12 +12,12 @@ from datetime import timedelta
 
 import pytest
 from conftest import dump
-from dialogue import Person, World, make_world, texts
+from dialogue import CHANNEL, Person, World, make_world, texts
 from test_dialogue_member import at, meeting_id
 from test_dialogue_secretary import without_last_seen
 
 from bot.core.config import Access, Config, Reminders
-from bot.core.messages import Message
+from bot.core.messages import Inbound, Message
 from storage.timefmt import from_db
 
 # The sample's cells flagged with difficulties (cells.csv).
@@ -626,3 +626,28 @@ async def test_a_decision_says_when_the_member_could_not_be_told(office):
         await office.store.db.fetchval("SELECT count(*) FROM outbox WHERE key LIKE 'decided:%'")
         == 0
     )
+
+
+async def test_the_office_decides_and_follows_flags_in_its_group_and_in_no_other(tmp_path):
+    office_group = "-100500"
+    config = Config(access=Access(admins=["M01"], digest_chats=[f"{CHANNEL}:{office_group}"]))
+    world = await make_world(tmp_path, config)
+    try:
+        admin = await world.linked("M01")
+        listing = await admin.send("/confirm", private=False, chat_id=office_group)
+        assert "Có 7 lượt điểm danh trong toàn quận chờ xác nhận" in listing[0].text
+        first = listing[1].choices[0]
+        before = len(admin.port.replies)
+        tap = Inbound(CHANNEL, admin.user_id, office_group, private=False, choice=first.data)
+        await world.app.handle(tap, admin.port)
+        assert "Đã xác nhận" in texts(admin.port.replies[before:])
+        flags = texts(await admin.send("/flags", private=False, chat_id=office_group))
+        assert "C0103" in flags
+
+        elsewhere = await admin.send("/confirm", private=False, chat_id="-100999")
+        assert texts(elsewhere) == "Hãy nhắn riêng cho bot để dùng lệnh này."
+        member = await world.linked("M02")
+        refused = await member.send("/confirm", private=False, chat_id=office_group)
+        assert texts(refused) == "Lệnh này dành cho bí thư chi bộ và Văn phòng Quận ủy."
+    finally:
+        await world.store.close()

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from dialogue import make_world
 
+from bot.channels.demo import run_demo
 from bot.channels.numbered import NumberedChoices
-from bot.channels.terminal import CHANNEL, Screen, TerminalPort, run_demo
+from bot.channels.terminal import CHANNEL, Screen, TerminalPort
 from bot.core.config import ENV_CONFIG, ENV_TELEGRAM_TOKEN, ENV_ZALO_TOKEN, Config
 from bot.core.i18n import Translator
 from bot.core.messages import Inbound
@@ -295,6 +296,9 @@ def test_checkin_bot_demo_runs_as_a_program(tmp_path: Path, utf8_locale: bool):
     assert "] > Chào đồng chí\nBot chưa hiểu tin nhắn này." in out  # read as UTF-8 too
     assert out.endswith("Tạm biệt! Cơ sở dữ liệu thử đã được xóa.\n")
     assert list(tmp_path.iterdir()) == []  # no database left behind
+    # The log (the board's start, a check-in nobody can decide, ...) went to the demo's file.
+    assert result.stderr.decode("utf-8", "replace") == ""
+    assert not re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ [A-Z]+ ", out, flags=re.M)
 
 
 async def test_the_demo_serves_the_board_and_the_office_gets_a_sign_in_link():
@@ -325,3 +329,106 @@ async def test_the_demo_serves_the_board_and_the_office_gets_a_sign_in_link():
     [(anonymous, page), (link, button)] = opened
     assert anonymous == 401 and "Nguyễn Văn Thành" not in page
     assert link == 200 and "Đăng nhập / Sign in" in button
+
+
+# -- #13.16: who can be played, the office, the clock, the log, the demo's files ---------------
+
+
+async def test_who_lists_everyone_who_can_be_played_in_both_languages_until_one_is_chosen():
+    transcript = await session("C0103", ":who", ":quit")
+
+    first, again = (answer_block for answer_block in transcript.split("Đồng chí là ai?")[1:3])
+    listed = re.findall(r"^ +(\d+)\. (\S+)", first, flags=re.M)
+    assert [code for _, code in listed] == [
+        *(f"M{n:02}" for n in range(1, 21)),
+        "C0102",
+        "C0103",
+        "O10",
+        "Văn",  # the office
+    ]
+    assert "   1. M01 Nguyễn Văn Thành – Ủy viên Ban Thường vụ / standing committee member" in first
+    assert "Bí thư Chi bộ Tổ dân phố số 5 / secretary of Chi bộ Tổ dân phố số 5" in first
+    assert "gõ /report, /confirm, /flags / the committee office's group chat" in first
+    # Once someone is played, in their language alone.
+    assert "   1. M01 Nguyễn Văn Thành – Ủy viên Ban Thường vụ\n" in again
+
+
+async def test_every_secretary_one_can_be_has_a_check_in_to_confirm():
+    for code, member in (
+        ("C0102", "Hoàng Thị Lan Anh"),
+        ("C0103", "Hoàng Thị Lan Anh"),
+        ("O10", "Nguyễn Văn Thành"),
+    ):
+        transcript = await session(code, "/confirm", "1")
+        listed = answer(transcript, "/confirm")
+        assert member in listed and "\n  1. Xác nhận\n  2. Vắng" in listed, (code, listed)
+        assert "Đã xác nhận" in answer(transcript, "1"), code
+
+
+async def test_the_office_uses_its_commands_in_its_group():
+    transcript = await session("24", "/help", "/confirm", "1", "/flags", "/meetings", "/web")
+
+    assert "/confirm" in answer(transcript, "/help") and "/flags" in answer(transcript, "/help")
+    confirm = answer(transcript, "/confirm")
+    assert "Có 7 lượt điểm danh trong toàn quận chờ xác nhận" in confirm  # M01's own aside
+    assert "Đã xác nhận" in answer(transcript, "1")
+    assert "C0103" in answer(transcript, "/flags")
+    # What is not the office's, or not for a group, is still refused there.
+    assert answer(transcript, "/meetings") == "Hãy nhắn riêng cho bot để dùng lệnh này.\n"
+    assert answer(transcript, "/web") == "Hãy nhắn riêng cho bot để dùng lệnh này.\n"
+
+
+async def test_the_clock_refuses_more_than_400_days_and_says_where_it_is_on_a_long_jump():
+    transcript = await session("M04", ":time +401d", ":time +58w", ":time +15d")
+
+    for typed in (":time +401d", ":time +58w"):
+        assert answer(transcript, typed) == (
+            "The demo clock moves 400 days at most at once. Move it a stretch at a time, e.g."
+            " :time +90d.\n"
+        )
+    moved = answer(transcript, ":time +15d")
+    progress = re.findall(r"^⏩ .*$", moved, flags=re.M)
+    assert progress == [
+        "⏩ Demo clock: Sat 27/11/2021 08:00 (8 days left)",
+        "⏩ Demo clock: Sat 04/12/2021 08:00 (1 day left)",
+    ]
+    assert moved.endswith("The demo clock moves to Sun 05/12/2021 08:00.\n")
+
+
+async def test_stamps_carry_the_year_once_it_is_no_longer_the_starting_one():
+    transcript = await session("24", ":time +45d")
+
+    moved = answer(transcript, ":time +45d")
+    assert "\n[31/12 17:00 tin nhắn tới Văn phòng (admin)] " in moved
+    assert "\n[03/01/2022 08:00 tin nhắn tới M01 Nguyễn Văn Thành] 📅" in moved
+    assert not re.search(r"^\[0\d/01 ", moved, flags=re.M)
+
+
+def demo_folder(transcript: str) -> Path:
+    return Path(re.search(r"ở (\S+); :quit xóa hết\.", transcript).group(1))
+
+
+def names_in(folder: Path) -> list[str] | None:
+    """The names in FOLDER, or None when it is gone."""
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else None
+
+
+async def test_the_demos_files_are_where_it_says_until_quit_removes_them():
+    out = io.StringIO()
+    typed = ["1", "/help"]
+    seen: list[list[str] | None] = []
+
+    async def read_line() -> str | None:
+        if typed:
+            return typed.pop(0)
+        seen.append(names_in(demo_folder(out.getvalue())))  # while the demo still runs
+        return None
+
+    await run_demo(Config(), read_line, out, echo=True)
+
+    transcript = out.getvalue()
+    folder = demo_folder(transcript)
+    assert f"are in {folder}; :quit removes them." in transcript
+    [names] = seen
+    assert names is not None and "demo.sqlite3" in names and "demo.log" in names
+    assert names_in(folder) is None

@@ -1,8 +1,9 @@
 """The chat channels: each turns its platform's updates into Inbound events for App.handle.
 
 telegram (python-telegram-bot; the only module that imports it), zalo (the Zalo Bot Platform,
-on our own httpx client: zalo_api), terminal (the demo), numbered (choices as numbered lists,
-for channels without buttons) and in_order (one person's updates in turn). bot.app builds
+on our own httpx client: zalo_api), terminal (a chat in a terminal) and demo (`checkin-bot
+demo`, on the terminal), numbered (choices as numbered lists, for channels without buttons)
+and in_order (one person's updates in turn). bot.app builds
 the networked ones enabled in the config; this module says what stops them from starting.
 """
 

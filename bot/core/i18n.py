@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import bot.core.texts
 from bot.core.plural import Plural, Text, plural_category
+from bot.core.quarters import Quarter
 
 LANGUAGES = ("vi", "en")
 _WEEKDAYS = {
@@ -42,6 +43,12 @@ _MONTHS = {
         "December",
     ),
 }
+
+
+# A quarter, one way per language: "quý IV/2021" (as Vietnamese documents number quarters),
+# "Q4 2021".
+_QUARTERS = {"vi": "quý {roman}/{year}", "en": "Q{number} {year}"}
+_ROMAN = ("I", "II", "III", "IV")
 
 
 @cache
@@ -75,6 +82,12 @@ class Translator:
         """A meeting time as people read it: "Thứ Bảy 05/12/2021 08:00" / "Sat 05/12/2021 08:00"."""
         local = instant.astimezone(self.tz)
         return f"{_WEEKDAYS[self.language][local.weekday()]} {local:%d/%m/%Y %H:%M}"
+
+    def quarter(self, quarter: Quarter) -> str:
+        """A quarter as every text writes it: "quý IV/2021" / "Q4 2021"."""
+        return _QUARTERS[self.language].format(
+            roman=_ROMAN[quarter.number - 1], number=quarter.number, year=quarter.year
+        )
 
     def month(self, number: int) -> str:
         """A month of the year by its number (1-12): "tháng 2" / "February"."""

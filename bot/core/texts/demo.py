@@ -8,7 +8,19 @@ TEXTS = {
         "checkin-bot demo: a terminal chat with the sample Long Biên district, on a fresh"
         " throwaway\ndatabase; no token, no network, nothing leaves this window.",
     ),
+    "demo.files": (
+        "Tệp của bản chạy thử (cơ sở dữ liệu, nhật ký demo.log, tệp gửi kèm) ở {folder}; :quit"
+        " xóa hết.",
+        "The demo's files (its database, the log demo.log, the files sent) are in {folder};"
+        " :quit removes them.",
+    ),
     "demo.clock": ("Đồng hồ thử: {now}", "Demo clock: {now}"),
+    "demo.standing": (
+        "Tiến độ {quarter} đến nay: phải dự {required} · đã dự {covered} · chờ xác nhận"
+        " {pending} · chưa dự {missed}",
+        "{quarter} so far: required {required} · covered {covered} · pending {pending}"
+        " · missed {missed}",
+    ),
     "demo.who_title": ("Đồng chí là ai?", "Who are you?"),
     "demo.who_prompt": ("Gõ số thứ tự hoặc mã (M01, C0102...)", "Type a number or a code"),
     "demo.who_unknown": (
@@ -20,9 +32,10 @@ TEXTS = {
     "demo.secretary": ("Bí thư {cell}", "secretary of {cell}"),
     "demo.office_label": ("Văn phòng (admin)", "Office (admin)"),
     "demo.office": (
-        "nhóm chat của Văn phòng Quận ủy: nhận bản tổng hợp quý, {name} ({code}) gõ /report",
-        "the committee office's group chat: gets the quarterly digest, {name} ({code}) types"
-        " /report",
+        "nhóm chat của Văn phòng Quận ủy: nhận báo cáo tổng hợp quý; {name} ({code}) gõ"
+        " /report, /confirm, /flags",
+        "the committee office's group chat: gets the quarterly digest; {name} ({code}) types"
+        " /report, /confirm, /flags",
     ),
     "demo.you_are": (
         "Bây giờ đồng chí là {who}. Gõ /help để xem lệnh của bot, :help để xem lệnh của bản"
@@ -32,7 +45,8 @@ TEXTS = {
     "demo.help": (
         "Lệnh của bản chạy thử:\n"
         "  :who        đổi người (chọn người khác trong danh sách)\n"
-        "  :time +2d   tua đồng hồ thử tới trước (+30m, +3h, +2d, +1w) để thấy nhắc việc đến\n"
+        "  :time +2d   tua đồng hồ thử tới trước (+30m, +3h, +2d, +1w; tối đa 400 ngày mỗi lần)\n"
+        "              để thấy nhắc việc đến\n"
         "  :web        (khi là Văn phòng) đường link đăng nhập bảng theo dõi trên trình duyệt\n"
         "  :help       trợ giúp này\n"
         "  :quit       thoát (hoặc Ctrl-D, Ctrl-C)\n"
@@ -40,7 +54,8 @@ TEXTS = {
         "Mọi dòng khác được gửi tới bot như tin nhắn; /help: các lệnh của bot.",
         "Demo commands:\n"
         "  :who        be someone else (pick from the list)\n"
-        "  :time +2d   move the demo clock forward (+30m, +3h, +2d, +1w) to see reminders arrive\n"
+        "  :time +2d   move the demo clock forward (+30m, +3h, +2d, +1w; 400 days at most at\n"
+        "              once) to see reminders arrive\n"
         "  :web        (as the office) a sign-in link to the board, for a browser\n"
         "  :help       this help\n"
         "  :quit       leave (or Ctrl-D, Ctrl-C)\n"
@@ -59,6 +74,12 @@ TEXTS = {
         "Đồng hồ thử chỉ đi tới, không lùi lại. Dùng dấu +, ví dụ :time +2d.",
         "The demo clock only moves forward. Use +, e.g. :time +2d.",
     ),
+    "demo.time_too_far": (
+        "Mỗi lần chỉ tua được tối đa {most}. Hãy tua từng đoạn, ví dụ :time +90d.",
+        "The demo clock moves {most} at most at once. Move it a stretch at a time, e.g."
+        " :time +90d.",
+    ),
+    "demo.progress": ("⏩ Đồng hồ thử: {now} ({left})", "⏩ Demo clock: {now} ({left})"),
     "demo.time_moved": ("Đồng hồ thử tua tới {now}.", "The demo clock moves to {now}."),
     "demo.to": ("[{at} tin nhắn tới {name}]", "[{at} message to {name}]"),
     "demo.file": ("[tệp đính kèm: {path}]", "[file attached: {path}]"),
