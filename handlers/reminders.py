@@ -76,7 +76,7 @@ def _options(t: Translator, options: tuple[GapOption, ...]) -> tuple[str, tuple[
             label = t("meetings.attend_button", cell_code=first.cell_code, day=day)
             choices.append(Choice(label, f"attend:{first.id}"))
     if choices:
-        lines.append(t("reminders.pick"))
+        lines.append(t("meetings.pick"))
     return "\n".join(lines), tuple(choices)
 
 
@@ -87,12 +87,11 @@ def _suggestion(subject: Suggestion, t: Translator) -> Message:
 
 def _nudge(subject: Nudge, t: Translator) -> Message:
     text, choices = _options(t, subject.options)
-    quarter = f"{subject.quarter.number}/{subject.quarter.year}"
     return Message(
         t(
             "reminders.nudge",
             days_left=t("common.days_left", count=subject.days_left),
-            quarter=quarter,
+            quarter=t.quarter(subject.quarter),
             count=len(subject.options),
             options=text,
         ),

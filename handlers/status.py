@@ -35,8 +35,7 @@ def _header(t: Translator, progress: Progress) -> str:
     quarter = progress.quarter
     return t(
         "status.header",
-        number=quarter.number,
-        year=quarter.year,
+        quarter=t.quarter(quarter),
         end=quarter.end.strftime("%d/%m/%Y"),
         days_left=t("common.days_left", count=progress.days_left),
         covered=progress.count("covered"),
@@ -49,7 +48,7 @@ async def status(ctx: Context) -> None:
     t = ctx.t
     progress = await member_progress(ctx.store, ctx.config, ctx.me.member.code, ctx.now)
     if not progress.organizations:
-        await ctx.say("status.none", number=progress.quarter.number, year=progress.quarter.year)
+        await ctx.say("status.none", quarter=t.quarter(progress.quarter))
         return
     lines = [_header(t, progress)]
     for org in progress.organizations:

@@ -76,7 +76,7 @@ async def test_a_stranger_cannot_choose(world):
     stranger = world.stranger()
     before = await dump(world.store)
     replies = await stranger.send("/channel zalo")
-    assert texts(replies).startswith("Bạn chưa được liên kết với danh sách của Quận ủy.")
+    assert texts(replies).startswith("Đồng chí chưa được liên kết với danh sách của Quận ủy.")
     assert await dump(world.store) == before
 
 

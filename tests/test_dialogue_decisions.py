@@ -272,7 +272,7 @@ async def test_english_speakers_hear_who_decides_in_english(office):
         reply.text
     )
     [request] = [m for m in admin.received if "📋" in m.text]
-    assert "Please decide, for the committee office." in request.text
+    assert "The committee office is asked to decide." in request.text
     assert [c.label for c in request.choices] == ["Confirm", "Absent"]
 
 

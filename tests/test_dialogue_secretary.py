@@ -518,13 +518,16 @@ async def test_report_shows_the_quarter_to_date(office):
     coverage = await quarter_coverage(office.store, office.config, Q4)
     totals = coverage.totals
     percent = round(100 * totals["covered"] / totals["required"])
-    assert "QUÝ IV/2021 (số liệu đến 20/11/2021)" in text
+    assert "Báo cáo tổng hợp dự sinh hoạt chi bộ quý IV/2021 (số liệu đến 20/11/2021)" in text
     assert f"Phải dự: {totals['required']} · Đã dự: {totals['covered']} ({percent}%)" in text
     assert f"Chờ xác nhận: {totals['pending']} · Chưa dự: {totals['missed']}" in text
     assert "• O11 Chi bộ Trạm Y tế phường Cự Khối: Quận ủy viên chưa dự 2/2" in text
     assert "• C0302 Chi bộ khu đô thị Việt Hưng" in text and "C0205 " not in text  # visited
     missing = [m for m in coverage.members if any(p.status == "missed" for p in m.organizations)]
-    assert f"Quận ủy viên còn cơ sở chưa dự: {len(missing)}/{len(coverage.members)}." in text
+    assert (
+        f"Quận ủy viên còn cơ sở đảng chưa dự sinh hoạt: {len(missing)}/{len(coverage.members)}."
+        in text
+    )
     assert len(text) <= 4096  # one Telegram message
 
 
@@ -553,7 +556,7 @@ async def test_report_is_for_admins_only(office):
 async def test_report_in_the_digest_chat_but_not_in_another_group(office):
     admin = await office.linked("M01")
     replies = await admin.send("/report", private=False, chat_id="-100500")
-    assert "QUÝ IV/2021" in replies[-1].text
+    assert "chi bộ quý IV/2021" in replies[-1].text
     replies = await admin.send("/report", private=False, chat_id="-100999")
     assert "nhắn riêng" in replies[-1].text
     member = await office.linked("M02")
@@ -565,8 +568,8 @@ async def test_report_in_english(office):
     admin = await office.linked("M01")
     await admin.send("/lang en")
     text = (await admin.send("/report"))[-1].text
-    assert "QUARTER IV/2021 (figures to 20/11/2021)" in text and "Required: 41" in text
-    assert [caption for _, caption in admin.port.files][-1] == "Chart of Quarter IV/2021"
+    assert "visits, Q4 2021 (figures to 20/11/2021)" in text and "Required: 41" in text
+    assert [caption for _, caption in admin.port.files][-1] == "Chart of Q4 2021"
 
 
 # texts --------------------------------------------------------------------------------------

@@ -76,7 +76,10 @@ async def test_the_digest_numbers_are_the_coverage_numbers(world):
         f" {totals['pending']} · Chưa dự: {totals['missed']}"
     ) in text
     visited = sum(1 for o in coverage.organizations if o.cells_visited)
-    assert f"Cơ sở đã có Quận ủy viên đến dự: {visited}/{len(coverage.organizations)}" in text
+    assert (
+        f"Cơ sở đảng đã có Quận ủy viên đến dự sinh hoạt: {visited}/{len(coverage.organizations)}"
+        in text
+    )
     flagged = [c for o in coverage.organizations for c in o.flagged_cells]
     flagged_visited = [c for o in coverage.organizations for c in o.flagged_visited]
     assert (
@@ -85,7 +88,7 @@ async def test_the_digest_numbers_are_the_coverage_numbers(world):
     assert "• C0302 Chi bộ khu đô thị Việt Hưng (Đảng bộ phường Việt Hưng)" in section(
         text, "Chi bộ có khó khăn, vướng mắc chưa được dự"
     )
-    assert "QUÝ IV/2021 (số liệu đến 20/11/2021)" in text
+    assert "Báo cáo tổng hợp dự sinh hoạt chi bộ quý IV/2021 (số liệu đến 20/11/2021)" in text
     assert text.endswith("ở bảng tính đính kèm.")
 
 
@@ -104,14 +107,14 @@ async def test_the_organizations_furthest_behind_come_first_ten_at_most(world):
     assert sorted(o.code for o in digest.organizations_behind) == sorted(behind)
     assert shares == sorted(shares, reverse=True)
 
-    lines = section(message(digest, translator(world)), "Cơ sở chậm nhất")
+    lines = section(message(digest, translator(world)), "Cơ sở đảng chậm nhất")
     assert len(lines) == 10
     first = digest.organizations_behind[0]
     assert lines[0] == (
         f"• {first.code} {first.name}: Quận ủy viên chưa dự {first.missed}/{first.required}"
         f" · chi bộ được dự {first.cells_visited}/{first.cells}"
     )
-    assert f"(10 trong {len(behind)} cơ sở còn Quận ủy viên chưa dự)" in message(
+    assert f"(10 trong {len(behind)} cơ sở đảng còn Quận ủy viên chưa dự sinh hoạt)" in message(
         digest, translator(world)
     )
 
@@ -128,7 +131,10 @@ async def test_what_is_pending_and_the_members_behind_are_counted(world):
     behind = [
         m for m in digest.coverage.members if any(p.status == "missed" for p in m.organizations)
     ]
-    assert f"Quận ủy viên còn cơ sở chưa dự: {len(behind)}/{len(digest.coverage.members)}." in text
+    assert (
+        f"Quận ủy viên còn cơ sở đảng chưa dự sinh hoạt: {len(behind)}/{len(digest.coverage.members)}."
+        in text
+    )
 
 
 async def test_the_lists_are_capped_and_the_message_fits_each_channel(world):
@@ -151,7 +157,7 @@ async def test_the_lists_are_capped_and_the_message_fits_each_channel(world):
         shorter = message(digest, t, limit=limit, attached=False)
         assert len(shorter) <= limit
         assert shorter.endswith("lấy bằng lệnh checkin-bot digest.")
-    assert len(section(message(digest, t, limit=900), "Cơ sở chậm nhất")) < 10
+    assert len(section(message(digest, t, limit=900), "Cơ sở đảng chậm nhất")) < 10
 
 
 async def test_the_people_the_bot_cannot_reach_are_counted_and_listed_in_the_workbook(
@@ -194,7 +200,7 @@ async def test_the_digest_in_english(world):
     digest = await digest_of(world)
     text = message(digest, translator(world, "en"))
     totals = digest.coverage.totals
-    assert "DIGEST OF CELL MEETING VISITS, QUARTER IV/2021 (figures to 20/11/2021)" in text
+    assert "Digest of cell meeting visits, Q4 2021 (figures to 20/11/2021)" in text
     assert f"Required: {totals['required']} · Covered: {totals['covered']}" in text
     assert "Furthest behind (10 of the " in text
     assert "Good: 10 · Fair: 3 · Average: 3 · Poor: 0" in text
@@ -206,7 +212,7 @@ async def test_the_digest_in_english(world):
 async def test_a_past_quarter_is_reported_to_its_last_day(world):
     digest = await digest_of(world, Quarter(2021, 3))
     assert digest.as_of_day.isoformat() == "2021-09-30"
-    assert "QUÝ III/2021 (số liệu đến 30/09/2021)" in message(digest, translator(world))
+    assert "quý III/2021 (số liệu đến 30/09/2021)" in message(digest, translator(world))
 
 
 async def quarter_notes(world: World) -> dict[str, int]:
@@ -336,7 +342,7 @@ async def test_the_visits_sheet_says_who_decided_each_check_in_and_when(tmp_path
         await world.store.close()
     sheet = load_workbook(rendered.xlsx)[SHEET["visits"]]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][-3:] == ("Người xác nhận", "Với tư cách", "Xác nhận lúc")
+    assert rows[0][-3:] == ("Người quyết định", "Với tư cách", "Quyết định lúc")
     by_member = {row[1]: row for row in rows[1:] if row[5] in ("C0106", "C0203", "C0505")}
     assert by_member["M07"][-3:] == (
         "Bùi Thị Phương Vân (0979944369)",
@@ -443,9 +449,9 @@ async def test_report_replies_with_the_digests_message_and_sends_the_two_files(t
         assert [(path.name, caption) for path, caption in admin.port.files] == [
             (
                 "digest-2021Q4.xlsx",
-                "Bảng tổng hợp Quý IV/2021: Quận ủy viên, cơ sở, lượt dự, nhận xét",
+                "Bảng tổng hợp quý IV/2021: Quận ủy viên, cơ sở đảng, lượt dự, nhận xét",
             ),
-            ("digest-2021Q4.png", "Biểu đồ Quý IV/2021"),
+            ("digest-2021Q4.png", "Biểu đồ quý IV/2021"),
         ]
         # Sent, then gone: the chat keeps the copy, the server keeps nothing.
         assert not any(path.exists() or path.parent.exists() for path, _ in admin.port.files)

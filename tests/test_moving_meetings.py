@@ -379,7 +379,7 @@ async def test_suggestions_and_the_date_chase_leave_a_cancelled_meeting_out(worl
     await live_until(world, at(world, "2021-11-25 09:00"), step=timedelta(hours=1))
     suggestions = [m.text for m in m01.received if m.text.startswith("📅")]
     assert suggestions and all("13/12/2021 14:00" not in s for s in suggestions)
-    assert "Chi bộ Trạm Y tế phường Cự Khối (O11):\n   – chưa có lịch họp" in suggestions[-1]
+    assert "Chi bộ Trạm Y tế phường Cự Khối (O11):\n   – chưa có lịch sinh hoạt" in suggestions[-1]
     # C0101 has no December meeting any more: its secretary is chased on the 25th.
     (chase,) = [m.text for m in c0101.received if m.text.startswith("📆")]
-    assert "Chi bộ Cơ quan UBND phường chưa có lịch họp tháng 12/2021" in chase
+    assert "Chi bộ Cơ quan UBND phường chưa có lịch sinh hoạt tháng 12/2021" in chase

@@ -243,10 +243,12 @@ async def test_nudges_before_the_quarter_ends_name_the_missed_organizations(town
     town.clock.set(local(2021, 12, 18, 7, 0))
     await live_until(town, local(2021, 12, 18, 8, 0))
     (nudge,) = [m for m in m05.received if m.text.startswith("⏳")]
-    assert "Quý 4/2021 chỉ còn 14 ngày" in nudge.text
+    assert nudge.text.startswith(
+        "⏳ Chỉ còn 14 ngày là hết quý IV/2021: đồng chí chưa dự sinh hoạt"
+    )
     await live_until(town, local(2021, 12, 29, 9, 0), step=timedelta(hours=1))
     nudges = [m for m in m05.received if m.text.startswith("⏳")]
-    assert len(nudges) == 2 and "chỉ còn 3 ngày" in nudges[1].text
+    assert len(nudges) == 2 and "Chỉ còn 3 ngày là hết" in nudges[1].text
 
 
 async def test_nudges_leave_out_an_organization_the_member_no_longer_follows(town, tmp_path):

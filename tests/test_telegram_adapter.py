@@ -372,7 +372,7 @@ async def test_the_digest_comes_as_its_message_the_workbook_and_the_chart_as_a_p
     await queue_digest(world.store, config, Quarter(2021, 4), world.now(), [f"telegram:{office}"])
 
     text, workbook, chart = await bot.fake.wait_for_messages(office, 3)
-    assert "QUÝ IV/2021" in text["text"]
+    assert "chi bộ quý IV/2021" in text["text"]
     assert workbook["document"]["file_name"] == "digest-2021Q4.xlsx"
     assert "photo" in chart and "document" not in chart
     assert chart["caption"].startswith("Biểu đồ")

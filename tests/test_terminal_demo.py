@@ -189,15 +189,15 @@ async def test_moving_to_the_quarters_end_brings_nudges_and_the_digest_to_the_of
     assert moved.endswith("\nĐồng hồ thử tua tới Thứ Bảy 01/01/2022 08:00.\n")
     # Nudges 14 and 3 days before the quarter ends, to members with missed organizations.
     assert re.search(
-        r"\[18/12 08:00 tin nhắn tới M\d\d [^\]]+\] ⏳ Quý 4/2021 chỉ còn 14 ngày", moved
+        r"\[18/12 08:00 tin nhắn tới M\d\d [^\]]+\] ⏳ Chỉ còn 14 ngày là hết quý IV/2021", moved
     )
     assert re.search(
-        r"\[29/12 08:00 tin nhắn tới M\d\d [^\]]+\] ⏳ Quý 4/2021 chỉ còn 3 ngày", moved
+        r"\[29/12 08:00 tin nhắn tới M\d\d [^\]]+\] ⏳ Chỉ còn 3 ngày là hết quý IV/2021", moved
     )
     # The digest, whole (the office is being played), then its two files.
     office = "[31/12 17:00 tin nhắn tới Văn phòng (admin)] "
     digest = moved[moved.index(office) :]
-    assert "QUÝ IV/2021" in "\n".join(digest.splitlines()[:3]).upper()
+    assert "chi bộ quý IV/2021" in "\n".join(digest.splitlines()[:3])
     assert re.search(r"\[tệp đính kèm: [^\]]+digest-2021Q4\.xlsx\]", digest)
     assert re.search(r"\[tệp đính kèm: [^\]]+digest-2021Q4\.png\]", digest)
     assert digest.count(office) >= 3
@@ -346,7 +346,7 @@ async def test_who_lists_everyone_who_can_be_played_in_both_languages_until_one_
         "O10",
         "Văn",  # the office
     ]
-    assert "   1. M01 Nguyễn Văn Thành – Ủy viên Ban Thường vụ / standing committee member" in first
+    assert "   1. M01 Nguyễn Văn Thành – Ủy viên Ban Thường vụ / standing member" in first
     assert "Bí thư Chi bộ Tổ dân phố số 5 / secretary of Chi bộ Tổ dân phố số 5" in first
     assert "gõ /report, /confirm, /flags / the committee office's group chat" in first
     # Once someone is played, in their language alone.

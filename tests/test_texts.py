@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ import pytest
 from bot.core.decisions import OFFICE_REASONS
 from bot.core.i18n import LANGUAGES, Translator, catalog
 from bot.core.plural import Plural
+from bot.core.quarters import Quarter
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [*ROOT.glob("handlers/*.py"), *ROOT.glob("bot/**/*.py")]
@@ -74,8 +76,8 @@ def test_a_number_before_a_plural_noun_is_a_counting_text(key):
 def test_the_counts_the_issue_found_wrong_read_right():
     en = Translator("en", TZ)
     one_day = en("common.days_left", count=1)
-    nudge = en("reminders.nudge", quarter="4/2021", days_left=one_day, count=1, options="")
-    assert "has 1 day left: you have not attended a meeting at 1 organization yet" in nudge
+    nudge = en("reminders.nudge", quarter="Q4 2021", days_left=one_day, count=1, options="")
+    assert "has 1 day left: you have not yet attended a meeting at 1 of your organizations" in nudge
     ratings = en("digest.ratings", count=1, counts="Good: 1", steps=1, difficulties=0)
     assert ratings.startswith("Quality of the meetings (1 note):")
     told = en("schedule.told_some", count=2, organization="O01")
@@ -154,3 +156,81 @@ def test_vietnamese_dates_read_day_first():
     instant = datetime(2021, 12, 5, 1, 0, tzinfo=ZoneInfo("UTC"))
     assert Translator("vi", tz).when(instant) == "Chủ Nhật 05/12/2021 08:00"
     assert Translator("en", tz).when(instant) == "Sun 05/12/2021 08:00"
+
+
+# -- one register, one term per thing (#13.7, #13.8) -------------------------------------------
+
+# The board's page titles, until bot/web/context.py's quarter_label calls Translator.quarter.
+BOARD_QUARTER = "digest.quarter"
+
+
+def vietnamese_forms() -> list[tuple[str, str]]:
+    return [(key, form) for key, (vi, _) in catalog().items() for form in forms(vi)]
+
+
+def english_forms() -> list[tuple[str, str]]:
+    return [(key, form) for key, (_, en) in catalog().items() for form in forms(en)]
+
+
+def found(pattern: str, texts: list[tuple[str, str]], flags: int = 0) -> list[tuple[str, str]]:
+    """(key, what matched) of every text where PATTERN is found."""
+    return [
+        (key, match.group(0)) for key, text in texts for match in re.finditer(pattern, text, flags)
+    ]
+
+
+def test_every_vietnamese_text_addresses_the_person_as_dong_chi():
+    # "bạn" is how one speaks to a friend, not to a party member: never, as a word.
+    assert found(r"(?<!\w)bạn(?!\w)", vietnamese_forms(), re.IGNORECASE) == []
+    assert found(r"(?<!\w)bạn(?!\w)", [("made up", "Quý này Bạn chưa dự.")], re.I) != []
+
+
+def test_the_quarter_is_written_one_way_per_language():
+    q4 = Quarter(2021, 4)
+    assert Translator("vi", TZ).quarter(q4) == "quý IV/2021"
+    assert Translator("en", TZ).quarter(q4) == "Q4 2021"
+    assert Translator("en", TZ).quarter(Quarter(2022, 1)) == "Q1 2022"
+    # A text names a quarter through its {quarter}, never by its own numbers.
+    vietnamese = [(key, text) for key, text in vietnamese_forms() if key != BOARD_QUARTER]
+    english = [(key, text) for key, text in english_forms() if key != BOARD_QUARTER]
+    assert found(r"[Qq][Uu][Ýý]\s*(\{\w+\}|\d|[IV]+\b)", vietnamese) == []
+    assert found(r"\b(Quarter|QUARTER)\s*(\{\w+\}|\d|[IV]+\b)|\bQ(\{\w+\}|\d)", english) == []
+
+
+def test_an_organization_is_named_one_way_in_vietnamese():
+    # "cơ sở đảng" (the organizations a member is assigned to: "cơ sở đảng được phân công");
+    # "cơ sở" otherwise only in the kinds of organization and the demo's database.
+    allowed = r"cơ sở (đảng|dữ liệu)|(đảng ủy|chi bộ) cơ sở"
+    texts = vietnamese_forms()
+    stray = [
+        (key, hit)
+        for key, text in texts
+        for hit in re.findall(r"\S*\s*cơ sở\s*\S*", re.sub(allowed, "", text, flags=re.I), re.I)
+    ]
+    assert stray == []
+    assert found(r"tổ chức", texts, re.IGNORECASE) == []  # the older word for it
+    # A meeting of a cell is "sinh hoạt", as the Regulation says, not "họp".
+    assert found(r"(?<!\w)họp(?!\w)", texts, re.IGNORECASE) == []
+
+
+def test_the_people_are_named_as_the_glossary_names_them_in_english():
+    texts = english_forms()
+    assert found(r"district committee member|standing committee member", texts, re.I) == []
+
+
+def line_marks(text: str) -> list[str]:
+    """The marks (emoji, bullets, dashes) each line of TEXT starts with."""
+    return [re.match(r"\s*([^\w\s{(\"'\[]*)", line).group(1).strip() for line in text.split("\n")]
+
+
+def symbols(text: str) -> set[str]:
+    return {c for c in text if unicodedata.category(c) == "So"}
+
+
+@pytest.mark.parametrize("key", sorted(catalog()))
+def test_both_languages_say_it_in_the_same_shape(key):
+    # The same meaning in both languages shows first in the same lines, marks and emoji (the
+    # /meetings overflow line once said different things in each).
+    every = [form for language in catalog()[key] for form in forms(language)]
+    assert len({tuple(line_marks(form)) for form in every}) == 1, every
+    assert len({frozenset(symbols(form)) for form in every}) == 1, every

@@ -67,7 +67,7 @@ async def test_the_digest_workbook_prints_each_sheet_as_the_office_wants(
     book = load_workbook(await digest_workbook(world, tmp_path, language))
 
     assert book.sheetnames == names
-    quarter = {"vi": "Quý IV/2021", "en": "Quarter IV/2021"}[language]
+    quarter = {"vi": "quý IV/2021", "en": "Q4 2021"}[language]
     for name in names:
         sheet = book[name]
         assert_prints_as_the_office_wants(sheet, f"Quận ủy · {quarter} · {name}")
@@ -94,9 +94,9 @@ async def test_the_roster_export_prints_the_same_and_keeps_the_names_import_read
     assert book.sheetnames == [spec.name for spec in SPECS]
     headings = {
         "members": "Danh sách Quận ủy viên",
-        "organizations": "Tổ chức cơ sở đảng",
-        "cells": "Chi bộ trực thuộc",
-        "assignments": "Phân công phụ trách, theo dõi cơ sở",
+        "organizations": "Danh sách cơ sở đảng",
+        "cells": "Danh sách chi bộ",
+        "assignments": "Phân công phụ trách, theo dõi cơ sở đảng",
         "meetings": "Lịch sinh hoạt chi bộ",
     }
     for spec in SPECS:

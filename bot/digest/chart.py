@@ -48,7 +48,7 @@ def draw_chart(digest: Digest, t: Translator) -> Figure:
     _draw_visits(visits_axes, digest, t, font)
     _draw_ratings(ratings_axes, digest, t, font)
     figure.suptitle(
-        t("digest.chart_title", committee=digest.committee, quarter=digest.quarter_title(t))
+        t("digest.chart_title", committee=digest.committee, quarter=t.quarter(digest.quarter))
         + "\n"
         + t("digest.chart_subtitle", day=f"{digest.as_of_day:%d/%m/%Y}"),
         fontproperties=FontProperties(family=FONT_FAMILY, size=14, weight="bold"),

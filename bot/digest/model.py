@@ -11,11 +11,8 @@ from functools import cached_property
 
 from bot.core.checkins import RATINGS
 from bot.core.coverage import MemberCoverage, QuarterCoverage
-from bot.core.i18n import Translator
 from bot.core.quarters import Quarter
 from storage.digest import DigestVisit, UnreachablePerson
-
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 @dataclass(frozen=True)
@@ -44,14 +41,6 @@ class Digest:
     flagged_cell_names: Mapping[str, str]  # code -> name
     visits: tuple[DigestVisit, ...]  # every check-in of the quarter, denied ones too
     unreachable: tuple[UnreachablePerson, ...]
-
-    @property
-    def roman(self) -> str:
-        return ROMAN[self.quarter.number]
-
-    def quarter_title(self, t: Translator) -> str:
-        """ "Quý IV/2021", as the chart and the files' captions name the quarter."""
-        return t("digest.quarter", roman=self.roman, year=self.quarter.year)
 
     @property
     def percent(self) -> int:

@@ -83,7 +83,7 @@ def _render(digest: Digest, t: Translator, folder: Path) -> RenderedDigest:
     png = folder / f"digest-{digest.quarter}.png"
     write_workbook(digest, xlsx, t)
     write_chart(digest, png, t)
-    quarter = digest.quarter_title(t)
+    quarter = t.quarter(digest.quarter)
     return RenderedDigest(
         text=digest_message(digest, t, limit=TEXT_LIMITS["telegram"], files_attached=True),
         text_only=digest_message(digest, t, limit=TEXT_LIMITS["zalo"], files_attached=False),

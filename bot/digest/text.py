@@ -47,8 +47,7 @@ def _title(digest: Digest, t: Translator) -> str:
     return t(
         "digest.title",
         committee=digest.committee,
-        roman=digest.roman,
-        year=digest.quarter.year,
+        quarter=t.quarter(digest.quarter),
         day=f"{digest.as_of_day:%d/%m/%Y}",
     )
 

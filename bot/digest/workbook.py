@@ -43,7 +43,7 @@ def write_workbook(digest: Digest, path: Path, t: Translator) -> None:
         "notes": (_NOTE_COLUMNS, _note_rows(digest, t)),
         "unreachable": (_UNREACHABLE_COLUMNS, _unreachable_rows(digest, t)),
     }
-    heading = f"{digest.committee} · {digest.quarter_title(t)}"
+    heading = f"{digest.committee} · {t.quarter(digest.quarter)}"
     sheets = [
         Sheet(
             sheet_title(name, t),

@@ -4,7 +4,7 @@ TEXTS = {
     "start.share_phone": (
         "Chào đồng chí! Để bot nhận ra đồng chí trong danh sách của Quận ủy, hãy bấm nút"
         ' "Chia sẻ số điện thoại" bên dưới, hoặc mở đường link mời do Văn phòng Quận ủy gửi.',
-        "Welcome! So that the bot can find you on the committee's roster, press \"Share my phone"
+        "Welcome! So that the bot can find you on the committee's roster, tap \"Share my phone"
         ' number" below, or open the invite link the committee office sent you.',
     ),
     "start.need_invite": (
@@ -28,7 +28,7 @@ TEXTS = {
     ),
     "start.contact_not_own": (
         'Chỉ nhận số điện thoại của chính đồng chí. Hãy bấm nút "Chia sẻ số điện thoại".',
-        'Only your own phone number is accepted. Press "Share my phone number".',
+        'Only your own phone number is accepted. Tap "Share my phone number".',
     ),
     "start.phone_unknown": (
         "Số điện thoại này không có trong danh sách của Quận ủy. Hãy liên hệ Văn phòng Quận ủy.",
@@ -43,15 +43,16 @@ TEXTS = {
         "Hello {name}! You can use these commands:\n{commands}",
     ),
     "help.stranger": (
-        "Bot giúp Quận ủy viên theo dõi việc dự sinh hoạt chi bộ hằng quý. Để dùng bot, hãy mở"
-        " đường link mời do Văn phòng Quận ủy gửi, hoặc gõ /start để chia sẻ số điện thoại.",
+        "Bot giúp Quận ủy viên theo dõi việc dự sinh hoạt chi bộ hằng quý. Để dùng bot, đồng chí"
+        " hãy mở đường link mời do Văn phòng Quận ủy gửi, hoặc gõ /start để chia sẻ số điện"
+        " thoại.",
         "This bot helps committee members keep their quarterly visits to cell meetings. To use"
         " it, open the invite link the committee office sent you, or type /start to share your"
         " phone number.",
     ),
     "help.stranger_token": (
-        "Bot giúp Quận ủy viên theo dõi việc dự sinh hoạt chi bộ hằng quý. Để dùng bot, hãy gửi"
-        " cho bot mã mời do Văn phòng Quận ủy cấp (gõ /start MÃ hoặc chỉ gõ mã).",
+        "Bot giúp Quận ủy viên theo dõi việc dự sinh hoạt chi bộ hằng quý. Để dùng bot, đồng chí"
+        " hãy gửi cho bot mã mời do Văn phòng Quận ủy cấp (gõ /start MÃ hoặc chỉ gõ mã).",
         "This bot helps committee members keep their quarterly visits to cell meetings. To use"
         " it, send the bot the invite code the committee office gave you (type /start CODE, or"
         " just the code).",

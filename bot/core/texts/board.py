@@ -76,7 +76,10 @@ TEXTS = {
     ),
     "board.col_member": ("Quận ủy viên", "Member"),
     "board.col_required": ("Phải dự", "Required"),
-    "board.col_not_visited": ("Cơ sở chưa dự", "Not visited"),
+    "board.col_not_visited": (
+        "Cơ sở đảng chưa dự",
+        "Not visited",
+    ),
     "board.col_organization": ("Cơ sở đảng", "Organization"),
     "board.col_cells_visited": ("Chi bộ đã được dự", "Cells visited"),
     "board.col_flagged_not_visited": ("Chi bộ khó khăn chưa được dự", "Flagged cells not visited"),
@@ -90,14 +93,17 @@ TEXTS = {
         "Không có cơ sở đảng nào có mã này.",
         "There is no organization with this code.",
     ),
-    "board.position_standing": ("Ủy viên Ban Thường vụ", "Standing committee member"),
+    "board.position_standing": (
+        "Ủy viên Ban Thường vụ",
+        "Standing member",
+    ),
     "board.position_member": ("Quận ủy viên", "Committee member"),
     "board.kind_committee": ("Đảng ủy cơ sở", "Base committee"),
     "board.kind_cell": ("Chi bộ cơ sở", "Base cell"),
     "board.retired": ("Không còn trong danh sách", "No longer on the roster"),
     "board.phone": ("Điện thoại", "Phone"),
     "board.nothing_required": (
-        "Quý này đồng chí không có cơ sở nào phải dự.",
+        "Quý này đồng chí này không có cơ sở đảng nào phải dự sinh hoạt.",
         "Nothing is required of this member this quarter.",
     ),
     "board.nobody_required": (

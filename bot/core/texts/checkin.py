@@ -14,10 +14,10 @@ TEXTS = {
     "checkin.button": ("Điểm danh: {cell_code}", "Check in: {cell_code}"),
     "checkin.checked_in_mark": (" ✓ đã điểm danh", " ✓ checked in"),
     "checkin.all_checked_in": (
-        "Đồng chí đã điểm danh ở các buổi sinh hoạt đang mở điểm danh. Sau buổi họp, gõ /note"
-        " (/nhanxet) để nhận xét.",
+        "Đồng chí đã điểm danh ở các buổi sinh hoạt đang mở điểm danh. Sau buổi sinh hoạt, gõ"
+        " /note (/nhanxet) để nhận xét.",
         "You have checked in at the meetings open for check-in. After the meeting, send /note"
-        " to rate it.",
+        " to write a note on it.",
     ),
     "checkin.none_open": (
         "Hiện không có buổi sinh hoạt nào đang mở điểm danh. Buổi gần nhất: {cell} {when};"
@@ -39,9 +39,9 @@ TEXTS = {
     ),
     "checkin.done": (
         "Đã điểm danh tại buổi sinh hoạt {cell} lúc {time}. {decides}"
-        " Sau buổi họp, gõ /note (/nhanxet) để nhận xét chất lượng buổi sinh hoạt.",
+        " Sau buổi sinh hoạt, đồng chí gõ /note (/nhanxet) để nhận xét chất lượng buổi sinh hoạt.",
         "Checked in at the meeting of {cell} at {time}. {decides}"
-        " After the meeting, send /note to rate its quality.",
+        " After the meeting, send /note to write a note on its quality.",
     ),
     # Who will decide the check-in: said only as it is (a secretary asked means a message to
     # them was queued), else why the committee office decides.
@@ -92,15 +92,15 @@ TEXTS = {
         "That meeting does not exist. Send /checkin to see the meetings open for check-in.",
     ),
     "checkin.not_yours": (
-        "Buổi sinh hoạt này không thuộc cơ sở đồng chí được phân công, nên không điểm danh được."
-        " Gõ /checkin để xem các buổi của đồng chí.",
+        "Buổi sinh hoạt này không thuộc cơ sở đảng được phân công cho đồng chí, nên không điểm"
+        " danh được. Gõ /checkin để xem các buổi của đồng chí.",
         "That meeting is not one of your organizations', so you cannot check in there. Send"
         " /checkin to see yours.",
     ),
     "checkin.secretary_request": (
         "Đồng chí {member} (Quận ủy viên) vừa điểm danh lúc {time} tại buổi sinh hoạt của {cell}"
         " ({when}). Đề nghị đồng chí xác nhận.",
-        "{member} (district committee member) checked in at {time} at the meeting of {cell}"
-        " ({when}). Please confirm.",
+        "{member} (committee member) checked in at {time} at the meeting of {cell} ({when})."
+        " Please confirm.",
     ),
 }

@@ -21,12 +21,13 @@ TEXTS = {
         Plural(one="{count} minute", other="{count} minutes"),
     ),
     "error.internal": (
-        "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Không có gì bị thay đổi; vui lòng thử lại sau.",
+        "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Không có gì bị thay đổi; đồng chí vui lòng thử"
+        " lại sau.",
         "Sorry, something went wrong. Nothing was changed; please try again later.",
     ),
     "error.unknown_command": (
-        "Không có lệnh /{command}. Gõ /help để xem các lệnh bạn dùng được.",
-        "There is no /{command} command. Type /help to see what you can do.",
+        "Không có lệnh /{command}. Gõ /help để xem các lệnh đồng chí dùng được.",
+        "There is no /{command} command. Type /help to see the commands you can use.",
     ),
     "error.stale_choice": (
         "Lựa chọn này không còn hiệu lực. Hãy gõ lại lệnh để có danh sách mới.",
@@ -37,24 +38,24 @@ TEXTS = {
         "Please message the bot privately to use this command.",
     ),
     "error.stranger": (
-        "Bạn chưa được liên kết với danh sách của Quận ủy. Hãy mở đường link mời do Văn phòng Quận ủy"
-        " gửi, hoặc gõ /start để chia sẻ số điện thoại.",
-        "You are not linked to the committee's roster yet. Open the invite link the committee office"
-        " sent you, or type /start to share your phone number.",
+        "Đồng chí chưa được liên kết với danh sách của Quận ủy. Hãy mở đường link mời do Văn"
+        " phòng Quận ủy gửi, hoặc gõ /start để chia sẻ số điện thoại.",
+        "You are not linked to the committee's roster yet. Open the invite link the committee"
+        " office sent you, or type /start to share your phone number.",
     ),
     # Where a chat cannot share a phone number (Zalo, the terminal): the invite code only.
     "error.stranger_token": (
-        "Bạn chưa được liên kết với danh sách của Quận ủy. Hãy gửi cho bot mã mời do Văn phòng"
-        " Quận ủy cấp (gõ /start MÃ hoặc chỉ gõ mã).",
+        "Đồng chí chưa được liên kết với danh sách của Quận ủy. Hãy gửi cho bot mã mời do Văn"
+        " phòng Quận ủy cấp (gõ /start MÃ hoặc chỉ gõ mã).",
         "You are not linked to the committee's roster yet. Send the bot the invite code the"
         " committee office gave you (type /start CODE, or just the code).",
     ),
     "error.not_linked": (
-        "Bạn chưa được liên kết. Gõ /start để bắt đầu.",
+        "Đồng chí chưa được liên kết. Gõ /start để bắt đầu.",
         "You are not linked yet. Type /start to begin.",
     ),
     "error.not_member": (
-        "Lệnh này dành cho Quận ủy viên được phân công theo dõi cơ sở.",
+        "Lệnh này dành cho Quận ủy viên được phân công phụ trách, theo dõi cơ sở đảng.",
         "This command is for committee members assigned to organizations.",
     ),
     "error.not_secretary": (

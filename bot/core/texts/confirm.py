@@ -37,7 +37,7 @@ TEXTS = {
     ),
     "confirm.more": (
         "Còn {count} lượt nữa: bấm Xem thêm.",
-        "{count} more: press More.",
+        "{count} more: tap More.",
     ),
     "confirm.button_more": ("Xem thêm", "More"),
     "confirm.item": (
@@ -179,8 +179,8 @@ TEXTS = {
     "confirm.office_request": (
         "📋 Đồng chí {member} (Quận ủy viên) điểm danh lúc {time} tại buổi sinh hoạt của {cell}"
         " ({when}). {why} Đề nghị Văn phòng Quận ủy xác nhận.",
-        "📋 {member} (district committee member) checked in at {time} at the meeting of {cell}"
-        " ({when}). {why} Please decide, for the committee office.",
+        "📋 {member} (committee member) checked in at {time} at the meeting of {cell} ({when})."
+        " {why} The committee office is asked to decide.",
     ),
     "confirm.why_own": (
         "Đồng chí {member} là bí thư chi bộ này, nên không tự xác nhận lượt điểm danh của mình.",

@@ -27,7 +27,10 @@ TEXTS = {
         '"{text}" không có trong danh sách. Gõ số thứ tự (1-{count}) hoặc mã, ví dụ M01.',
         '"{text}" is not on the list. Type a number (1-{count}) or a code, e.g. M01.',
     ),
-    "demo.position_standing": ("Ủy viên Ban Thường vụ", "standing committee member"),
+    "demo.position_standing": (
+        "Ủy viên Ban Thường vụ",
+        "standing member",
+    ),
     "demo.position_member": ("Quận ủy viên", "committee member"),
     "demo.secretary": ("Bí thư {cell}", "secretary of {cell}"),
     "demo.office_label": ("Văn phòng (admin)", "Office (admin)"),

@@ -4,10 +4,13 @@ from bot.core.plural import Plural
 
 TEXTS = {
     # -- the message ---------------------------------------------------------------------------
+    # The board's page titles (bot/web/context.py's quarter_label). Every other text has its
+    # quarter from Translator.quarter ("Q4 2021"); until the board calls it too, its English
+    # titles read "Quarter IV/2021".
     "digest.quarter": ("Quý {roman}/{year}", "Quarter {roman}/{year}"),
     "digest.title": (
-        "{committee}\nBÁO CÁO TỔNG HỢP DỰ SINH HOẠT CHI BỘ QUÝ {roman}/{year} (số liệu đến {day})",
-        "{committee}\nDIGEST OF CELL MEETING VISITS, QUARTER {roman}/{year} (figures to {day})",
+        "{committee}\nBáo cáo tổng hợp dự sinh hoạt chi bộ {quarter} (số liệu đến {day})",
+        "{committee}\nDigest of cell meeting visits, {quarter} (figures to {day})",
     ),
     "digest.totals": (
         "Phải dự: {required} · Đã dự: {covered} ({percent}%) · Chờ xác nhận: {pending}"
@@ -16,7 +19,7 @@ TEXTS = {
         " · Missed: {missed}",
     ),
     "digest.organizations_visited": (
-        "Cơ sở đã có Quận ủy viên đến dự: {visited}/{total}",
+        "Cơ sở đảng đã có Quận ủy viên đến dự sinh hoạt: {visited}/{total}",
         "Organizations visited: {visited} of {total}",
     ),
     "digest.flagged_visited": (
@@ -24,7 +27,10 @@ TEXTS = {
         "Cells with difficulties visited: {visited} of {total}",
     ),
     "digest.behind": (
-        Plural("Cơ sở chậm nhất ({shown} trong {count} cơ sở còn Quận ủy viên chưa dự):\n{lines}"),
+        Plural(
+            "Cơ sở đảng chậm nhất ({shown} trong {count} cơ sở đảng còn Quận ủy viên chưa dự"
+            " sinh hoạt):\n{lines}"
+        ),
         Plural(
             one="Furthest behind ({shown} of the {count} organization where a member has yet to"
             " visit):\n{lines}",
@@ -37,7 +43,7 @@ TEXTS = {
         "{code} {name}: members yet to visit {missed}/{required} · cells visited {visited}/{cells}",
     ),
     "digest.none_behind": (
-        "Ở mọi cơ sở, các Quận ủy viên được phân công đều đã dự sinh hoạt.",
+        "Ở mọi cơ sở đảng, các Quận ủy viên được phân công đều đã dự sinh hoạt.",
         "At every organization, every member assigned to it has visited.",
     ),
     "digest.unvisited_flagged": (
@@ -61,7 +67,7 @@ TEXTS = {
         "No check-in is waiting for confirmation.",
     ),
     "digest.members_behind": (
-        "Quận ủy viên còn cơ sở chưa dự: {count}/{total}.",
+        "Quận ủy viên còn cơ sở đảng chưa dự sinh hoạt: {count}/{total}.",
         "Committee members with an organization yet to visit: {count} of {total}.",
     ),
     "digest.unreachable_count": (
@@ -103,13 +109,13 @@ TEXTS = {
     "digest.reason_blocked": ("đã chặn bot (từ {day})", "blocked the bot (since {day})"),
     # -- the files -----------------------------------------------------------------------------
     "digest.workbook_caption": (
-        "Bảng tổng hợp {quarter}: Quận ủy viên, cơ sở, lượt dự, nhận xét",
+        "Bảng tổng hợp {quarter}: Quận ủy viên, cơ sở đảng, lượt dự, nhận xét",
         "Tables for {quarter}: members, organizations, visits, notes",
     ),
     "digest.chart_caption": ("Biểu đồ {quarter}", "Chart of {quarter}"),
     # Where the full lists are, as the message's last line: the workbook follows it, or not.
     "digest.where_attached": (
-        "Danh sách đầy đủ (Quận ủy viên, cơ sở, lượt dự, nhận xét, người bot chưa liên lạc"
+        "Danh sách đầy đủ (Quận ủy viên, cơ sở đảng, lượt dự, nhận xét, người bot chưa liên lạc"
         " được) ở bảng tính đính kèm.",
         "The full lists (members, organizations, visits, notes, people the bot cannot reach) are"
         " in the attached workbook.",
@@ -134,9 +140,15 @@ TEXTS = {
     "digest.col_covered": ("Đã dự", "Covered"),
     "digest.col_pending": ("Chờ xác nhận", "Pending"),
     "digest.col_missed": ("Chưa dự", "Missed"),
-    "digest.col_missed_organizations": ("Cơ sở chưa dự", "Organizations missed"),
+    "digest.col_missed_organizations": (
+        "Cơ sở đảng chưa dự",
+        "Organizations missed",
+    ),
     "digest.col_reachable": ("Bot liên lạc được", "Reachable by the bot"),
-    "digest.col_organization_name": ("Tên cơ sở", "Organization"),
+    "digest.col_organization_name": (
+        "Tên cơ sở đảng",
+        "Organization",
+    ),
     "digest.col_kind": ("Loại", "Kind"),
     "digest.col_cells": ("Số chi bộ", "Cells"),
     "digest.col_cells_visited": ("Chi bộ đã được dự", "Cells visited"),
@@ -152,13 +164,22 @@ TEXTS = {
     "digest.col_meeting": ("Buổi sinh hoạt", "Meeting"),
     "digest.col_member": ("Mã Quận ủy viên", "Member"),
     "digest.col_member_name": ("Quận ủy viên", "Member's name"),
-    "digest.col_organization": ("Mã cơ sở", "Organization code"),
+    "digest.col_organization": (
+        "Mã cơ sở đảng",
+        "Organization code",
+    ),
     "digest.col_cell": ("Mã chi bộ", "Cell"),
     "digest.col_cell_name": ("Chi bộ", "Cell's name"),
     "digest.col_status": ("Điểm danh", "Check-in"),
-    "digest.col_decided_by": ("Người xác nhận", "Decided by"),
+    "digest.col_decided_by": (
+        "Người quyết định",
+        "Decided by",
+    ),
     "digest.col_decided_role": ("Với tư cách", "As"),
-    "digest.col_decided_at": ("Xác nhận lúc", "Decided at"),
+    "digest.col_decided_at": (
+        "Quyết định lúc",
+        "Decided at",
+    ),
     "digest.col_has_note": ("Có nhận xét", "Note written"),
     "digest.col_rating": ("Đánh giá", "Rating"),
     "digest.col_steps_kept": ("Đúng các bước", "Steps kept"),
@@ -175,7 +196,10 @@ TEXTS = {
     "digest.kind_cell": ("Chi bộ cơ sở", "Base cell"),
     "digest.status_confirmed": ("Đã xác nhận", "Confirmed"),
     "digest.status_pending": ("Chờ xác nhận", "Pending"),
-    "digest.status_denied": ("Vắng (bí thư không xác nhận)", "Absent (denied)"),
+    "digest.status_denied": (
+        "Vắng",
+        "Absent",
+    ),
     "digest.role_secretary": ("Bí thư chi bộ", "Cell secretary"),
     "digest.role_admin": ("Văn phòng Quận ủy", "Committee office"),
     "digest.reachable_yes": ("Có", "Yes"),
@@ -194,8 +218,14 @@ TEXTS = {
     "digest.chart_covered": ("Đã dự", "Covered"),
     "digest.chart_pending": ("Chờ xác nhận", "Pending"),
     "digest.chart_missed": ("Chưa dự", "Missed"),
-    "digest.chart_visits": ("Cơ sở và chi bộ được dự", "Organizations and cells visited"),
-    "digest.chart_organizations": ("Cơ sở", "Organizations"),
+    "digest.chart_visits": (
+        "Cơ sở đảng và chi bộ được dự",
+        "Organizations and cells visited",
+    ),
+    "digest.chart_organizations": (
+        "Cơ sở đảng",
+        "Organizations",
+    ),
     "digest.chart_flagged": ("Chi bộ có khó khăn", "Cells with difficulties"),
     "digest.chart_visited": ("Đã được dự", "Visited"),
     "digest.chart_not_visited": ("Chưa được dự", "Not visited"),

@@ -13,9 +13,8 @@ TEXTS = {
             " Gỡ cờ của chi bộ đó:"
         ),
         Plural(
-            one="{count} cell is flagged with difficulties. Once they are resolved, press its"
-            " Clear:",
-            other="{count} cells are flagged with difficulties. Once a cell's are resolved, press"
+            one="{count} cell is flagged with difficulties. Once they are resolved, tap its Clear:",
+            other="{count} cells are flagged with difficulties. Once a cell's are resolved, tap"
             " its Clear:",
         ),
     ),

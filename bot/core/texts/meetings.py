@@ -5,9 +5,9 @@ from bot.core.plural import Plural
 TEXTS = {
     "meetings.none": (
         Plural(
-            "Trong {count} ngày tới chưa có lịch sinh hoạt nào của các chi bộ thuộc cơ sở đồng"
-            " chí được phân công. Khi bí thư chi bộ đặt lịch ở cơ sở đồng chí chưa dự trong quý,"
-            " bot sẽ báo đồng chí."
+            "Trong {count} ngày tới chưa có lịch sinh hoạt nào của các chi bộ thuộc cơ sở đảng"
+            " được phân công cho đồng chí. Khi bí thư chi bộ đặt lịch ở cơ sở đảng đồng chí chưa"
+            " dự sinh hoạt trong quý, bot sẽ báo đồng chí."
         ),
         Plural(
             one="No meetings of your organizations' cells are scheduled in the next {count}"
@@ -20,8 +20,8 @@ TEXTS = {
     ),
     "meetings.header": (
         Plural(
-            "Lịch sinh hoạt {count} ngày tới. Chi bộ có khó khăn, vướng mắc và cơ sở đồng chí"
-            " chưa dự trong quý được xếp trước:"
+            "Lịch sinh hoạt {count} ngày tới. Chi bộ có khó khăn, vướng mắc và cơ sở đảng đồng"
+            " chí chưa dự sinh hoạt trong quý được xếp trước:"
         ),
         Plural(
             one="Meetings in the next {count} day. Cells with difficulties and organizations"
@@ -60,7 +60,7 @@ TEXTS = {
     ),
     "meetings.pick": (
         'Bấm "Sẽ dự" để báo trước cho bí thư chi bộ.',
-        'Press "Will attend" to let the cell\'s secretary know you are coming.',
+        'Tap "Will attend" to let the cell\'s secretary know you are coming.',
     ),
     "meetings.attend_button": ("Sẽ dự: {cell_code} {day}", "Will attend: {cell_code} {day}"),
     "meetings.planned": (
@@ -93,8 +93,8 @@ TEXTS = {
         "That meeting does not exist. Send /meetings for the current list.",
     ),
     "meetings.not_yours": (
-        "Buổi sinh hoạt này không thuộc cơ sở đồng chí được phân công. Gõ /meetings để xem lịch"
-        " của đồng chí.",
+        "Buổi sinh hoạt này không thuộc cơ sở đảng được phân công cho đồng chí. Gõ /meetings để"
+        " xem lịch của đồng chí.",
         "That meeting is not one of your organizations'. Send /meetings to see yours.",
     ),
     "meetings.past": (
@@ -108,6 +108,6 @@ TEXTS = {
     ),
     "meetings.secretary_told": (
         "Đồng chí {member} (Quận ủy viên) báo sẽ dự buổi sinh hoạt của {cell} lúc {when}.",
-        "{member} (district committee member) will attend the meeting of {cell} on {when}.",
+        "{member} (committee member) will attend the meeting of {cell} on {when}.",
     ),
 }

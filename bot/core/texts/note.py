@@ -36,8 +36,8 @@ TEXTS = {
     "note.ask_text": (
         Plural("Bước 4/4: Gửi một nhận xét ngắn (tối đa {count} ký tự), hoặc bấm Bỏ qua."),
         Plural(
-            one="Step 4/4: Send a short comment (at most {count} character), or press Skip.",
-            other="Step 4/4: Send a short comment (at most {count} characters), or press Skip.",
+            one="Step 4/4: Send a short comment (at most {count} character), or tap Skip.",
+            other="Step 4/4: Send a short comment (at most {count} characters), or tap Skip.",
         ),
     ),
     "note.rating_good": ("Tốt", "Good"),

@@ -6,19 +6,19 @@ TEXTS = {
     # {days_left}: common.days_left; the count is of the organizations to visit.
     "status.header": (
         Plural(
-            "Tiến độ quý {number}/{year} (đến hết {end}, {days_left}): đã dự {covered}/{count}"
-            " cơ sở."
+            "Tiến độ {quarter} (đến hết {end}, {days_left}): đã dự {covered}/{count} cơ sở đảng"
+            " được phân công."
         ),
         Plural(
-            one="Progress in Q{number} {year} (until {end}, {days_left}): {covered} of {count}"
+            one="Progress in {quarter} (until {end}, {days_left}): {covered} of {count}"
             " organization visited.",
-            other="Progress in Q{number} {year} (until {end}, {days_left}): {covered} of {count}"
+            other="Progress in {quarter} (until {end}, {days_left}): {covered} of {count}"
             " organizations visited.",
         ),
     ),
     "status.none": (
-        "Quý {number}/{year} đồng chí không có cơ sở nào phải dự sinh hoạt.",
-        "You have no organization to visit in Q{number} {year}.",
+        "Trong {quarter}, đồng chí không có cơ sở đảng nào phải dự sinh hoạt.",
+        "You have no organization to visit in {quarter}.",
     ),
     "status.covered": ("✅ {organization}: đã dự", "✅ {organization}: visited"),
     "status.pending": (
@@ -31,7 +31,7 @@ TEXTS = {
         "    Attend next: {cell} ({cell_code}), {when}{flag}",
     ),
     "status.no_next": (
-        "    Chưa có lịch sinh hoạt nào còn lại trong quý; hãy liên hệ bí thư chi bộ.",
+        "    Chưa có lịch sinh hoạt nào còn lại trong quý; đồng chí hãy liên hệ bí thư chi bộ.",
         "    No meeting is scheduled for the rest of the quarter; contact the cells' secretaries.",
     ),
     "status.flagged_mark": (" ⚠️ khó khăn", " ⚠️ difficulties"),
