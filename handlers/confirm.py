@@ -70,17 +70,15 @@ async def _page(ctx: Context, after: int | None) -> None:
 async def _member(ctx: Context, code: str) -> None:
     """An admin's look at one member's check-ins this quarter, to decide or change each."""
     code = code.upper()
-    checkins = await member_checkins(ctx.store, ctx.config, code, ctx.now)
-    person = await ctx.store.people.by_member_code(code)
-    if person is None:
+    found = await member_checkins(ctx.store, ctx.config, code, ctx.now)
+    if found is None:
         await ctx.say("confirm.member_unknown", code=code)
         return
-    if not checkins:
-        await ctx.say("confirm.member_none", member=person.name, code=code)
+    if not found.checkins:
+        await ctx.say("confirm.member_none", member=found.name, code=code)
         return
-    await ctx.say("confirm.member_header", member=person.name, code=code)
-    for checkin in checkins:
-        last = await ctx.store.decisions.last_of(checkin.id)
+    await ctx.say("confirm.member_header", member=found.name, code=code)
+    for checkin, last in found.checkins:
         await ctx.reply(_item(ctx, checkin, last, show_state=True))
 
 

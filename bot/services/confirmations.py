@@ -55,12 +55,28 @@ async def pending_page(
     return PendingPage(checkins, waiting, who.is_admin)
 
 
+@dataclass(frozen=True)
+class MemberCheckins:
+    """A member's check-ins at this quarter's meetings, each with its last decision."""
+
+    name: str
+    checkins: list[tuple[CheckinAtCell, DecisionRecord | None]]
+
+
 async def member_checkins(
     store: Store, config: Config, member_code: str, now: datetime
-) -> list[CheckinAtCell]:
-    """The member's check-ins at this quarter's meetings (for an admin to decide or change)."""
+) -> MemberCheckins | None:
+    """The member's check-ins at this quarter's meetings (for an admin to decide or change);
+    None when no member on the roster has that code."""
+    person = await store.people.by_member_code(member_code)
+    if person is None:
+        return None
     start, end = Quarter.at(now, config.committee.tz).utc_bounds(config.committee.tz)
-    return await store.checkins.of_member_between(member_code, start, end)
+    checkins = await store.checkins.of_member_between(member_code, start, end)
+    return MemberCheckins(
+        person.name,
+        [(checkin, await store.decisions.last_of(checkin.id)) for checkin in checkins],
+    )
 
 
 def parse_checkin_id(data: str) -> int | None:
