@@ -127,8 +127,9 @@ async def cmd_audit(args: argparse.Namespace, config: Config, clock: Clock) -> i
     quarter = _quarter(args.quarter, config, clock)
     async with await Store.open(config.storage.path) as store:
         checkins = await quarter_audit(store, config, quarter)
+        closed = await store.closing.closed(quarter)
     render = {"json": audit_json, "csv": audit_csv, "text": audit_text}[args.format]
-    text = render(quarter, checkins, config.committee.tz)
+    text = render(quarter, checkins, config.committee.tz, closed and closed.closed_at)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return EXIT_OK
 

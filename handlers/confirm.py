@@ -8,8 +8,10 @@ decides their own. Every tap is judged again by the decision service (buttons ca
 from __future__ import annotations
 
 from bot.core.checkins import CheckinAtCell
+from bot.core.coverage import Amendment
 from bot.core.decisions import Decision, DecisionRecord
 from bot.core.messages import Choice, Message
+from bot.core.quarters import Quarter
 from bot.services.confirmations import (
     Decided,
     NotDecided,
@@ -168,13 +170,38 @@ async def _decide(
 async def _say_decided(ctx: Context, decided: Decided) -> None:
     t, decision = ctx.t, decided.decision
     kind = "done_changed" if decision.is_change else "done"
-    text = t(f"confirm.{kind}_{decision.status}", **_shown(ctx, decided.checkin))
+    lines = [t(f"confirm.{kind}_{decision.status}", **_shown(ctx, decided.checkin))]
+    if decided.amendment is not None:
+        lines.append(_amended(ctx, decided.amendment, decided.checkin))
     told = "confirm.member_told" if decided.member_told else "confirm.member_not_told"
-    await ctx.reply(Message(f"{text}\n{t(told, member=decided.checkin.member_name)}"))
+    lines.append(t(told, member=decided.checkin.member_name))
+    await ctx.reply(Message("\n".join(lines)))
+
+
+def _amended(ctx: Context, amendment: Amendment, checkin: CheckinAtCell) -> str:
+    t = ctx.t
+    return t(
+        "closing.amended",
+        quarter=_quarter(ctx, amendment.quarter),
+        member=checkin.member_name,
+        organization=amendment.organization,
+        before=t(f"closing.status_{amendment.before}"),
+        after=t(f"closing.status_{amendment.after}"),
+    )
+
+
+def _quarter(ctx: Context, quarter: Quarter) -> str:
+    return ctx.t("closing.quarter", roman=quarter.roman, year=quarter.year)
 
 
 async def _say_not_decided(ctx: Context, outcome: NotDecided, wanted: Decision) -> None:
     t, checkin = ctx.t, outcome.checkin
+    if outcome.closed is not None and outcome.why == "closed":
+        quarter, closed = _quarter(ctx, outcome.closed.quarter), outcome.closed.closed_at
+        await ctx.say(
+            "closing.refused", quarter=quarter, closed=t.when(closed), **_shown(ctx, checkin)
+        )
+        return
     values = {**_shown(ctx, checkin), **_decided(ctx, checkin, outcome.last)}
     if outcome.why == "offer_change":
         change = Choice(t(f"confirm.button_change_{wanted}"), change_data(checkin.id, wanted))

@@ -21,6 +21,15 @@ from storage.db import Database
 from storage.timefmt import from_db, to_db
 
 
+def in_closed_quarter(checkin: str = "ch") -> str:
+    """SQL: whether the check-in aliased CHECKIN is at a meeting of a closed quarter."""
+    return (
+        "EXISTS (SELECT 1 FROM closed_quarters q"
+        f" WHERE q.starts_at <= {checkin}.meeting_starts_at"
+        f" AND {checkin}.meeting_starts_at < q.ends_at)"
+    )
+
+
 class CheckinToFreeze(NamedTuple):
     checkin_id: int
     member: str
@@ -42,15 +51,18 @@ class FrozenPair(NamedTuple):
     checkin_id: int | None  # the check-in its status came from; None: missed
 
 
-# A check-in of a closed quarter with the status it has now: its latest amendment's, else the
-# one it was closed with.
-_AMENDED_STATUS = (
-    "coalesce((SELECT d.status FROM amendments a JOIN decisions d ON d.id = a.decision_id"
-    " WHERE a.checkin_id = v.checkin_id AND a.quarter = v.quarter"
-    " ORDER BY a.decision_id DESC LIMIT 1), v.status)"
-)
+def amended_status(visit: str = "v") -> str:
+    """SQL: the status the check-in of closed_visits aliased VISIT has now: its latest
+    amendment's, else the one it was closed with."""
+    return (
+        "coalesce((SELECT d.status FROM amendments a JOIN decisions d ON d.id = a.decision_id"
+        f" WHERE a.checkin_id = {visit}.checkin_id AND a.quarter = {visit}.quarter"
+        f" ORDER BY a.decision_id DESC LIMIT 1), {visit}.status)"
+    )
+
+
 _VISIT = (
-    f"v.checkin_id, v.member, v.organization, v.cell, v.counted, v.meeting_at, {_AMENDED_STATUS}"
+    f"v.checkin_id, v.member, v.organization, v.cell, v.counted, v.meeting_at, {amended_status()}"
 )
 _AMENDMENT = (
     "SELECT a.quarter, v.member, v.organization, a.before, a.after, coalesce(d.by_code, ''),"
