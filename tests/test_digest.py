@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from dialogue import RecordingPort, World, make_world
+from dialogue import RecordingPort, World, forget_open_quarters_checkins, make_world
 from openpyxl import load_workbook
 
 from bot.core.config import Access, Committee, Config
@@ -131,9 +131,7 @@ async def test_what_is_pending_and_the_members_behind_are_counted(world):
 
 async def test_the_lists_are_capped_and_the_message_fits_each_channel(world):
     # Nothing visited at all, and every cell flagged: every one of them is left.
-    await world.store.db.execute("DELETE FROM notes")
-    await world.store.db.execute("DELETE FROM decisions")
-    await world.store.db.execute("DELETE FROM checkins")
+    await forget_open_quarters_checkins(world.store)
     await world.store.db.execute(  # every cell flagged since before the quarter
         "INSERT INTO flag_periods (cell_id, raised_at, raised_by)"
         " SELECT id, NULL, 'import' FROM cells WHERE NOT flagged"
