@@ -41,7 +41,7 @@ async def queue_digest(
     the message's key decides whether the chat has had it. Once the quarter is closed, its
     digest is the final one, under keys of its own: a chat has each once.
     """
-    targets = list(config.access.digest_targets if chats is None else chats)
+    targets = list(dict.fromkeys(config.access.digest_targets if chats is None else chats))
     final = await store.closing.closed(quarter) is not None
     keys = {chat: digest_chat_key(quarter, chat, final=final) for chat in targets}
     done = await store.outbox.queued_keys(list(keys.values()))
