@@ -77,6 +77,10 @@ class ClosingRepository:
         self.db = db  # point lookups, in place
         self.bulk = db.threaded  # a quarter's rows, on the worker thread
 
+    def transaction(self):
+        """The closing's transaction: its BEGIN and COMMIT (of a quarter's rows) on the worker."""
+        return self.bulk.transaction()
+
     async def closed(self, quarter: Quarter) -> ClosedQuarter | None:
         row = await self.db.fetchone(
             "SELECT quarter, closed_at, closed_by FROM closed_quarters WHERE quarter = ?",

@@ -66,7 +66,7 @@ async def close_quarter(
     if now < opens:
         return NotYet(quarter, opens)
     with collection_paused():
-        async with store.transaction():
+        async with store.closing.transaction():
             done = await store.closing.closed(quarter)
             if done is not None:
                 return AlreadyClosed(done)
