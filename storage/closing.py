@@ -8,7 +8,6 @@ check-in's status is the one it had when closed, or the one of its latest amendm
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime
@@ -106,10 +105,6 @@ class ClosingRepository:
             (to_db(since),),
         )
         return [_closed(row) for row in rows]
-
-    async def count(self) -> int:
-        """How many quarters are closed (a closing changes what the board shows)."""
-        return await self.db.fetchval("SELECT count(*) FROM closed_quarters")
 
     # -- closing -------------------------------------------------------------------------------
 
@@ -289,15 +284,6 @@ class ClosingRepository:
             (to_db(start), to_db(end)),
         )
         return [_amendment(row) for row in rows]
-
-    async def amendments_among(self, decision_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
-        """(before, after) of those of DECISION_IDS that are amendments, by decision id."""
-        rows = await self.db.fetchall(
-            "SELECT decision_id, before, after FROM amendments"
-            " WHERE decision_id IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(decision_ids)),),
-        )
-        return {decision: (before, after) for decision, before, after in rows}
 
 
 def _closed(row: Sequence[Any]) -> ClosedQuarter:

@@ -8,7 +8,6 @@ roster change touches them. `amend` records a later decision on one of its check
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -19,13 +18,12 @@ from bot.core.coverage import (
     Amendment,
     QuarterCoverage,
     Visit,
-    coverage_of_pairs,
     required_pairs,
     tally_visits,
 )
 from bot.core.decisions import DecisionRecord
 from bot.core.quarters import Quarter
-from bot.services.coverage import collection_paused, with_flags
+from bot.services.coverage import collection_paused, frozen_coverage, with_flags
 from storage.closing import CheckinToFreeze, FrozenPair
 from storage.store import Store
 
@@ -72,16 +70,7 @@ async def close_quarter(
                 return AlreadyClosed(done)
             frozen, checkins, off_roster = await _record(store, config, quarter)
             visits = [_visit(checkin, off_roster) for checkin in checkins]
-            coverage = await asyncio.to_thread(
-                coverage_of_pairs,
-                quarter,
-                tz,
-                members=frozen.members,
-                organizations=frozen.organizations,
-                required=frozen.required,
-                assigned=frozen.assigned,
-                visits=visits,
-            )
+            coverage = await frozen_coverage(quarter, tz, frozen, visits)
             closed = ClosedQuarter(quarter, now, by)
             pairs = _pairs(quarter, config, frozen, checkins, visits)
             bounds = quarter.utc_bounds(tz)

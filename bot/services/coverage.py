@@ -12,7 +12,7 @@ from datetime import date
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from bot.core.closing import ClosedQuarter
+from bot.core.closing import ClosedQuarter, FrozenQuarter
 from bot.core.config import Config
 from bot.core.coverage import (
     OrganizationInfo,
@@ -77,7 +77,20 @@ async def _closed_coverage(store: Store, config: Config, closed: ClosedQuarter) 
     tz, quarter = config.committee.tz, closed.quarter
     frozen = await store.closing.frozen(quarter)
     visits = await store.closing.frozen_visits(quarter)
-    coverage = await asyncio.to_thread(
+    coverage = await frozen_coverage(quarter, tz, frozen, [v.visit for v in visits])
+    amendments = await store.closing.amendments_of(quarter)
+    return dataclasses.replace(
+        coverage,
+        closed_at=closed.closed_at.astimezone(tz),
+        amendments=tuple(a._replace(at=a.at.astimezone(tz)) for a in amendments),
+    )
+
+
+async def frozen_coverage(
+    quarter: Quarter, tz: ZoneInfo, frozen: FrozenQuarter, visits: list[Visit]
+) -> QuarterCoverage:
+    """The rule on a closed QUARTER's inputs (FROZEN, VISITS), off the event loop."""
+    return await asyncio.to_thread(
         coverage_of_pairs,
         quarter,
         tz,
@@ -85,13 +98,7 @@ async def _closed_coverage(store: Store, config: Config, closed: ClosedQuarter) 
         organizations=frozen.organizations,
         required=frozen.required,
         assigned=frozen.assigned,
-        visits=[v.visit for v in visits],
-    )
-    amendments = await store.closing.amendments_of(quarter)
-    return dataclasses.replace(
-        coverage,
-        closed_at=closed.closed_at.astimezone(tz),
-        amendments=tuple(a._replace(at=a.at.astimezone(tz)) for a in amendments),
+        visits=visits,
     )
 
 
