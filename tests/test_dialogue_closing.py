@@ -16,7 +16,7 @@ from dialogue import World, make_world, texts
 from test_dialogue_member import at
 from test_dialogue_secretary import without_last_seen
 
-from bot.core.config import Access, Config
+from bot.core.config import Access, Config, Storage
 from bot.core.quarters import Quarter
 from bot.scheduler import Scheduler
 from bot.services.closing import close_quarter
@@ -30,7 +30,11 @@ M07 = "Hoàng Thị Lan Anh"
 
 @pytest.fixture
 async def office(tmp_path):
-    config = Config(access=Access(admins=["M01"], digest_chats=[f"test:{OFFICE}"]))
+    config = Config(
+        # The world's database, beside which the digests' files are written.
+        storage=Storage(path=str(tmp_path / "bot.sqlite3")),
+        access=Access(admins=["M01"], digest_chats=[f"test:{OFFICE}"]),
+    )
     world = await make_world(tmp_path, config)
     yield world
     await world.store.close()
@@ -151,7 +155,7 @@ async def test_an_admin_who_is_the_cells_secretary_amends_as_the_office(office):
     """M14 chairs O11 and is made an admin: after closing, her decision is the office's."""
     config = office.config.model_copy(
         update={"access": Access(admins=["M01", "M14"], digest_chats=[f"test:{OFFICE}"])}
-    )
+    )  # storage.path stays the world's
     office.app.config = config
     await office.store.db.execute(
         "UPDATE cells SET secretary_id = (SELECT person_id FROM members WHERE code = 'M14')"
