@@ -349,3 +349,18 @@ def test_absolute_storage_path_is_kept(tmp_path: Path) -> None:
     database = (tmp_path / "var" / "bot.sqlite3").as_posix()
     path = write(tmp_path, f'[storage]\npath = "{database}"\n')
     assert load_config(path).storage.path == database
+
+
+# --- closing a quarter -------------------------------------------------------------------------
+
+
+def test_a_quarter_is_closed_ten_days_after_its_end_unless_the_config_says_otherwise(
+    tmp_path: Path,
+) -> None:
+    assert Config().coverage.close_after == timedelta(days=10)
+    config = load_config(write(tmp_path, '[coverage]\nclose_after = "3d"\n'))
+    assert config.coverage.close_after == timedelta(days=3)
+    path = write(tmp_path, '[coverage]\nclose_after = "ten days"\n')
+    assert problems_of(path) == [
+        f'{path}: coverage.close_after: "ten days" is not a duration (use 90s, 30m, 2h, 1d)'
+    ]

@@ -29,6 +29,9 @@ from storage.store import Store
 
 log = logging.getLogger(__name__)
 
+# A pair's status when closed, and the status of the check-in it came from (missed: none).
+_CAME_FROM = {"covered": "confirmed", "pending": "pending"}
+
 
 @dataclass(frozen=True)
 class Closed:
@@ -131,7 +134,7 @@ def _pairs(
     pairs = []
     for pair in sorted(frozen.assigned):
         status = tally.status(pair)
-        came_from = {"covered": "confirmed", "pending": "pending"}.get(status)
+        came_from = _CAME_FROM.get(status)
         pairs.append(
             FrozenPair(
                 *pair,
