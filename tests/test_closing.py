@@ -80,27 +80,24 @@ def admin_decides(config_file: Path, status: str, at: datetime, *, change: bool 
 # -- refused, or already done ---------------------------------------------------------------
 
 
-def test_a_quarter_that_has_not_ended_is_refused_with_exit_2_and_nothing_changes(sample, capsys):
+@pytest.mark.parametrize(
+    ("now", "why"),
+    [
+        (  # mid-quarter
+            datetime(2021, 11, 20, 1, 0, tzinfo=UTC),
+            "has not ended (its last day is 31/12/2021); it can be closed from 01/01/2022 03:00",
+        ),
+        (  # 01:30 on New Year's night: its last meetings still take check-ins
+            datetime(2021, 12, 31, 18, 30, tzinfo=UTC),
+            "check-ins at its last meetings are taken until 01/01/2022 03:00"
+            " (reminders.checkin_closes_after); close it from then on",
+        ),
+    ],
+)
+def test_a_quarter_not_over_is_refused_with_exit_2_and_nothing_changes(sample, capsys, now, why):
     before = table_dump(db_file(sample))
-    mid_quarter = datetime(2021, 11, 20, 1, 0, tzinfo=UTC)
-    code, out, err = run(capsys, sample, "close", "--quarter", "2021Q4", now=mid_quarter)
-    assert (code, out) == (2, "")
-    assert err == (
-        "--quarter 2021Q4: has not ended (its last day is 31/12/2021);"
-        " it can be closed from 01/01/2022 03:00\n"
-    )
-    assert table_dump(db_file(sample)) == before
-
-
-def test_nor_while_its_last_meetings_still_take_check_ins(sample, capsys):
-    before = table_dump(db_file(sample))
-    new_years_night = datetime(2021, 12, 31, 18, 30, tzinfo=UTC)  # 01:30 local, 01/01/2022
-    code, out, err = run(capsys, sample, "close", "--quarter", "2021Q4", now=new_years_night)
-    assert (code, out) == (2, "")
-    assert err == (
-        "--quarter 2021Q4: check-ins at its last meetings are taken until 01/01/2022 03:00"
-        " (reminders.checkin_closes_after); close it from then on\n"
-    )
+    code, out, err = run(capsys, sample, "close", "--quarter", "2021Q4", now=now)
+    assert (code, out, err) == (2, "", f"--quarter 2021Q4: {why}\n")
     assert table_dump(db_file(sample)) == before
 
 

@@ -11,22 +11,22 @@ byte for byte what it was when it was closed.
 
 from __future__ import annotations
 
-import asyncio
-import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from test_history_property import (
     BASE,
     CONFIG,
+    IMPORTS_PROPERTY,
     PAST,
     District,
     at,
     chat_between,
     edited,
     imports,
+    in_a_fresh_district,
     seeded,
 )
 
@@ -74,12 +74,7 @@ async def check_imports(path: Path, steps: list) -> None:
         await store.close()
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@IMPORTS_PROPERTY
 @given(st.lists(imports, min_size=1, max_size=4))
 def test_imports_after_a_quarter_is_closed_never_alter_its_figures(steps) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(check_imports(Path(folder) / "district.sqlite3", steps))
+    in_a_fresh_district(check_imports, steps)
