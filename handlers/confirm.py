@@ -29,11 +29,20 @@ MORE = "confirm-more"  # the choice of the next page: "confirm-more:<last check-
 
 
 async def confirm_list(ctx: Context) -> None:
-    """The first page of check-ins waiting for the caller; an admin's /confirm CODE: a member's."""
-    if ctx.inbound.args and ctx.me.is_admin:
-        await _member(ctx, ctx.inbound.args[0])
-    else:
+    """The first page of check-ins waiting for the caller; an admin's /confirm CODE [QUARTER]:
+    a member's (of a closed quarter too, whose decisions an admin still changes)."""
+    args = ctx.inbound.args
+    if not (args and ctx.me.is_admin):
         await _page(ctx, after=None)
+        return
+    quarter = Quarter.at(ctx.now, ctx.config.committee.tz)
+    if len(args) > 1:
+        try:
+            quarter = Quarter.parse(args[1])
+        except ValueError:
+            await ctx.say("confirm.bad_quarter", text=args[1], example=str(quarter.previous()))
+            return
+    await _member(ctx, args[0], quarter)
 
 
 async def more_choice(ctx: Context) -> None:
@@ -69,18 +78,19 @@ async def _page(ctx: Context, after: int | None) -> None:
         await ctx.reply(message)
 
 
-async def _member(ctx: Context, code: str) -> None:
-    """An admin's look at one member's check-ins this quarter, to decide or change each."""
+async def _member(ctx: Context, code: str, quarter: Quarter) -> None:
+    """An admin's look at one member's check-ins of QUARTER, to decide or change each."""
     code = code.upper()
-    checkins = await member_checkins(ctx.store, ctx.config, code, ctx.now)
+    checkins = await member_checkins(ctx.store, ctx.config, code, quarter)
     person = await ctx.store.people.by_member_code(code)
     if person is None:
         await ctx.say("confirm.member_unknown", code=code)
         return
+    label = _quarter(ctx, quarter)
     if not checkins:
-        await ctx.say("confirm.member_none", member=person.name, code=code)
+        await ctx.say("confirm.member_none", member=person.name, code=code, quarter=label)
         return
-    await ctx.say("confirm.member_header", member=person.name, code=code)
+    await ctx.say("confirm.member_header", member=person.name, code=code, quarter=label)
     for checkin in checkins:
         last = await ctx.store.decisions.last_of(checkin.id)
         await ctx.reply(_item(ctx, checkin, last, show_state=True))

@@ -268,3 +268,35 @@ async def test_the_final_digest_lists_the_amendments_made_before_it_went_out(off
         "• Quý IV/2021: M07 ở O01: chờ xác nhận → đã dự (Nguyễn Văn Thành, 03/01/2022 10:00)"
         in (report)
     )
+
+
+async def test_an_admin_changes_a_decision_of_an_earlier_closed_quarter_from_confirm_code(office):
+    """In 2022, the office finds M07's visit to C0501 in July 2021 was not one: 2021Q3 was
+    closed (by the bot, on 11/10/2021), so the change is an amendment of its figures."""
+    office.clock.set(at(office, "2022-02-01 08:00"))
+    admin = await office.linked("M01")
+    before = without_last_seen(await dump(office.store))
+    [refused] = await admin.send("/confirm M07 2021Q5")
+    assert refused.text == (
+        '"2021Q5" không phải là một quý. Gõ /confirm MÃ QUÝ, ví dụ /confirm M07 2021Q4.'
+    )
+    assert without_last_seen(await dump(office.store)) == before
+
+    header, c0501, c0102 = await admin.send("/confirm M07 2021Q3")
+
+    assert header.text == f"Các lượt điểm danh quý III/2021 của đồng chí {M07} (M07):"
+    assert "Chi bộ khu dân cư Thạch Cầu" not in c0102.text and "05/07/2021 14:00" in c0501.text
+    [change] = c0501.choices
+    assert change.label == "Đổi thành: Vắng"
+    [changed] = await admin.tap(change)
+    assert (
+        f"Số liệu quý III/2021 đã chốt, nên quyết định này được ghi là sửa đổi sau khi chốt: {M07}"
+        " ở O05: đã dự → chưa dự." in changed.text
+    )
+    [amendment] = (await quarter_coverage(office.store, office.config, Quarter(2021, 3))).amendments
+    assert (amendment.member, amendment.organization, amendment.before, amendment.after) == (
+        "M07",
+        "O05",
+        "covered",
+        "missed",
+    )

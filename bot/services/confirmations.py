@@ -59,10 +59,10 @@ async def pending_page(
 
 
 async def member_checkins(
-    store: Store, config: Config, member_code: str, now: datetime
+    store: Store, config: Config, member_code: str, quarter: Quarter
 ) -> list[CheckinAtCell]:
-    """The member's check-ins at this quarter's meetings (for an admin to decide or change)."""
-    start, end = Quarter.at(now, config.committee.tz).utc_bounds(config.committee.tz)
+    """The member's check-ins at QUARTER's meetings (for an admin to decide or change)."""
+    start, end = quarter.utc_bounds(config.committee.tz)
     return await store.checkins.of_member_between(member_code, start, end)
 
 
