@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from dialogue import RecordingPort, World, make_world
+from dialogue import RecordingPort, World, forget_open_quarters_checkins, make_world
 from openpyxl import load_workbook
 
 from bot.core.config import Access, Committee, Config
@@ -23,6 +23,7 @@ from bot.digest.gather import gather_digest
 from bot.digest.model import Digest
 from bot.digest.render import render_digest
 from bot.digest.text import digest_message
+from bot.digest.whole_file import write_whole
 from bot.digest.workbook import SHEETS
 from bot.services.coverage import quarter_coverage
 from storage.timefmt import to_db
@@ -131,9 +132,7 @@ async def test_what_is_pending_and_the_members_behind_are_counted(world):
 
 async def test_the_lists_are_capped_and_the_message_fits_each_channel(world):
     # Nothing visited at all, and every cell flagged: every one of them is left.
-    await world.store.db.execute("DELETE FROM notes")
-    await world.store.db.execute("DELETE FROM decisions")
-    await world.store.db.execute("DELETE FROM checkins")
+    await forget_open_quarters_checkins(world.store)
     await world.store.db.execute(  # every cell flagged since before the quarter
         "INSERT INTO flag_periods (cell_id, raised_at, raised_by)"
         " SELECT id, NULL, 'import' FROM cells WHERE NOT flagged"
@@ -465,3 +464,20 @@ async def test_report_on_zalo_is_one_message_saying_where_the_files_are(tmp_path
         assert port.files == []  # Zalo carries none: the message says where they are
     finally:
         await world.store.close()
+
+
+def test_two_renderings_of_one_file_at_once_each_write_it_whole(tmp_path: Path) -> None:
+    """Two processes rendering a quarter's digest into its folder at once (the scheduler and
+    `digest --send`, or two schedulers): the second starts while the first is half written."""
+    target = tmp_path / "digest-2021Q4.xlsx"
+
+    def first(partial: Path) -> None:
+        with partial.open("wb") as file:  # as the workbook's zip and the chart write
+            file.write(b"first, ")
+            write_whole(target, lambda second: second.write_bytes(b"second, whole"))
+            file.write(b"whole")
+
+    write_whole(target, first)
+
+    assert target.read_bytes() == b"first, whole"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no partial file left

@@ -218,3 +218,21 @@ def test_keep_sent_is_half_a_year_unless_set_and_never_under_two_months(tmp_path
 
     with pytest.raises(ValidationError, match="at least 60d"):
         Storage(keep_sent="30d")
+
+
+async def test_a_closing_that_cannot_be_written_is_logged_and_tried_at_the_next_tick(town, caplog):
+    due = datetime(2022, 1, 11, 9, 0, tzinfo=TZ)  # 2021Q4's closing moment has passed
+    raw = town.store.db._connection.raw
+    raw.execute("PRAGMA query_only = ON")  # the database cannot be written
+    try:
+        with caplog.at_level(logging.WARNING, logger="bot.scheduler"):
+            await tick(town, due)
+    finally:
+        raw.execute("PRAGMA query_only = OFF")
+    [record] = [r for r in caplog.records if r.name == "bot.scheduler"]
+    assert "closing 2021Q4 failed" in record.getMessage() and record.exc_info is None
+    assert await town.store.closing.closed(Q4) is None
+
+    await tick(town, due + timedelta(minutes=1))
+
+    assert await town.store.closing.closed(Q4) is not None

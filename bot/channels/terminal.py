@@ -255,6 +255,7 @@ class Demo:
         self.chats = NumberedChoices(app.store, app.config, clock, CHANNEL)
         self.persona: Persona | None = None
         self.choosing = True
+        self.closings_shown: set[Quarter] = set()
         sender = TerminalSender(screen, self.chats, self._name_of_chat, self._watching, clock)
         app.add_channel(CHANNEL, sender)
 
@@ -389,9 +390,21 @@ class Demo:
         """Move the clock to TARGET a step at a time, running what falls due on the way, as
         `run` would at its ticks: reminders, nudges and the digest arrive in order."""
         while self.clock.now() < target:
-            self.clock.set(min(self.clock.now() + DEMO_TICK, target))
+            step = self.clock.now()
+            self.clock.set(min(step + DEMO_TICK, target))
             await self.app.scheduler.run_due(self.clock.now())
+            await self._show_closings(step)
             await self.app.delivery.drain()
+
+    async def _show_closings(self, since: datetime) -> None:
+        """A line when the bot closes a quarter: nobody is messaged then, and the final
+        digest may wait for the quiet hours to end."""
+        for closed in await self.app.store.closing.closed_since(since):
+            if closed.quarter not in self.closings_shown:
+                self.closings_shown.add(closed.quarter)
+                t = self.t
+                quarter = t("closing.quarter", roman=closed.quarter.roman, year=closed.quarter.year)
+                self.screen.show(t("demo.closed", at=t.when(closed.closed_at), quarter=quarter))
 
     async def _follow_language(self) -> None:
         user_id = self.persona.user_id if self.persona is not None else ""

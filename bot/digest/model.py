@@ -10,12 +10,10 @@ from fractions import Fraction
 from functools import cached_property
 
 from bot.core.checkins import RATINGS
-from bot.core.coverage import MemberCoverage, QuarterCoverage
+from bot.core.coverage import Amendment, MemberCoverage, QuarterCoverage
 from bot.core.i18n import Translator
 from bot.core.quarters import Quarter
 from storage.digest import DigestVisit, UnreachablePerson
-
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 @dataclass(frozen=True)
@@ -44,10 +42,16 @@ class Digest:
     flagged_cell_names: Mapping[str, str]  # code -> name
     visits: tuple[DigestVisit, ...]  # every check-in of the quarter, denied ones too
     unreachable: tuple[UnreachablePerson, ...]
+    # Closed: the final digest, its figures frozen then; else a preliminary one, and the bot
+    # closes the quarter at CLOSES_AT.
+    closed_at: datetime | None
+    closes_at: datetime
+    # The quarter's own amendments, then those made during its days to quarters closed before.
+    amendments: tuple[Amendment, ...]
 
     @property
     def roman(self) -> str:
-        return ROMAN[self.quarter.number]
+        return self.quarter.roman
 
     def quarter_title(self, t: Translator) -> str:
         """ "Quý IV/2021", as the chart and the files' captions name the quarter."""

@@ -39,6 +39,7 @@ from bot.core.coverage import (
     QuarterCoverage,
     Status,
     coverage_for_quarter,
+    coverage_of_pairs,
 )
 from bot.core.quarters import Quarter
 from bot.services.agenda import Upcoming, upcoming_meetings
@@ -83,6 +84,8 @@ class QuarterBoard:
     rows: Page  # of MemberRow or OrganizationRow, as the query's view asks
     members: int  # how many members, and organizations, the query's filters leave
     organizations: int
+    closed_at: datetime | None = None  # closed: its figures are the frozen ones
+    amendments: int = 0  # made since it was closed
 
 
 async def quarter_board(
@@ -98,6 +101,8 @@ async def quarter_board(
         page_of(rows, query.page),
         len(lists.members),
         len(lists.organizations),
+        coverage.closed_at,
+        len(coverage.amendments),
     )
 
 
@@ -188,6 +193,8 @@ async def organization_coverage(
     """quarter_coverage's part for one organization, and (code, name, status) of each member
     required there: the rule on its own assignments and visits only (as member_coverage does
     for a member)."""
+    if await store.closing.closed(quarter) is not None:
+        return await _closed_organization_coverage(store, config, quarter, code)
     tz = config.committee.tz
     start, end = quarter.utc_bounds(tz)
     roster = await store.coverage.roster_shape(quarter.start, quarter.end)
@@ -203,6 +210,29 @@ async def organization_coverage(
         assignments=assignments,
         visits=await store.board.coverage_visits_at(code, start, end),
         minimum_overlap_days=config.coverage.minimum_overlap_days,
+    )
+    required = [(m.code, m.name, pair.status) for m in coverage.members for pair in m.organizations]
+    return coverage.organizations[0], required
+
+
+async def _closed_organization_coverage(
+    store: Store, config: Config, quarter: Quarter, code: str
+) -> tuple[OrganizationCoverage | None, list[tuple[str, str, Status]]]:
+    """organization_coverage of a closed quarter: from its frozen figures."""
+    frozen = await store.closing.frozen(quarter)
+    organizations = [org for org in frozen.organizations if org.code == code]
+    if not organizations:
+        return None, []
+    visits = await store.closing.frozen_visits(quarter, organization=code)
+    assigned = {pair for pair in frozen.assigned if pair[1] == code}
+    coverage = coverage_of_pairs(
+        quarter,
+        config.committee.tz,
+        members={m: frozen.members.get(m, m) for m, _ in assigned},
+        organizations=organizations,
+        required={pair for pair in frozen.required if pair[1] == code},
+        assigned=assigned,
+        visits=[v.visit for v in visits],
     )
     required = [(m.code, m.name, pair.status) for m in coverage.members for pair in m.organizations]
     return coverage.organizations[0], required

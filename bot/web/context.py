@@ -80,8 +80,7 @@ def link(path: str, query: Mapping[str, Any] | None = None) -> str:
 
 def quarter_label(t: Translator, quarter: Quarter) -> str:
     """ "Quý IV/2021", as the digest names a quarter."""
-    roman = ("I", "II", "III", "IV")[quarter.number - 1]
-    return t("digest.quarter", roman=roman, year=quarter.year)
+    return t("digest.quarter", roman=quarter.roman, year=quarter.year)
 
 
 def render(

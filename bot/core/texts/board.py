@@ -38,6 +38,13 @@ TEXTS = {
     "board.flagged_all_visited": ("đã dự hết", "all visited"),
     # -- the quarter ------------------------------------------------------------------------
     "board.to_date": ("tính đến {day}", "to {day}"),
+    # "amendments since: 2" names no noun to agree with the count.
+    "board.closed": (
+        "Số liệu đã chốt lúc {closed}: không thay đổi theo danh sách; sửa đổi sau khi chốt:"
+        " {amendments}.",
+        "Figures closed on {closed}: roster changes no longer alter them; amendments since:"
+        " {amendments}.",
+    ),
     "board.pick_quarter": ("Quý", "Quarter"),
     "board.show": ("Xem", "Show"),
     "board.totals": ("Tổng số", "Totals"),

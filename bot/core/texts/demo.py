@@ -59,6 +59,14 @@ TEXTS = {
         "Đồng hồ thử chỉ đi tới, không lùi lại. Dùng dấu +, ví dụ :time +2d.",
         "The demo clock only moves forward. Use +, e.g. :time +2d.",
     ),
+    "demo.closed": (
+        "[{at}] Bot chốt số liệu {quarter}: từ nay số liệu của quý không thay đổi theo danh"
+        " sách; quyết định muộn của Văn phòng là sửa đổi, có ghi lại. Báo cáo chính thức gửi"
+        " tới Văn phòng.",
+        "[{at}] The bot closes the figures of {quarter}: roster changes no longer alter them;"
+        " the office's late decisions are recorded amendments. The final digest goes to the"
+        " office.",
+    ),
     "demo.time_moved": ("Đồng hồ thử tua tới {now}.", "The demo clock moves to {now}."),
     "demo.to": ("[{at} tin nhắn tới {name}]", "[{at} message to {name}]"),
     "demo.file": ("[tệp đính kèm: {path}]", "[file attached: {path}]"),

@@ -9,6 +9,23 @@ TEXTS = {
         "{committee}\nBÁO CÁO TỔNG HỢP DỰ SINH HOẠT CHI BỘ QUÝ {roman}/{year} (số liệu đến {day})",
         "{committee}\nDIGEST OF CELL MEETING VISITS, QUARTER {roman}/{year} (figures to {day})",
     ),
+    # Under the title: a closed quarter's digest is final; before, it is preliminary.
+    "digest.final": (
+        "SỐ LIỆU CHÍNH THỨC: đã chốt lúc {closed}; mọi thay đổi sau đó là sửa đổi, có ghi lại.",
+        "FINAL figures: closed on {closed}; any later change is a recorded amendment.",
+    ),
+    "digest.preliminary": (
+        Plural(
+            "SỐ LIỆU SƠ BỘ: còn {count} lượt điểm danh chờ xác nhận; số liệu được chốt ngày"
+            " {closes}."
+        ),
+        Plural(
+            one="PRELIMINARY figures: {count} check-in is still pending; the figures are closed"
+            " on {closes}.",
+            other="PRELIMINARY figures: {count} check-ins are still pending; the figures are"
+            " closed on {closes}.",
+        ),
+    ),
     "digest.totals": (
         "Phải dự: {required} · Đã dự: {covered} ({percent}%) · Chờ xác nhận: {pending}"
         " · Chưa dự: {missed}",
@@ -56,6 +73,31 @@ TEXTS = {
             other="{count} check-ins are still waiting for their secretaries' confirmation.",
         ),
     ),
+    "digest.pending_closed": (
+        Plural(
+            "Còn {count} lượt điểm danh chưa được quyết định trước khi chốt số liệu; nay chỉ Văn"
+            " phòng Quận ủy quyết định (là sửa đổi sau khi chốt)."
+        ),
+        Plural(
+            one="{count} check-in is still pending: it was not decided before the figures were"
+            " closed; only the committee office decides it now (an amendment).",
+            other="{count} check-ins are still pending: they were not decided before the"
+            " figures were closed; only the committee office decides them now (amendments).",
+        ),
+    ),
+    "digest.amendments": (
+        Plural("Sửa đổi sau khi chốt số liệu ({count}):\n{lines}"),
+        Plural(
+            one="Amendment after closing ({count}):\n{lines}",
+            other="Amendments after closing ({count}):\n{lines}",
+        ),
+    ),
+    "digest.amendment_line": (
+        "{quarter}{member} ở {organization}: {before} → {after} ({by}, {at})",
+        "{quarter}{member} at {organization}: {before} → {after} ({by}, {at})",
+    ),
+    "digest.amendment_of": ("Quý {roman}/{year}: ", "Quarter {roman}/{year}: "),
+    "digest.and_earlier": ("… và {count} sửa đổi trước đó", "… and {count} earlier"),
     "digest.none_pending": (
         "Không còn lượt điểm danh nào chờ xác nhận.",
         "No check-in is waiting for confirmation.",
