@@ -398,3 +398,30 @@ def json_totals(page) -> dict[str, int]:
     import json
 
     return json.loads(page.text)["totals"]
+
+
+async def test_a_querys_lists_are_worked_out_once_for_all_its_pages_while_the_record_stays(
+    tmp_path,
+):
+    from bot.core.board import BoardQuery
+    from bot.core.quarters import Quarter
+    from bot.services.board import CoverageCache
+
+    async with open_board(tmp_path) as office:
+        store, config = office.world.store, office.world.config
+        cache, quarter = CoverageCache(), Quarter(2021, 4)
+
+        async def lists(**query: str):
+            return (await cache.lists_of(store, config, quarter, BoardQuery.read(query)))[1]
+
+        by_name = await lists(sort="name")
+        assert await lists(sort="name", page="2") is by_name  # another page: the same lists
+        assert await lists(sort="missed") is not by_name
+        assert await lists(sort="name") is by_name  # kept beside the other query's
+        # A decision changes the record: the lists are worked out again, and show it.
+        pending = await store.db.fetchval("SELECT min(id) FROM checkins WHERE status = 'pending'")
+        await store.checkins.decide(pending, "confirmed", None, office.world.now())
+        again = await lists(sort="name")
+        assert again is not by_name
+        assert sum(row.pending for row in again.members) == 4
+        assert sum(row.pending for row in by_name.members) == 5
