@@ -70,6 +70,8 @@ LOADED_PAGES = [
     "/pending",
     "/quarters/2021Q4?missed=1&sort=name&page=3",
     "/members/M0007",
+    "/meetings",
+    "/organizations/O0011",
 ]
 
 
