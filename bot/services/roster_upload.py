@@ -7,15 +7,9 @@ from datetime import datetime
 
 from bot.core.config import Config
 from bot.core.roster import Roster
-from bot.core.roster_diff import RosterDiff, roster_diff
-from bot.services.roster import apply_roster, current_roster
+from bot.services.roster import apply_roster
 from storage.roster import Changes
 from storage.store import Store
-
-
-async def preview(store: Store, config: Config, roster: Roster) -> RosterDiff:
-    """What applying ROSTER would change in the roster as it stands."""
-    return roster_diff(await current_roster(store), roster, config.committee.tz)
 
 
 async def keep_upload(

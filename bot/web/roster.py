@@ -1,5 +1,8 @@
 """/roster: upload a workbook or a zip of CSV files; see its line problems (nothing changed),
-or a preview of what it would change, with Apply; download the roster as it stands."""
+or a preview of what it would change, with Apply; download the roster as it stands.
+
+The preview is the import's own plan, worked out and not applied, and is said in the lines
+`checkin-bot import` prints (bot.roster.summary), in the admin's language."""
 
 from __future__ import annotations
 
@@ -13,10 +16,12 @@ from aiohttp import web
 from bot.core.roster import Roster
 from bot.roster.export import export_roster
 from bot.roster.files import RosterFileError
+from bot.roster.summary import summary_lines
 from bot.roster.upload import read_upload
-from bot.services.roster import current_roster
-from bot.services.roster_upload import apply_upload, keep_upload, preview, upload
-from bot.web.context import XLSX, Board, admin_of, attachment, board_of, render
+from bot.services.roster import current_roster, preview_roster
+from bot.services.roster_upload import apply_upload, keep_upload, upload
+from bot.web.context import XLSX, Board, admin_of, attachment, board_of, render, translator
+from storage.roster import Changes
 
 MAX_UPLOAD_MB = 20
 
@@ -26,7 +31,7 @@ async def roster_page(request: web.Request) -> web.Response:
 
 
 def _nothing_yet() -> dict:
-    return {"problems": [], "diff": None, "upload_id": "", "file_name": "", "stale": False,
+    return {"problems": [], "preview": None, "upload_id": "", "file_name": "", "stale": False,
             "applied": None, "message_key": ""}  # fmt: skip
 
 
@@ -70,8 +75,9 @@ async def apply(request: web.Request) -> web.Response:
         upload_id = await keep_upload(board.store, admin_of(request).person_id, name, content, now)
         return await _preview(request, roster, upload_id, name, stale=True)
     changes = await apply_upload(board.store, board.config, upload_id, roster, now)
+    applied = _said(request, changes)
     return render(
-        request, "roster.html", **{**_nothing_yet(), "applied": changes, "file_name": name}
+        request, "roster.html", **{**_nothing_yet(), "applied": applied, "file_name": name}
     )
 
 
@@ -84,11 +90,20 @@ async def _preview(
     request: web.Request, roster: Roster, upload_id: str, name: str, *, stale: bool
 ) -> web.Response:
     board = board_of(request)
-    diff = await preview(board.store, board.config, roster)
+    changes = await preview_roster(board.store, board.config, roster, board.clock.now())
+    preview = _said(request, changes) if changes.total else []
     return render(
         request, "roster.html",
-        **{**_nothing_yet(), "diff": diff, "upload_id": upload_id, "file_name": name, "stale": stale},
+        **{**_nothing_yet(), "preview": preview, "upload_id": upload_id, "file_name": name,
+           "stale": stale},
     )  # fmt: skip
+
+
+def _said(request: web.Request, changes: Changes) -> list[str]:
+    """CHANGES as `checkin-bot import` says them, in the admin's language."""
+    board = board_of(request)
+    day = board.clock.now().astimezone(board.config.committee.tz).date()
+    return summary_lines(changes, day, translator(request))
 
 
 async def download(request: web.Request) -> web.Response:
