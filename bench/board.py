@@ -26,6 +26,7 @@ import socket
 import statistics
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,7 @@ async def _run(root: Path) -> list[Figure]:
             await fake.wait_for_calls("getUpdates", timeout=60)
             base = f"http://127.0.0.1:{port}"
             figures = await _pages(base, cookie)
-            figures += await _chat_under_load(fake, base, cookie, members)
+            figures += await _chat_under_load(fake, base, cookie, members, root / "roster.zip")
         finally:
             stop.set()
             await asyncio.wait_for(bot, 30)
@@ -118,6 +119,9 @@ async def _city(root: Path, config: Config, clock: FakeClock) -> tuple[str, list
     """The city imported, PENDING check-ins pending, members linked; the admin's cookie."""
     started = time.perf_counter()
     folder = write_roster(root / "roster").folder
+    with zipfile.ZipFile(root / "roster.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.glob("*.csv")):
+            archive.write(path, path.name)
     async with await Store.open(config.storage.path) as store:
         await import_roster(store, config, folder, clock.now())
         await add_checkins(store.db, config.committee.tz)
@@ -219,11 +223,13 @@ async def _pages(base: str, cookie: str) -> list[Figure]:
 @dataclass(frozen=True)
 class Load:
     """Board pages fetched from another process: CLIENTS at once, each a page every
-    1/PAGES_PER_SECOND s (None: back to back)."""
+    1/PAGES_PER_SECOND s (None: back to back); UPLOADS: the city's roster uploaded to /roster
+    (read, checked and previewed) instead."""
 
     name: str
     clients: int
     pages_per_second: float | None
+    uploads: bool = False
 
 
 LOADS = [
@@ -231,6 +237,8 @@ LOADS = [
     Load("an office, 3 pages a second", 1, 3.0),
     # Far more than an office clicks: what one process serving both can do.
     Load("4 clients back to back", 4, None),
+    # The office checks a city's roster before applying it (the file as it is imported).
+    Load("a city's roster uploaded and previewed", 1, None, uploads=True),
 ]
 
 
@@ -245,7 +253,9 @@ async def _status_trips(fake: Any, users: range) -> list[float]:
     return times
 
 
-async def _chat_under_load(fake: Any, base: str, cookie: str, members: list[str]) -> list[Figure]:
+async def _chat_under_load(
+    fake: Any, base: str, cookie: str, members: list[str], upload: Path
+) -> list[Figure]:
     users = iter(range(MEMBER_USER, MEMBER_USER + len(members)))
 
     def trips(n: int) -> range:
@@ -258,7 +268,9 @@ async def _chat_under_load(fake: Any, base: str, cookie: str, members: list[str]
     series = {"board idle": await _status_trips(fake, trips(CHAT_TRIPS))}
     served: dict[str, list[float]] = {}
     for load in LOADS:
-        series[load.name], served[load.name] = await _beside(load, fake, base, cookie, trips)
+        series[load.name], served[load.name] = await _beside(
+            load, fake, base, cookie, trips, upload
+        )
     series["board idle again"] = await _status_trips(fake, trips(CHAT_TRIPS))
 
     print("\n/status round trips (update in, reply out, through the fake Bot API):")
@@ -270,7 +282,7 @@ async def _chat_under_load(fake: Any, base: str, cookie: str, members: list[str]
         )
         if name in served:
             pages = served[name]
-            print(f"    board pages served meanwhile: {len(pages)}, median {_median(pages)} ms")
+            print(f"    board answers meanwhile: {len(pages)}, median {_median(pages)} ms")
     idle = series["board idle"] + series["board idle again"]
     figures = [
         Figure(
@@ -286,18 +298,20 @@ async def _chat_under_load(fake: Any, base: str, cookie: str, members: list[str]
                 f"{statistics.median(times) * 1000:.1f} ms",
             ),
             Figure(f"/status round trip, {load.name}, p99", f"{_p99(times) * 1000:.1f} ms"),
-            Figure(f"board pages served, {load.name}", f"{len(pages)}, median {_median(pages)} ms"),
+            Figure(f"board answers, {load.name}", f"{len(pages)}, median {_median(pages)} ms"),
         ]
     return figures
 
 
 async def _beside(
-    load: Load, fake: Any, base: str, cookie: str, trips: Any
+    load: Load, fake: Any, base: str, cookie: str, trips: Any, upload: Path
 ) -> tuple[list[float], list[float]]:
     """/status round trips while LOAD runs; and the board pages' latencies (ms) meanwhile."""
     context = multiprocessing.get_context("spawn")
     stop, done = context.Event(), context.Queue()
-    process = context.Process(target=_load, args=(load, base, cookie, stop, done), daemon=True)
+    process = context.Process(
+        target=_load, args=(load, base, cookie, stop, done, upload), daemon=True
+    )
     process.start()
     try:
         await asyncio.to_thread(done.get, timeout=60)  # the load's first answers are in
@@ -317,9 +331,21 @@ def _p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[98]
 
 
-def _load(load: Load, base: str, cookie: str, stop: Any, done: Any) -> None:
+def _load(load: Load, base: str, cookie: str, stop: Any, done: Any, upload: Path) -> None:
     """In another process: LOAD's pages until STOP (or LOAD_MAX_S); then their latencies in ms
     into DONE."""
+
+    content = upload.read_bytes() if load.uploads else b""
+
+    async def request(session: aiohttp.ClientSession, i: int) -> aiohttp.ClientResponse:
+        if not load.uploads:
+            return await session.get(base + LOADED_PAGES[i % len(LOADED_PAGES)])
+        async with session.get(base + "/roster") as page:
+            csrf = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
+        form = aiohttp.FormData()
+        form.add_field("csrf", csrf)
+        form.add_field("roster", content, filename=upload.name)
+        return await session.post(base + "/roster", data=form)
 
     async def client(session: aiohttp.ClientSession, n: int, latencies: list[float]) -> None:
         deadline = time.monotonic() + LOAD_MAX_S
@@ -327,7 +353,7 @@ def _load(load: Load, base: str, cookie: str, stop: Any, done: Any) -> None:
         i = n
         while not stop.is_set() and time.monotonic() < deadline:
             started = time.perf_counter()
-            async with session.get(base + LOADED_PAGES[i % len(LOADED_PAGES)]) as response:
+            async with await request(session, i) as response:
                 await response.read()
                 if response.status != 200:
                     raise RuntimeError(f"the board answered {response.status}")
