@@ -1,6 +1,7 @@
 """The digest as ONE chat message, at any scale: the totals, the organizations furthest behind,
 the flagged cells not visited, what is still pending, and where the full lists are (the
-workbook, and the office's board when it is served). The scheduler's digest, `checkin-bot digest` and /report all say it.
+workbook, and the office's board when it is served). The scheduler's digest, `checkin-bot
+digest` and /report all say it.
 
 A group receives a bot's messages slowly (about 20 a minute): a digest of many messages would
 hold up everything else, and nobody reads page after page in a chat. So the lists are capped,

@@ -2,8 +2,9 @@
 
 Every route but /login, /healthz, the style sheet and the channels' webhooks (which check their
 platform's secret instead) needs an admin's session: without one, the answer is the sign-in
-page, which shows nothing of the roster. Every POST must carry the session's form key (CSRF). Opening a link only shows a Sign in button; pressing it spends the
-link, so a link preview fetched by a chat app does not use it up.
+page, which shows nothing of the roster. Every POST must carry the session's form key (CSRF).
+Opening a link only shows a Sign in button; pressing it spends the link, so a link preview
+fetched by a chat app does not use it up.
 """
 
 from __future__ import annotations

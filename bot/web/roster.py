@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
 from aiohttp import web
 
+from bot.core.config import Config
 from bot.digest.apart import in_worker
 from bot.roster.export import export_roster
 from bot.roster.files import RosterFileError
@@ -49,16 +51,14 @@ async def check_upload(request: web.Request) -> web.Response:
     content = await asyncio.to_thread(field.file.read)
     now = board.clock.now()
     try:
-        changes = await in_worker(
-            preview_upload, _database(board), board.config, name, content, now
-        )
+        changes = await _in_worker(preview_upload, board, name, content, now)
     except RosterFileError as exc:
         return render(
             request, "roster.html", status=422,
             **{**_nothing_yet(), "problems": [str(p) for p in exc.problems], "file_name": name},
         )  # fmt: skip
     upload_id = await keep_upload(board.store, admin_of(request).person_id, name, content, now)
-    return _preview(request, changes, upload_id, name, stale=False)
+    return _preview(request, changes, now, upload_id, name, stale=False)
 
 
 async def apply(request: web.Request) -> web.Response:
@@ -75,17 +75,26 @@ async def apply(request: web.Request) -> web.Response:
     name, content, stale = kept
     now = board.clock.now()
     if stale:  # someone changed the roster meanwhile: show what this file would change now
-        changes = await in_worker(
-            preview_upload, _database(board), board.config, name, content, now
-        )
+        changes = await _in_worker(preview_upload, board, name, content, now)
         upload_id = await keep_upload(board.store, person_id, name, content, now)
-        return _preview(request, changes, upload_id, name, stale=True)
-    changes = await in_worker(apply_upload, _database(board), board.config, name, content, now)
+        return _preview(request, changes, now, upload_id, name, stale=True)
+    changes = await _in_worker(apply_upload, board, name, content, now)
     await forget_upload(board.store, upload_id)
     applied = _said(request, changes, now)
     return render(
         request, "roster.html", **{**_nothing_yet(), "applied": applied, "file_name": name}
     )
+
+
+async def _in_worker(
+    use: Callable[[Path, Config, str, bytes, datetime], Changes],
+    board: Board,
+    name: str,
+    content: bytes,
+    now: datetime,
+) -> Changes:
+    """USE (preview_upload or apply_upload) on the uploaded file, in the worker process."""
+    return await in_worker(use, _database(board), board.config, name, content, now)
 
 
 def _database(board: Board) -> Path:
@@ -94,9 +103,15 @@ def _database(board: Board) -> Path:
 
 
 def _preview(
-    request: web.Request, changes: Changes, upload_id: str, name: str, *, stale: bool
+    request: web.Request,
+    changes: Changes,
+    now: datetime,
+    upload_id: str,
+    name: str,
+    *,
+    stale: bool,
 ) -> web.Response:
-    preview = _said(request, changes, board_of(request).clock.now()) if changes.total else []
+    preview = _said(request, changes, now) if changes.total else []
     return render(
         request, "roster.html",
         **{**_nothing_yet(), "preview": preview, "upload_id": upload_id, "file_name": name,
