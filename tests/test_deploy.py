@@ -22,7 +22,9 @@ import pytest
 from dialogue import make_world
 from fakes.telegram_api import FakeTelegram
 from fakes.zalo_api import FakeZalo
-from test_web_webhooks import SECRET, ZALO_SECRET, free_port, help_update, webhook_config
+from test_telegram_adapter import help_update
+from test_web_browser import free_port
+from test_web_webhooks import SECRET, ZALO_SECRET, webhook_config
 
 from bot.backup import DATED
 from bot.cli import build_parser

@@ -5,7 +5,6 @@ own. Telegram and Zalo are the fakes, POSTing as the platforms do."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,8 @@ from conftest import dump
 from dialogue import World, make_world
 from fakes.telegram_api import FakeTelegram
 from fakes.zalo_api import FakeZalo
+from test_telegram_adapter import help_update
+from test_web_browser import free_port
 
 from bot.channels.webhook import OnTheBoard
 from bot.core.config import Access, Config, ConfigError, Reminders, Storage, Telegram, Web, Zalo
@@ -25,12 +26,6 @@ from bot.runner import run
 
 SECRET = "s3cret-Token_1"
 ZALO_SECRET = "zalo-secret-2"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -50,13 +45,6 @@ class Hooked:
             return response.status
 
 
-def help_update(fake: FakeTelegram, user_id: int) -> dict:
-    """An update as Telegram POSTs it (not queued for getUpdates)."""
-    update = fake.push_text(user_id, "/help")
-    fake.updates.remove(update)
-    return update
-
-
 def webhook_config(
     tmp_path: Path,
     telegram: FakeTelegram,
@@ -69,27 +57,23 @@ def webhook_config(
     address; else a reverse proxy's), at /telegram and /zalo or as PATHS says."""
     paths = paths or {}
     public = public or f"http://127.0.0.1:{port}"
-    own = free_port()
+    own = free_port()  # both channels': unused, so no clash
+
+    def by_webhook(name: str, fake: FakeTelegram | FakeZalo, secret: str) -> dict:
+        return {
+            "enabled": True,
+            "token": fake.token,
+            "api_base_url": fake.api_base_url,
+            "mode": "webhook",
+            "webhook_url": public + paths.get(name, f"/{name}"),
+            "webhook_listen": f"127.0.0.1:{own}",
+            "webhook_secret": secret,
+        }
+
     return Config(
         storage=Storage(path=str(tmp_path / "bot.sqlite3")),
-        telegram=Telegram(
-            enabled=True,
-            token=telegram.token,
-            api_base_url=telegram.api_base_url,
-            mode="webhook",
-            webhook_url=public + paths.get("telegram", "/telegram"),
-            webhook_listen=f"127.0.0.1:{own}",
-            webhook_secret=SECRET,
-        ),
-        zalo=Zalo(
-            enabled=True,
-            token=zalo.token,
-            api_base_url=zalo.api_base_url,
-            mode="webhook",
-            webhook_url=public + paths.get("zalo", "/zalo"),
-            webhook_listen=f"127.0.0.1:{own}",  # the same: unused, so no clash
-            webhook_secret=ZALO_SECRET,
-        ),
+        telegram=Telegram(**by_webhook("telegram", telegram, SECRET)),
+        zalo=Zalo(**by_webhook("zalo", zalo, ZALO_SECRET)),
         access=Access(admins=[ADMIN]),
         reminders=Reminders(weekly_suggestion=False),
         web=Web(enabled=True, listen=f"127.0.0.1:{port}"),
