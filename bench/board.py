@@ -14,7 +14,8 @@ API, in this process) and [web] enabled. Server time is the board's own Server-T
 
 The load is a separate process (a browser is elsewhere, not in the bot's process) fetching
 board pages (LOADED_PAGES in turn) for as long as a loaded chat series runs, bounded by
-LOAD_MAX_S: LOADS are an office's few pages a second, and clients fetching back to back.
+LOAD_MAX_S: LOADS are an office's few pages a second, clients fetching back to back, and a
+city's roster uploaded and previewed again and again.
 """
 
 from __future__ import annotations
@@ -93,14 +94,14 @@ async def _run(root: Path) -> list[Figure]:
     )
     clock = FakeClock(parse_local_time(NOW_LOCAL, config.committee.tz))
     try:
-        cookie, members = await _city(root, config, clock)
+        cookie = await _city(root, config, clock)
         stop = asyncio.Event()
         bot = asyncio.create_task(run_bot(config, clock, stop=stop))
         try:
             await fake.wait_for_calls("getUpdates", timeout=60)
             base = f"http://127.0.0.1:{port}"
             figures = await _pages(base, cookie)
-            figures += await _chat_under_load(fake, base, cookie, members, root / "roster.zip")
+            figures += await _chat_under_load(fake, base, cookie, root / "roster.zip")
         finally:
             stop.set()
             await asyncio.wait_for(bot, 30)
@@ -115,8 +116,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def _city(root: Path, config: Config, clock: FakeClock) -> tuple[str, list[str]]:
-    """The city imported, PENDING check-ins pending, members linked; the admin's cookie."""
+async def _city(root: Path, config: Config, clock: FakeClock) -> str:
+    """The city imported (and zipped for an upload), PENDING check-ins pending, members
+    linked; the admin's cookie."""
     started = time.perf_counter()
     folder = write_roster(root / "roster").folder
     with zipfile.ZipFile(root / "roster.zip", "w", zipfile.ZIP_DEFLATED) as archive:
@@ -145,7 +147,7 @@ async def _city(root: Path, config: Config, clock: FakeClock) -> tuple[str, list
         }
         pending = await store.db.fetchval("SELECT count(*) FROM checkins WHERE status = 'pending'")
     print(f"city set up in {time.perf_counter() - started:.1f} s: {counts}, {pending} pending")
-    return f"checkin_board={session.id}", members
+    return f"checkin_board={session.id}"
 
 
 async def _exactly_pending(store: Store, clock: FakeClock) -> None:
@@ -253,16 +255,14 @@ async def _status_trips(fake: Any, users: range) -> list[float]:
     return times
 
 
-async def _chat_under_load(
-    fake: Any, base: str, cookie: str, members: list[str], upload: Path
-) -> list[Figure]:
-    users = iter(range(MEMBER_USER, MEMBER_USER + len(members)))
+async def _chat_under_load(fake: Any, base: str, cookie: str, upload: Path) -> list[Figure]:
+    next_user = MEMBER_USER
 
     def trips(n: int) -> range:
-        first = next(users)
-        for _ in range(n - 1):
-            next(users)
-        return range(first, first + n)
+        """The Telegram users of the next N members, each to ask once."""
+        nonlocal next_user
+        next_user += n
+        return range(next_user - n, next_user)
 
     await _status_trips(fake, trips(20))  # warm-up, not counted
     series = {"board idle": await _status_trips(fake, trips(CHAT_TRIPS))}
