@@ -14,12 +14,13 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from bot.audit import audit_csv, audit_json, audit_text
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Config, ConfigError, config_path, load_config
+from bot.core.i18n import Translator
 from bot.core.quarters import Quarter
 from bot.logs import FORMATS, configure
 from bot.reports import coverage_csv, coverage_json, coverage_text
@@ -61,7 +62,10 @@ async def cmd_import(args: argparse.Namespace, config: Config, clock: Clock) -> 
         print(f"{path}: the roster is already up to date; nothing changed.")
     else:
         tz = config.committee.tz
-        lines = summary_lines(changes, now.astimezone(tz).date(), tz)
+        # English, and dates as the roster files write them, as every command's output.
+        lines = summary_lines(
+            changes, now.astimezone(tz).date(), Translator("en", tz), date.isoformat
+        )
         print(f"{path}: imported.", *lines, sep="\n  ")
     return EXIT_OK
 

@@ -14,7 +14,7 @@ import pytest
 from dialogue import RecordingPort, World, forget_open_quarters_checkins, make_world
 from openpyxl import load_workbook
 
-from bot.core.config import Access, Committee, Config
+from bot.core.config import Access, Committee, Config, Web
 from bot.core.i18n import Translator, catalog
 from bot.core.messages import Inbound
 from bot.core.quarters import Quarter
@@ -447,6 +447,29 @@ async def test_report_replies_with_the_digests_message_and_sends_the_two_files(t
         ]
         # Sent, then gone: the chat keeps the copy, the server keeps nothing.
         assert not any(path.exists() or path.parent.exists() for path, _ in admin.port.files)
+    finally:
+        await world.store.close()
+
+
+async def test_with_the_board_served_the_digest_and_report_name_the_quarters_page(tmp_path):
+    web = Web(enabled=True, base_url="https://bang.quanuy.vn")
+    world = await make_world(tmp_path, Config(access=Access(admins=["M01"]), web=web))
+    try:
+        admin = await world.linked("M01")  # before the rendering: it counts who is linked
+        board = (
+            "Danh sách đầy đủ cũng có trên bảng theo dõi: https://bang.quanuy.vn/quarters/2021Q4"
+        )
+        rendered = await render_digest(world.store, world.config, Q4, world.now(), tmp_path / "d")
+        assert rendered.text.endswith("ở bảng tính đính kèm.\n" + board)
+        assert rendered.text_only.endswith("lệnh checkin-bot digest.\n" + board)  # Zalo's
+        english = await render_digest(
+            world.store, world.config, Q4, world.now(), tmp_path / "e", "en"
+        )
+        assert english.text.endswith(
+            "workbook.\nThe full lists are on the board too: https://bang.quanuy.vn/quarters/2021Q4"
+        )
+        [reply] = await admin.send("/report")
+        assert reply.text == rendered.text
     finally:
         await world.store.close()
 

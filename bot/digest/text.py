@@ -1,6 +1,7 @@
 """The digest as ONE chat message, at any scale: the totals, the organizations furthest behind,
 the flagged cells not visited, what is still pending, and where the full lists are (the
-workbook). The scheduler's digest, `checkin-bot digest` and /report all say it.
+workbook, and the office's board when it is served). The scheduler's digest, `checkin-bot
+digest` and /report all say it.
 
 A group receives a bot's messages slowly (about 20 a minute): a digest of many messages would
 hold up everything else, and nobody reads page after page in a chat. So the lists are capped,
@@ -20,17 +21,23 @@ from storage.digest import UnreachablePerson
 MOST_LISTED = 10
 
 
-def digest_message(digest: Digest, t: Translator, *, limit: int, files_attached: bool) -> str:
+def digest_message(
+    digest: Digest, t: Translator, *, limit: int, files_attached: bool, board: str | None = None
+) -> str:
     """The digest in at most LIMIT characters; FILES_ATTACHED: the workbook follows it (else
-    the message says where it is)."""
+    the message says where it is); BOARD: the address of the quarter on the office's board,
+    which has the full lists too."""
+    where = t("digest.where_attached" if files_attached else "digest.files_elsewhere")
+    if board:
+        where += "\n" + t("digest.on_the_board", address=board)
     for listed in range(MOST_LISTED, -1, -1):
-        text = _message(digest, t, listed, files_attached)
+        text = _message(digest, t, listed, where)
         if len(text) <= limit:
             return text
     return text[: limit - 1] + "…"  # only a committee name of pages could come here
 
 
-def _message(digest: Digest, t: Translator, listed: int, files_attached: bool) -> str:
+def _message(digest: Digest, t: Translator, listed: int, where: str) -> str:
     sections = [
         "\n".join((_title(digest, t), _standing(digest, t), _totals(digest, t))),
         _behind(digest, t, listed),
@@ -39,7 +46,7 @@ def _message(digest: Digest, t: Translator, listed: int, files_attached: bool) -
         _amendments(digest, t, listed),
         _ratings(digest, t),
         _unreachable(digest, t),
-        t("digest.where_attached" if files_attached else "digest.files_elsewhere"),
+        where,
     ]
     return "\n\n".join(section for section in sections if section)
 

@@ -7,8 +7,9 @@ pending check-in is the one a secretary's tap makes in chat, telling the member 
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.core.board import (
     PAGE_SIZE,
     BoardAdmin,
+    BoardLists,
     BoardQuery,
     Page,
     board_lists,
@@ -55,18 +57,46 @@ COMING_SHOWN = 200  # an organization's coming meetings on its page (its cells, 
 QUARTERS_PICKED = 12  # the quarter picker goes back three years at most
 
 
+# The quarter's lists are kept for this many queries (filters, search, sort): paging, going
+# back and reloading then take no work. Each is thousands of rows the collector walks.
+LISTS_KEPT = 8
+
+
 @dataclass
 class CoverageCache:
     """The last quarter's coverage the board computed, kept while the record it was computed
-    from stays as it was: paging through 3,000 organizations computes it once, not 60 times."""
+    from stays as it was, and the lists of the last few queries of it: paging through 3,000
+    organizations computes them once, not 60 times."""
 
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     key: tuple | None = None
     value: tuple[QuarterCoverage, dict[tuple[str, str], frozenset[str]]] | None = None
+    lists: OrderedDict[tuple, BoardLists] = field(default_factory=OrderedDict)
 
     async def get(
         self, store: Store, config: Config, quarter: Quarter
     ) -> tuple[QuarterCoverage, dict[tuple[str, str], frozenset[str]]]:
+        return (await self._current(store, config, quarter))[1]
+
+    async def lists_of(
+        self, store: Store, config: Config, quarter: Quarter, query: BoardQuery
+    ) -> tuple[QuarterCoverage, BoardLists]:
+        """The quarter's coverage, and the lists QUERY asks of it (whatever its page)."""
+        key, (coverage, duties) = await self._current(store, config, quarter)
+        asked = (key, replace(query, page=1))
+        found = self.lists.get(asked)
+        if found is None:
+            # Thousands of rows filtered and sorted: off the event loop, as the coverage rule is.
+            found = await asyncio.to_thread(board_lists, coverage, duties, query)
+            self.lists[asked] = found
+            while len(self.lists) > LISTS_KEPT:
+                self.lists.popitem(last=False)
+        self.lists.move_to_end(asked)
+        return coverage, found
+
+    async def _current(
+        self, store: Store, config: Config, quarter: Quarter
+    ) -> tuple[tuple, tuple[QuarterCoverage, dict[tuple[str, str], frozenset[str]]]]:
         # One at a time: requests that arrive together wait for the first, then share it.
         async with self.lock:
             key = (quarter, await store.board.record_version())
@@ -74,7 +104,8 @@ class CoverageCache:
                 coverage = await quarter_coverage(store, config, quarter)
                 duties = await store.board.duties(quarter.start, quarter.end)
                 self.key, self.value = key, (coverage, duties)
-            return self.value
+                self.lists.clear()
+            return key, self.value
 
 
 @dataclass(frozen=True)
@@ -91,9 +122,7 @@ class QuarterBoard:
 async def quarter_board(
     store: Store, config: Config, quarter: Quarter, query: BoardQuery, cache: CoverageCache
 ) -> QuarterBoard:
-    coverage, duties = await cache.get(store, config, quarter)
-    # Thousands of rows filtered and sorted: off the event loop, as the coverage rule is.
-    lists = await asyncio.to_thread(board_lists, coverage, duties, query)
+    coverage, lists = await cache.lists_of(store, config, quarter, query)
     rows = lists.members if query.view == "members" else lists.organizations
     return QuarterBoard(
         quarter,

@@ -39,6 +39,8 @@ class Board:
     # A digest at a city's scale takes seconds and a hundred MB to render: one at a time.
     digest_rendering: asyncio.Lock = field(default_factory=asyncio.Lock)
     templates: jinja2.Environment = field(default_factory=lambda: templates())
+    # The channels' webhook paths it serves: no session there, the platform's secret instead.
+    webhooks: frozenset[str] = frozenset()
 
 
 BOARD = web.AppKey("board", Board)

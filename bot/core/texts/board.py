@@ -223,16 +223,6 @@ TEXTS = {
     ),
     "board.roster_applied": ("Đã áp dụng {file}:", "{file} applied:"),
     "board.apply": ("Áp dụng", "Apply"),
-    "board.and_more": ("và {count} mục khác", "and {count} more"),
-    "board.kind_members": ("Quận ủy viên", "Members"),
-    "board.kind_organizations": ("Cơ sở đảng", "Organizations"),
-    "board.kind_cells": ("Chi bộ", "Cells"),
-    "board.kind_assignments": ("Phân công", "Assignments"),
-    "board.kind_meetings": ("Buổi sinh hoạt", "Meetings"),
-    "board.change_added": ("thêm {count}", "{count} added"),
-    "board.change_updated": ("sửa {count}", "{count} updated"),
-    "board.change_retired": ("{count} rút khỏi danh sách", "{count} retired"),
-    "board.change_removed": ("bỏ {count}", "{count} removed"),
     # -- signing in -------------------------------------------------------------------------
     "board.sign_in_title": ("Đăng nhập bảng theo dõi", "Sign in to the board"),
     "board.sign_in_how": (

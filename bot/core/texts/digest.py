@@ -159,6 +159,10 @@ TEXTS = {
         " and the chart go to the office's Telegram group, or come from the command"
         " checkin-bot digest.",
     ),
+    "digest.on_the_board": (
+        "Danh sách đầy đủ cũng có trên bảng theo dõi: {address}",
+        "The full lists are on the board too: {address}",
+    ),
     # Column headers of the workbook's sheets.
     "digest.col_code": ("Mã", "Code"),
     "digest.col_name": ("Họ và tên", "Name"),
