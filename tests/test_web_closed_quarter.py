@@ -18,7 +18,9 @@ from bot.core.quarters import Quarter
 from bot.reports import coverage_json
 from bot.roster import import_roster
 from bot.services.closing import close_quarter
+from bot.services.confirmations import Decided, decide_checkin
 from bot.services.coverage import quarter_coverage
+from bot.services.identity import person_identity
 
 Q4 = Quarter(2021, 4)
 # The quarter's page and downloads, and the pages of the member and organization re-imported.
@@ -69,3 +71,34 @@ async def test_a_closed_quarters_pages_and_downloads_keep_its_figures(tmp_path):
             assert figures(after[path].text) == figures(before[path].text), path
             assert figures(before[path].text), path
         assert "Đảng bộ Ban Quản lý dự án đầu tư xây dựng quận" in after[PAGES[3]].text
+
+
+async def test_a_closed_quarter_is_marked_in_the_picker_and_lists_its_amendments(tmp_path):
+    async with open_board(tmp_path) as office:
+        world = office.world
+        world.clock.set(at(world, "2022-01-11 08:00"))
+        await close_quarter(world.store, world.config, Q4, world.now(), "bot")
+        pending = await world.store.db.fetchval(
+            "SELECT ch.id FROM checkins ch JOIN members m ON m.id = ch.member_id"
+            " WHERE ch.status = 'pending' AND m.code = 'M07'"
+        )
+        admin = await person_identity(world.store, world.config, await person_of(world, "M01"))
+        world.clock.set(at(world, "2022-01-12 09:30"))
+        decided = await decide_checkin(
+            world.store, world.config, admin, pending, "confirmed", world.now(), "web"
+        )
+        assert isinstance(decided, Decided)
+        await office.sign_in()
+
+        page = (await office.get("/quarters/2021Q4")).text
+
+    assert "sửa đổi sau khi chốt: 1." in page
+    [row] = re.findall(r'<tr data-amendment="M07:O01">.*?</tr>', page, flags=re.DOTALL)
+    assert "Chờ xác nhận" in row and "Đã dự" in row and row.index("Chờ") < row.index("Đã dự")
+    assert "(M01)" in row and "12/01/2022 09:30" in row
+    assert re.search(r'<option value="2021Q4" selected>[^<]*– đã chốt</option>', page)
+    assert re.search(r'<option value="2022Q1">[^<–]*</option>', page)  # open: not marked
+
+
+async def person_of(world, code: str) -> int:
+    return await world.store.db.fetchval("SELECT person_id FROM members WHERE code = ?", (code,))

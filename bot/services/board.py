@@ -36,6 +36,7 @@ from bot.core.board_records import (
 from bot.core.checkins import CheckinAtCell
 from bot.core.config import Config
 from bot.core.coverage import (
+    Amendment,
     OrganizationCoverage,
     PairStatus,
     QuarterCoverage,
@@ -116,7 +117,7 @@ class QuarterBoard:
     members: int  # how many members, and organizations, the query's filters leave
     organizations: int
     closed_at: datetime | None = None  # closed: its figures are the frozen ones
-    amendments: int = 0  # made since it was closed
+    amendments: tuple[Amendment, ...] = ()  # made since it was closed, in their order
 
 
 async def quarter_board(
@@ -131,7 +132,7 @@ async def quarter_board(
         len(lists.members),
         len(lists.organizations),
         coverage.closed_at,
-        len(coverage.amendments),
+        tuple(coverage.amendments),
     )
 
 
@@ -147,6 +148,11 @@ def quarters_to_pick(first_day: date | None, now: datetime, tz: ZoneInfo) -> lis
 
 async def quarters_known(store: Store, config: Config, now: datetime) -> list[Quarter]:
     return quarters_to_pick(await store.board.first_day(), now, config.committee.tz)
+
+
+async def closed_quarters(store: Store, quarters: list[Quarter]) -> set[Quarter]:
+    """Those of QUARTERS that are closed (the picker marks them)."""
+    return {quarter for quarter in quarters if await store.closing.closed(quarter) is not None}
 
 
 # -- a member, an organization ---------------------------------------------------------------

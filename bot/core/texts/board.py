@@ -39,6 +39,13 @@ TEXTS = {
     # -- the quarter ------------------------------------------------------------------------
     "board.to_date": ("tính đến {day}", "to {day}"),
     # "amendments since: 2" names no noun to agree with the count.
+    "board.closed_mark": ("đã chốt", "closed"),
+    "board.amendments_caption": (
+        "Sửa đổi sau khi chốt số liệu",
+        "Amendments made after the figures were closed",
+    ),
+    "board.amendment_change": ("Thay đổi", "Change"),
+    "board.amendment_by": ("Người quyết định, lúc", "Decided by, at"),
     "board.closed": (
         "Số liệu đã chốt lúc {closed}: không thay đổi theo danh sách; sửa đổi sau khi chốt:"
         " {amendments}.",
