@@ -18,7 +18,17 @@ import traceback
 from bench.report import Figure, print_table
 
 # Add later benches here, in the order they should run.
-BENCHES = ["foundation", "reimport", "chat", "digest", "fanout", "stop", "heavy", "board"]
+BENCHES = [
+    "foundation",
+    "reimport",
+    "closing",
+    "chat",
+    "digest",
+    "fanout",
+    "stop",
+    "heavy",
+    "board",
+]
 
 
 def main(argv: list[str]) -> int:

@@ -12,9 +12,10 @@ the bot run as `checkin-bot run` runs them: bot.runner.run with Telegram (the te
 API, in this process) and [web] enabled. Server time is the board's own Server-Timing header
 (the handler and its middlewares); size is the body as sent.
 
-The load is a separate process (a browser is elsewhere, not in the bot's process): LOAD_CLIENTS
-clients fetching board pages back to back (the first page, a page of organizations, /pending)
-for as long as the loaded chat series runs, bounded by LOAD_MAX_S.
+The load is a separate process (a browser is elsewhere, not in the bot's process) fetching
+board pages (LOADED_PAGES in turn) for as long as a loaded chat series runs, bounded by
+LOAD_MAX_S: LOADS are an office's few pages a second, clients fetching back to back, and a
+city's roster uploaded and previewed again and again.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import socket
 import statistics
 import tempfile
 import time
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +50,7 @@ RUNS = 15
 PAGE_TARGET_MS = 300.0
 PAGE_TARGET_KB = 300.0
 PENDING = 2_000
-CHAT_TRIPS = 150  # /status round trips in each series
-LOAD_CLIENTS = 4
+CHAT_TRIPS = 200  # /status round trips in each series
 LOAD_MAX_S = 120.0
 NOW_LOCAL = "2021-11-25 10:00"  # inside the city's quarter
 ADMIN = "M0001"
@@ -64,7 +66,15 @@ PAGES = {
     "a member": "/members/M0001",
     "an organization": "/organizations/O0001",
 }
-LOADED_PAGES = ["/", "/quarters/2021Q4?view=organizations&page=7", "/pending"]
+LOADED_PAGES = [
+    "/",
+    "/quarters/2021Q4?view=organizations&page=7",
+    "/pending",
+    "/quarters/2021Q4?missed=1&sort=name&page=3",
+    "/members/M0007",
+    "/meetings",
+    "/organizations/O0011",
+]
 
 
 def run() -> list[Figure]:
@@ -84,14 +94,14 @@ async def _run(root: Path) -> list[Figure]:
     )
     clock = FakeClock(parse_local_time(NOW_LOCAL, config.committee.tz))
     try:
-        cookie, members = await _city(root, config, clock)
+        cookie = await _city(root, config, clock)
         stop = asyncio.Event()
         bot = asyncio.create_task(run_bot(config, clock, stop=stop))
         try:
             await fake.wait_for_calls("getUpdates", timeout=60)
             base = f"http://127.0.0.1:{port}"
             figures = await _pages(base, cookie)
-            figures += await _chat_under_load(fake, base, cookie, members)
+            figures += await _chat_under_load(fake, base, cookie, root / "roster.zip")
         finally:
             stop.set()
             await asyncio.wait_for(bot, 30)
@@ -106,10 +116,14 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def _city(root: Path, config: Config, clock: FakeClock) -> tuple[str, list[str]]:
-    """The city imported, PENDING check-ins pending, members linked; the admin's cookie."""
+async def _city(root: Path, config: Config, clock: FakeClock) -> str:
+    """The city imported (and zipped for an upload), PENDING check-ins pending, members
+    linked; the admin's cookie."""
     started = time.perf_counter()
     folder = write_roster(root / "roster").folder
+    with zipfile.ZipFile(root / "roster.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.glob("*.csv")):
+            archive.write(path, path.name)
     async with await Store.open(config.storage.path) as store:
         await import_roster(store, config, folder, clock.now())
         await add_checkins(store.db, config.committee.tz)
@@ -118,7 +132,7 @@ async def _city(root: Path, config: Config, clock: FakeClock) -> tuple[str, list
             row[0] for row in await store.db.fetchall("SELECT code FROM members ORDER BY code")
         ]
         async with store.transaction():
-            for i, code in enumerate(members[: CHAT_TRIPS * 3]):
+            for i, code in enumerate(members[: CHAT_TRIPS * (3 + len(LOADS))]):
                 person = await store.db.fetchval(
                     "SELECT person_id FROM members WHERE code = ?", (code,)
                 )
@@ -133,7 +147,7 @@ async def _city(root: Path, config: Config, clock: FakeClock) -> tuple[str, list
         }
         pending = await store.db.fetchval("SELECT count(*) FROM checkins WHERE status = 'pending'")
     print(f"city set up in {time.perf_counter() - started:.1f} s: {counts}, {pending} pending")
-    return f"checkin_board={session.id}", members
+    return f"checkin_board={session.id}"
 
 
 async def _exactly_pending(store: Store, clock: FakeClock) -> None:
@@ -208,6 +222,28 @@ async def _pages(base: str, cookie: str) -> list[Figure]:
 # -- the chats, the board idle and under load ----------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Load:
+    """Board pages fetched from another process: CLIENTS at once, each a page every
+    1/PAGES_PER_SECOND s (None: back to back); UPLOADS: the city's roster uploaded to /roster
+    (read, checked and previewed) instead."""
+
+    name: str
+    clients: int
+    pages_per_second: float | None
+    uploads: bool = False
+
+
+LOADS = [
+    # What an office does: a clerk or two clicking through the board, a few pages a second.
+    Load("an office, 3 pages a second", 1, 3.0),
+    # Far more than an office clicks: what one process serving both can do.
+    Load("4 clients back to back", 4, None),
+    # The office checks a city's roster before applying it (the file as it is imported).
+    Load("a city's roster uploaded and previewed", 1, None, uploads=True),
+]
+
+
 async def _status_trips(fake: Any, users: range) -> list[float]:
     times = []
     for user in users:
@@ -219,78 +255,119 @@ async def _status_trips(fake: Any, users: range) -> list[float]:
     return times
 
 
-async def _chat_under_load(fake: Any, base: str, cookie: str, members: list[str]) -> list[Figure]:
-    first = MEMBER_USER
-    await _status_trips(fake, range(first, first + 20))  # warm-up, not counted
-    idle = await _status_trips(fake, range(first, first + CHAT_TRIPS))
-    context = multiprocessing.get_context("spawn")
-    stop, done = context.Event(), context.Queue()
-    load = context.Process(target=_hammer, args=(base, cookie, stop, done), daemon=True)
-    load.start()
-    try:
-        await asyncio.to_thread(done.get, timeout=60)  # the load's first answers are in
-        loaded = await _status_trips(fake, range(first + CHAT_TRIPS, first + 2 * CHAT_TRIPS))
-    finally:
-        stop.set()
-    served, latencies = await asyncio.to_thread(done.get, timeout=LOAD_MAX_S + 30)
-    await asyncio.to_thread(load.join, 30)
-    again = await _status_trips(fake, range(first + 2 * CHAT_TRIPS, first + 3 * CHAT_TRIPS))
+async def _chat_under_load(fake: Any, base: str, cookie: str, upload: Path) -> list[Figure]:
+    next_user = MEMBER_USER
 
-    def line(name: str, times: list[float]) -> str:
-        ms = sorted(t * 1000 for t in times)
-        return (
-            f"{name}: median {statistics.median(ms):.1f} ms, p90 {ms[int(len(ms) * 0.9)]:.1f},"
-            f" p99 {_p99(ms):.1f}, max {ms[-1]:.1f}"
+    def trips(n: int) -> range:
+        """The Telegram users of the next N members, each to ask once."""
+        nonlocal next_user
+        next_user += n
+        return range(next_user - n, next_user)
+
+    await _status_trips(fake, trips(20))  # warm-up, not counted
+    series = {"board idle": await _status_trips(fake, trips(CHAT_TRIPS))}
+    served: dict[str, list[float]] = {}
+    for load in LOADS:
+        series[load.name], served[load.name] = await _beside(
+            load, fake, base, cookie, trips, upload
         )
+    series["board idle again"] = await _status_trips(fake, trips(CHAT_TRIPS))
 
     print("\n/status round trips (update in, reply out, through the fake Bot API):")
-    for name, times in (("board idle", idle), ("board under load", loaded), ("idle again", again)):
-        print("  " + line(name, times))
-    print(
-        f"  the load: {served} board pages served to {LOAD_CLIENTS} clients meanwhile,"
-        f" median {statistics.median(latencies):.0f} ms a page"
-    )
-    before = statistics.median(idle + again)
-    under = statistics.median(loaded)
-    return [
-        Figure("/status round trip, board idle, median", f"{before * 1000:.1f} ms"),
-        Figure("/status round trip, board idle, p99", f"{_p99(idle + again) * 1000:.1f} ms"),
-        Figure("/status round trip, board under load, median", f"{under * 1000:.1f} ms"),
-        Figure("/status round trip, board under load, p99", f"{_p99(loaded) * 1000:.1f} ms"),
+    for name, times in series.items():
+        ms = sorted(t * 1000 for t in times)
+        print(
+            f"  {name}: median {statistics.median(ms):.1f} ms, p90 {ms[int(len(ms) * 0.9)]:.1f},"
+            f" p99 {_p99(ms):.1f}, max {ms[-1]:.1f}"
+        )
+        if name in served:
+            pages = served[name]
+            print(f"    board answers meanwhile: {len(pages)}, median {_median(pages)} ms")
+    idle = series["board idle"] + series["board idle again"]
+    figures = [
         Figure(
-            "board pages served meanwhile (4 clients)",
-            f"{served}, median {statistics.median(latencies):.0f} ms",
+            "/status round trip, board idle, median", f"{statistics.median(idle) * 1000:.1f} ms"
         ),
+        Figure("/status round trip, board idle, p99", f"{_p99(idle) * 1000:.1f} ms"),
     ]
+    for load in LOADS:
+        times, pages = series[load.name], served[load.name]
+        figures += [
+            Figure(
+                f"/status round trip, {load.name}, median",
+                f"{statistics.median(times) * 1000:.1f} ms",
+            ),
+            Figure(f"/status round trip, {load.name}, p99", f"{_p99(times) * 1000:.1f} ms"),
+            Figure(f"board answers, {load.name}", f"{len(pages)}, median {_median(pages)} ms"),
+        ]
+    return figures
+
+
+async def _beside(
+    load: Load, fake: Any, base: str, cookie: str, trips: Any, upload: Path
+) -> tuple[list[float], list[float]]:
+    """/status round trips while LOAD runs; and the board pages' latencies (ms) meanwhile."""
+    context = multiprocessing.get_context("spawn")
+    stop, done = context.Event(), context.Queue()
+    process = context.Process(
+        target=_load, args=(load, base, cookie, stop, done, upload), daemon=True
+    )
+    process.start()
+    try:
+        await asyncio.to_thread(done.get, timeout=60)  # the load's first answers are in
+        times = await _status_trips(fake, trips(CHAT_TRIPS))
+    finally:
+        stop.set()
+    latencies = await asyncio.to_thread(done.get, timeout=LOAD_MAX_S + 30)
+    await asyncio.to_thread(process.join, 30)
+    return times, latencies
+
+
+def _median(values: list[float]) -> str:
+    return f"{statistics.median(values):.0f}" if values else "-"
 
 
 def _p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[98]
 
 
-def _hammer(base: str, cookie: str, stop: Any, done: Any) -> None:
-    """In another process: board pages back to back from LOAD_CLIENTS clients, until STOP
-    (or LOAD_MAX_S); then (pages served, their latencies in ms) into DONE."""
+def _load(load: Load, base: str, cookie: str, stop: Any, done: Any, upload: Path) -> None:
+    """In another process: LOAD's pages until STOP (or LOAD_MAX_S); then their latencies in ms
+    into DONE."""
+
+    content = upload.read_bytes() if load.uploads else b""
+
+    async def request(session: aiohttp.ClientSession, i: int) -> aiohttp.ClientResponse:
+        if not load.uploads:
+            return await session.get(base + LOADED_PAGES[i % len(LOADED_PAGES)])
+        async with session.get(base + "/roster") as page:
+            csrf = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
+        form = aiohttp.FormData()
+        form.add_field("csrf", csrf)
+        form.add_field("roster", content, filename=upload.name)
+        return await session.post(base + "/roster", data=form)
 
     async def client(session: aiohttp.ClientSession, n: int, latencies: list[float]) -> None:
         deadline = time.monotonic() + LOAD_MAX_S
+        interval = 1 / load.pages_per_second if load.pages_per_second else 0.0
         i = n
         while not stop.is_set() and time.monotonic() < deadline:
             started = time.perf_counter()
-            async with session.get(base + LOADED_PAGES[i % len(LOADED_PAGES)]) as response:
+            async with await request(session, i) as response:
                 await response.read()
                 if response.status != 200:
                     raise RuntimeError(f"the board answered {response.status}")
             latencies.append((time.perf_counter() - started) * 1000)
-            if len(latencies) == LOAD_CLIENTS:
+            if len(latencies) == load.clients:
                 done.put("started")
             i += 1
+            await asyncio.sleep(max(0.0, interval - (time.perf_counter() - started)))
 
     async def main() -> None:
         latencies: list[float] = []
         async with aiohttp.ClientSession(headers={"Cookie": cookie}) as session:
-            await asyncio.gather(*(client(session, n, latencies) for n in range(LOAD_CLIENTS)))
-        done.put((len(latencies), latencies))
+            await asyncio.gather(*(client(session, n, latencies) for n in range(load.clients)))
+        done.put(latencies)
 
     asyncio.run(main())
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.channels import Channel, enabled
+from bot.channels.webhook import OnTheBoard, OwnServers, WebhookPlace
 from bot.core.clock import Clock
 from bot.core.config import Config
 from bot.core.messages import Inbound, Message
@@ -23,7 +24,7 @@ from bot.delivery import ChannelSender, Delivery, TransientError, Unreachable
 from bot.digest.render import render_digest
 from bot.scheduler import Scheduler, Ticker
 from bot.services.channels import mark_unreachable
-from bot.web.server import board_services
+from bot.web.server import BoardService
 from handlers import (
     account,
     channel,
@@ -54,6 +55,7 @@ class App:
     delivery: Delivery
     scheduler: Scheduler
     senders: dict[str, ChannelSender] = field(default_factory=dict)
+    webhooks: WebhookPlace = field(default_factory=OwnServers)
 
     async def handle(self, inbound: Inbound, port: Port) -> None:
         """Answer one inbound event; what it queued for others goes out right after."""
@@ -168,10 +170,16 @@ def build_bot(config: Config, store: Store, clock: Clock) -> Bot:
     """The whole application: build_app, the channels enabled in CONFIG (not started: each
     registers its sender when it starts), and the scheduler's ticker."""
     app = build_app(config, store, clock)
-    channels: list[Channel] = [CHANNELS[name](app) for name in enabled(config)]
-    # The board, when enabled, starts after the chats and stops before them, like a channel:
-    # what its last decisions queued still goes out.
-    channels += board_services(config, store, clock)
+    channels: list[Channel] = []
+    if config.web.enabled:
+        # The board's server serves the webhooks too: one port behind the reverse proxy. So it
+        # starts first, ready for the updates a channel asks for when it sets its webhook, and
+        # stops last, after the channels have stopped taking them. Its last decisions are
+        # queued before delivery's final drain, like the chats'.
+        webhooks = OnTheBoard()
+        app.webhooks = webhooks
+        channels.append(BoardService(config, store, clock, webhooks))
+    channels += [CHANNELS[name](app) for name in enabled(config)]
     return Bot(app, channels, Ticker(app.scheduler, clock, config.reminders.tick))
 
 

@@ -1,6 +1,8 @@
 """`checkin-bot audit` as people read it: text for the terminal, CSV, JSON.
 
-Times are local (the committee's zone): in JSON as ISO-8601 with their offset.
+Times are local (the committee's zone): in JSON as ISO-8601 with their offset. Of a closed
+quarter, it says when it was closed, and which decisions were amendments of its figures (made
+after the closing): what each did to the status of its (member, organization) pair.
 """
 
 from __future__ import annotations
@@ -19,7 +21,12 @@ from bot.core.quarters import Quarter
 _SHOWN = {"pending": "pending", "confirmed": "confirmed", "denied": "absent"}
 
 
-def audit_json(quarter: Quarter, checkins: Sequence[AuditedCheckin], tz: ZoneInfo) -> str:
+def audit_json(
+    quarter: Quarter,
+    checkins: Sequence[AuditedCheckin],
+    tz: ZoneInfo,
+    closed_at: datetime | None = None,
+) -> str:
     def instant(at: datetime) -> str:
         return at.astimezone(tz).isoformat()
 
@@ -28,6 +35,7 @@ def audit_json(quarter: Quarter, checkins: Sequence[AuditedCheckin], tz: ZoneInf
             "quarter": str(quarter),
             "start": quarter.start.isoformat(),
             "end": quarter.end.isoformat(),
+            "closed_at": closed_at and instant(closed_at),
             "checkins": [
                 {
                     "id": c.id,
@@ -48,6 +56,7 @@ def audit_json(quarter: Quarter, checkins: Sequence[AuditedCheckin], tz: ZoneInf
                             "role": d.role,
                             "channel": d.channel,
                             "at": instant(d.at),
+                            "amendment": d.amended and {"from": d.amended[0], "to": d.amended[1]},
                         }
                         for d in c.decisions
                     ],
@@ -78,12 +87,20 @@ CSV_COLUMNS = [
     "role",
     "channel",
     "decided_at",
+    "amended_from",
+    "amended_to",
 ]
 
 
-def audit_csv(quarter: Quarter, checkins: Sequence[AuditedCheckin], tz: ZoneInfo) -> str:
+def audit_csv(
+    quarter: Quarter,
+    checkins: Sequence[AuditedCheckin],
+    tz: ZoneInfo,
+    closed_at: datetime | None = None,
+) -> str:
     """One row per decision (numbered from 1 within its check-in); a check-in not decided yet
-    has one row with the decision's columns empty."""
+    has one row with the decision's columns empty. An amendment has its pair's statuses
+    before and after it (amended_from, amended_to)."""
 
     def local(at: datetime) -> str:
         return f"{at.astimezone(tz):%Y-%m-%d %H:%M}"
@@ -105,30 +122,48 @@ def audit_csv(quarter: Quarter, checkins: Sequence[AuditedCheckin], tz: ZoneInfo
             c.status,
         ]
         if not c.decisions:
-            writer.writerow(checkin + [""] * 8)
+            writer.writerow(checkin + [""] * 10)
         for number, d in enumerate(c.decisions, 1):
             decision = [number, d.previous, d.status, d.by_code, d.by_name, d.role, d.channel]
-            writer.writerow([*checkin, *decision, local(d.at)])
+            writer.writerow([*checkin, *decision, local(d.at), *(d.amended or ("", ""))])
     return out.getvalue()
 
 
-def audit_text(quarter: Quarter, checkins: Sequence[AuditedCheckin], tz: ZoneInfo) -> str:
+def audit_text(
+    quarter: Quarter,
+    checkins: Sequence[AuditedCheckin],
+    tz: ZoneInfo,
+    closed_at: datetime | None = None,
+) -> str:
     """A check-in a line, its decisions indented under it."""
     counts = {status: sum(c.status == status for c in checkins) for status in _SHOWN}
     changes = sum(d.is_change for c in checkins for d in c.decisions)
-    lines = [
+    header = (
         f"Audit {quarter} ({quarter.start:%d/%m/%Y} - {quarter.end:%d/%m/%Y}):"
         f" {len(checkins)} check-ins: {counts['confirmed']} confirmed, {counts['denied']} absent,"
-        f" {counts['pending']} pending; changed decisions: {changes}",
-    ]
+        f" {counts['pending']} pending; changed decisions: {changes}"
+    )
+    if closed_at is not None:
+        amendments = sum(d.amended is not None for c in checkins for d in c.decisions)
+        header += (
+            f"; closed on {closed_at.astimezone(tz):%d/%m/%Y %H:%M}, amendments since: {amendments}"
+        )
+    lines = [header]
     for c in checkins:
         lines.append(
             f"{c.meeting_at.astimezone(tz):%d/%m/%Y %H:%M}  {c.cell_code} {c.cell_name}"
             f"  {c.member_code} {c.member_name}"
             f"  checked in {c.checked_in_at.astimezone(tz):%d/%m %H:%M}  {_SHOWN[c.status]}"
         )
-        lines += [f"    {_decision_line(d, tz)}" for d in c.decisions]
+        lines += [f"    {_decision_line(d, tz)}{_amended(c, d)}" for d in c.decisions]
     return "\n".join(lines) + "\n"
+
+
+def _amended(c: AuditedCheckin, d: DecisionRecord) -> str:
+    if d.amended is None:
+        return ""
+    before, after = d.amended
+    return f"  (amendment: {c.member_code} at {c.organization_code} {before} -> {after})"
 
 
 def _decision_line(d: DecisionRecord, tz: ZoneInfo) -> str:

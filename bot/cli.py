@@ -14,12 +14,13 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from bot.audit import audit_csv, audit_json, audit_text
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Config, ConfigError, config_path, load_config
+from bot.core.i18n import Translator
 from bot.core.quarters import Quarter
 from bot.logs import FORMATS, configure
 from bot.reports import coverage_csv, coverage_json, coverage_text
@@ -27,6 +28,7 @@ from bot.roster import export_roster_to, import_roster
 from bot.roster.files import RosterFileError
 from bot.roster.summary import summary_lines
 from bot.services.audit import quarter_audit
+from bot.services.closing import AlreadyClosed, NotYet, close_quarter
 from bot.services.coverage import quarter_coverage
 from bot.services.invites import UnknownCode, create_invite, invite_link
 from storage.faults import StoreUnavailable, StoreUnusable
@@ -60,7 +62,10 @@ async def cmd_import(args: argparse.Namespace, config: Config, clock: Clock) -> 
         print(f"{path}: the roster is already up to date; nothing changed.")
     else:
         tz = config.committee.tz
-        lines = summary_lines(changes, now.astimezone(tz).date(), tz)
+        # English, and dates as the roster files write them, as every command's output.
+        lines = summary_lines(
+            changes, now.astimezone(tz).date(), Translator("en", tz), date.isoformat
+        )
         print(f"{path}: imported.", *lines, sep="\n  ")
     return EXIT_OK
 
@@ -85,12 +90,54 @@ async def cmd_coverage(args: argparse.Namespace, config: Config, clock: Clock) -
     return EXIT_OK
 
 
+async def cmd_close(args: argparse.Namespace, config: Config, clock: Clock) -> int:
+    now, tz = clock.now(), config.committee.tz
+    quarter = _quarter(args.quarter, config, clock, default=Quarter.at(now, tz).previous())
+    async with await Store.open(config.storage.path) as store:
+        outcome = await close_quarter(store, config, quarter, now, "cli")
+    if isinstance(outcome, NotYet):
+        raise BadInput(_not_yet(outcome.quarter, outcome.closable_from, now, config))
+    if isinstance(outcome, AlreadyClosed):
+        closed = outcome.closed
+        by = "by the bot" if closed.closed_by == "bot" else "with checkin-bot close"
+        print(
+            f"{quarter} was already closed on {closed.closed_at.astimezone(tz):%d/%m/%Y %H:%M}"
+            f" ({by}); nothing changed."
+        )
+        return EXIT_OK
+    t = outcome.coverage.totals
+    print(
+        f"{quarter} closed on {now.astimezone(tz):%d/%m/%Y %H:%M}: required {t['required']},"
+        f" covered {t['covered']}, pending {t['pending']}, missed {t['missed']}.",
+        "Its figures are frozen: coverage, digest and audit read them, and no roster change"
+        " alters them.",
+        "A later decision on one of its check-ins is an admin's amendment, listed with them.",
+        sep="\n",
+    )
+    return EXIT_OK
+
+
+def _not_yet(quarter: Quarter, closable_from: datetime, now: datetime, config: Config) -> str:
+    tz = config.committee.tz
+    when = f"{closable_from.astimezone(tz):%d/%m/%Y %H:%M}"
+    if now < quarter.utc_bounds(tz)[1]:
+        return (
+            f"--quarter {quarter}: has not ended (its last day is {quarter.end:%d/%m/%Y});"
+            f" it can be closed from {when}"
+        )
+    return (
+        f"--quarter {quarter}: check-ins at its last meetings are taken until {when}"
+        " (reminders.checkin_closes_after); close it from then on"
+    )
+
+
 async def cmd_audit(args: argparse.Namespace, config: Config, clock: Clock) -> int:
     quarter = _quarter(args.quarter, config, clock)
     async with await Store.open(config.storage.path) as store:
         checkins = await quarter_audit(store, config, quarter)
+        closed = await store.closing.closed(quarter)
     render = {"json": audit_json, "csv": audit_csv, "text": audit_text}[args.format]
-    text = render(quarter, checkins, config.committee.tz)
+    text = render(quarter, checkins, config.committee.tz, closed and closed.closed_at)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return EXIT_OK
 
@@ -304,9 +351,11 @@ def secrets(config: Config) -> list[str]:
     ]
 
 
-def _quarter(text: str | None, config: Config, clock: Clock) -> Quarter:
+def _quarter(
+    text: str | None, config: Config, clock: Clock, default: Quarter | None = None
+) -> Quarter:
     if text is None:
-        return Quarter.at(clock.now(), config.committee.tz)
+        return default or Quarter.at(clock.now(), config.committee.tz)
     try:
         return Quarter.parse(text)
     except ValueError as exc:
@@ -363,6 +412,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--quarter", metavar="YYYYQN", help="e.g. 2021Q4 (default: the current one)"
     )
     coverage.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    close = add(
+        "close",
+        cmd_close,
+        "close (chốt) an ended quarter: freeze its figures; later decisions are amendments",
+    )
+    close.add_argument(
+        "--quarter", metavar="YYYYQN", help="e.g. 2021Q4 (default: the last one that ended)"
+    )
     audit = add(
         "audit",
         cmd_audit,

@@ -36,9 +36,13 @@ def coverage_text(
         f"Coverage {q} ({q.start:%d/%m/%Y} - {q.end:%d/%m/%Y})",
         f"required {t['required']}   covered {t['covered']}   pending {t['pending']}"
         f"   missed {t['missed']}",
-        "",
-        "MEMBERS",
     ]
+    if coverage.closed_at is not None:
+        lines.append(
+            f"closed on {coverage.closed_at:%d/%m/%Y %H:%M}: frozen figures, changed only by"
+            f" amendments ({len(coverage.amendments)})"
+        )
+    lines += ["", "MEMBERS"]
     width = max((len(m.name) for m in coverage.members), default=10)
     for member in coverage.members:
         pairs = ", ".join(f"{p.organization} {p.status}" for p in member.organizations) or "-"
@@ -54,4 +58,11 @@ def coverage_text(
             f"  {org.code:<6} {name:<38} {org.cells:>5}  {org.cells_visited:>7}  "
             f"{', '.join(unvisited) or '-'}"
         )
+    if coverage.amendments:
+        lines += ["", "AMENDMENTS (decisions after closing)"]
+        lines += [
+            f"  {a.at:%d/%m/%Y %H:%M}  {a.member} at {a.organization}: {a.before} -> {a.after},"
+            f" by {a.by_name} ({a.by_code})"
+            for a in coverage.amendments
+        ]
     return "\n".join(lines) + "\n"

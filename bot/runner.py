@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -68,7 +69,8 @@ async def serve(bot: Bot, stop: asyncio.Event) -> None:
                 if not await _unless_stopped(channel.start(), stop):
                     log.info("stopped while starting %s", channel.name)
                     return
-            await _serve(bot, stop)
+            with _start_frozen():
+                await _serve(bot, stop)
         finally:
             for channel in reversed(started):
                 await channel.close()
@@ -92,6 +94,20 @@ async def _serve(bot: Bot, stop: asyncio.Event) -> None:
         app.delivery.stop()
         await delivery  # re-raises what made delivery fail, if it did
     log.info("stopped")
+
+
+@contextlib.contextmanager
+def _start_frozen() -> Iterator[None]:
+    """While the bot serves, what its start made (modules, classes, the channels: a hundred
+    thousand objects that live as long as the process) is out of the cyclic collector's way.
+    Else each of its full collections walks them all, holding up every chat the while, and the
+    board's pages make those collections frequent (bench/board.py)."""
+    gc.collect()  # what is garbage already is not kept for good
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 async def _unless_stopped(work: Awaitable[None], stop: asyncio.Event) -> bool:

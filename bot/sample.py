@@ -6,9 +6,11 @@ import csv
 from datetime import datetime
 from pathlib import Path
 
+from bot.core.closing import closing_moment, quarter_due_to_close
 from bot.core.config import Config
 from bot.core.local_time import parse_local_time
 from bot.roster import import_roster
+from bot.services.closing import close_quarter
 from storage.store import Store
 
 SAMPLE_DIR = Path(__file__).parent / "sample" / "long_bien"
@@ -22,7 +24,8 @@ def demo_start(config: Config) -> datetime:
 
 
 async def load_sample(store: Store, config: Config, now: datetime) -> None:
-    """Import the sample roster and replay its check-ins and notes."""
+    """Import the sample roster, replay its check-ins and notes, and close the quarter a
+    running bot would have closed by NOW (2021Q3 at the demo's start), when it would have."""
     await import_roster(store, config, SAMPLE_DIR, now)
     tz = config.committee.tz
     with ACTIVITY.open(encoding="utf-8", newline="") as file:
@@ -49,3 +52,6 @@ async def load_sample(store: Store, config: Config, now: datetime) -> None:
                     row["note"],
                     at,
                 )
+    after = (config.coverage.close_after, config.reminders.checkin_closes_after)
+    quarter = quarter_due_to_close(now, tz, *after)
+    await close_quarter(store, config, quarter, closing_moment(quarter, tz, *after), "bot")

@@ -1,4 +1,5 @@
-"""The scheduler: one tick job (`reminders.tick`) that queues whatever the rules say is due.
+"""The scheduler: one tick job (`reminders.tick`) that queues whatever the rules say is due,
+and closes each quarter when its time comes (coverage.close_after after its end).
 
 `run_due(now)` reads a snapshot of the store, asks the pure rules of bot.reminders what is due
 at NOW, and queues in the outbox, in one transaction, each decision whose key is not there yet.
@@ -18,12 +19,14 @@ from datetime import UTC, datetime, time, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.core.clock import Clock
+from bot.core.closing import quarter_due_to_close
 from bot.core.config import Config
 from bot.core.i18n import Translator
 from bot.core.quarters import Quarter
 from bot.core.reminders import (
     CHASE_CATCH_UP,
     CONFIRMATION_WAIT,
+    DIGEST_CATCH_UP,
     DigestDue,
     Due,
     MeetingInfo,
@@ -31,6 +34,7 @@ from bot.core.reminders import (
     at_local,
     confirmation_chases,
     digests,
+    final_digests,
     is_due,
     meeting_reminders,
     next_month,
@@ -45,6 +49,8 @@ from bot.core.reminders import (
 from bot.digest.outbox import queue_digest
 from bot.housekeeping import Housekeeping
 from bot.outage import Outage
+from bot.services import StoreUnavailable
+from bot.services.closing import close_quarter
 from bot.services.coverage import quarter_coverage, still_assigned
 from bot.services.health import record_tick
 from bot.services.identity import admin_people
@@ -69,11 +75,15 @@ class Scheduler:
         # reachable. Only a saving: the outbox keys stay the guarantee.
         self._worked_out: dict[str, frozenset[int]] = {}
         self._housekeeping = Housekeeping(config, store)
+        # Quarters seen closed, not to be looked up at every tick (the store says it once).
+        self._closed: set[Quarter] = set()
 
     async def run_due(self, now: datetime) -> int:
         """Queue every message due at NOW that is not queued yet; return how many decisions
         that was (a digest counts once per chat, whatever its parts)."""
         async with self._running:  # ticks never overlap in one process; keys cover the rest
+            # Closed first: a digest due now is then the final one.
+            await self._close_due(now)
             # Only those the bot can write to: the others show in the digest, not as failed rows.
             reachable = await self.store.reminders.reachable_languages()
             campaigns: set[str] = set()
@@ -86,6 +96,28 @@ class Scheduler:
             queued += await self._queue_digests(decisions, now)
             await self._housekeeping.run_due(now)  # at most once a day
             return queued
+
+    async def _close_due(self, now: datetime) -> None:
+        """Close the quarter whose closing moment (coverage.close_after after its end) has
+        come, unless it is closed (by an earlier tick, another process, or the office)."""
+        config = self.config
+        quarter = quarter_due_to_close(
+            now,
+            config.committee.tz,
+            config.coverage.close_after,
+            config.reminders.checkin_closes_after,
+        )
+        if quarter in self._closed:
+            return
+        try:
+            if await self.store.closing.closed(quarter) is None:
+                await close_quarter(self.store, config, quarter, now, "bot")
+        except StoreUnavailable as exc:
+            # A full or read-only disk: the closing is all or nothing, so nothing was closed;
+            # the rest of the tick goes on, and the next tick tries again.
+            log.warning("closing %s failed (%s); it is tried again at the next tick", quarter, exc)
+            return
+        self._closed.add(quarter)
 
     def _worked_out_for(self, campaign: str, reachable: set[int]) -> bool:
         """Whether CAMPAIGN was worked out for everyone reachable now."""
@@ -125,6 +157,8 @@ class Scheduler:
         decisions += await self._scheduling_chases(now, reachable, campaigns)
         decisions += await self._member_campaigns(now, reachable, campaigns)
         decisions += digests(config.access.digest_targets, config.digest.send_at, now, tz)
+        closed = await self.store.closing.closed_since(now - DIGEST_CATCH_UP)
+        decisions += final_digests(config.access.digest_targets, closed)
         return decisions
 
     async def _scheduling_chases(

@@ -8,8 +8,10 @@ decides their own. Every tap is judged again by the decision service (buttons ca
 from __future__ import annotations
 
 from bot.core.checkins import CheckinAtCell
+from bot.core.coverage import Amendment
 from bot.core.decisions import Decision, DecisionRecord
 from bot.core.messages import Choice, Message
+from bot.core.quarters import Quarter
 from bot.services.confirmations import (
     Decided,
     NotDecided,
@@ -27,11 +29,20 @@ MORE = "confirm-more"  # the choice of the next page: "confirm-more:<last check-
 
 
 async def confirm_list(ctx: Context) -> None:
-    """The first page of check-ins waiting for the caller; an admin's /confirm CODE: a member's."""
-    if ctx.inbound.args and ctx.me.is_admin:
-        await _member(ctx, ctx.inbound.args[0])
-    else:
+    """The first page of check-ins waiting for the caller; an admin's /confirm CODE [QUARTER]:
+    a member's (of a closed quarter too, whose decisions an admin still changes)."""
+    args = ctx.inbound.args
+    if not (args and ctx.me.is_admin):
         await _page(ctx, after=None)
+        return
+    quarter = Quarter.at(ctx.now, ctx.config.committee.tz)
+    if len(args) > 1:
+        try:
+            quarter = Quarter.parse(args[1])
+        except ValueError:
+            await ctx.say("confirm.bad_quarter", text=args[1], example=str(quarter.previous()))
+            return
+    await _member(ctx, args[0], quarter)
 
 
 async def more_choice(ctx: Context) -> None:
@@ -67,20 +78,19 @@ async def _page(ctx: Context, after: int | None) -> None:
         await ctx.reply(message)
 
 
-async def _member(ctx: Context, code: str) -> None:
-    """An admin's look at one member's check-ins this quarter, to decide or change each."""
+async def _member(ctx: Context, code: str, quarter: Quarter) -> None:
+    """An admin's look at one member's check-ins of QUARTER, to decide or change each."""
     code = code.upper()
-    checkins = await member_checkins(ctx.store, ctx.config, code, ctx.now)
-    person = await ctx.store.people.by_member_code(code)
-    if person is None:
+    found = await member_checkins(ctx.store, ctx.config, code, quarter)
+    if found is None:
         await ctx.say("confirm.member_unknown", code=code)
         return
-    if not checkins:
-        await ctx.say("confirm.member_none", member=person.name, code=code)
+    label = _quarter(ctx, quarter)
+    if not found.checkins:
+        await ctx.say("confirm.member_none", member=found.name, code=code, quarter=label)
         return
-    await ctx.say("confirm.member_header", member=person.name, code=code)
-    for checkin in checkins:
-        last = await ctx.store.decisions.last_of(checkin.id)
+    await ctx.say("confirm.member_header", member=found.name, code=code, quarter=label)
+    for checkin, last in found.checkins:
         await ctx.reply(_item(ctx, checkin, last, show_state=True))
 
 
@@ -168,13 +178,38 @@ async def _decide(
 async def _say_decided(ctx: Context, decided: Decided) -> None:
     t, decision = ctx.t, decided.decision
     kind = "done_changed" if decision.is_change else "done"
-    text = t(f"confirm.{kind}_{decision.status}", **_shown(ctx, decided.checkin))
+    lines = [t(f"confirm.{kind}_{decision.status}", **_shown(ctx, decided.checkin))]
+    if decided.amendment is not None:
+        lines.append(_amended(ctx, decided.amendment, decided.checkin))
     told = "confirm.member_told" if decided.member_told else "confirm.member_not_told"
-    await ctx.reply(Message(f"{text}\n{t(told, member=decided.checkin.member_name)}"))
+    lines.append(t(told, member=decided.checkin.member_name))
+    await ctx.reply(Message("\n".join(lines)))
+
+
+def _amended(ctx: Context, amendment: Amendment, checkin: CheckinAtCell) -> str:
+    t = ctx.t
+    return t(
+        "closing.amended",
+        quarter=_quarter(ctx, amendment.quarter),
+        member=checkin.member_name,
+        organization=amendment.organization,
+        before=t(f"closing.status_{amendment.before}"),
+        after=t(f"closing.status_{amendment.after}"),
+    )
+
+
+def _quarter(ctx: Context, quarter: Quarter) -> str:
+    return ctx.t.quarter(quarter)
 
 
 async def _say_not_decided(ctx: Context, outcome: NotDecided, wanted: Decision) -> None:
     t, checkin = ctx.t, outcome.checkin
+    if outcome.closed is not None and outcome.why == "closed":
+        quarter, closed = _quarter(ctx, outcome.closed.quarter), outcome.closed.closed_at
+        await ctx.say(
+            "closing.refused", quarter=quarter, closed=t.when(closed), **_shown(ctx, checkin)
+        )
+        return
     values = {**_shown(ctx, checkin), **_decided(ctx, checkin, outcome.last)}
     if outcome.why == "offer_change":
         change = Choice(t(f"confirm.button_change_{wanted}"), change_data(checkin.id, wanted))

@@ -18,6 +18,7 @@ from bot.services.scheduling import (
     cancel_meeting,
     coming_meetings,
     meeting_to_change,
+    meeting_view,
     move_meeting,
 )
 from handlers.meetings import choice_id
@@ -92,7 +93,7 @@ async def move(ctx: Context, meeting_id: int, starts_at: datetime, venue: str | 
     elif outcome in ("past", "too_far", "taken", "venue_too_long"):
         # Another time may do: the next text typed is taken as one.
         await ctx.keep_dialogue(MOVE_FLOW, {"move": meeting_id})
-        meeting = await ctx.store.meetings.view(meeting_id)
+        meeting = await meeting_view(ctx.store, meeting_id)
         await refuse(ctx, outcome, starts_at, cell_id=meeting and meeting.cell_id)
     else:
         await ctx.end_dialogue()
@@ -152,7 +153,7 @@ async def changeable(ctx: Context, meeting_id: object) -> MeetingView | None:
 
 
 async def _unchangeable(ctx: Context, why: Unchangeable | Problem, meeting_id: int) -> None:
-    meeting = await ctx.store.meetings.view(meeting_id)
+    meeting = await meeting_view(ctx.store, meeting_id)
     # Another cell's meeting is as good as none, to this secretary.
     if why in ("cancelled", "started", "checked_in") and meeting is not None:
         when = ctx.t.when(meeting.starts_at)

@@ -236,14 +236,16 @@ class BoardQueries:
 
     async def record_version(self) -> tuple[int, ...]:
         """What a quarter's coverage is computed from, as a few numbers that change with it:
-        the roster's version (migration 0006) and a fingerprint of the check-ins' statuses
-        (weighted by id, so that two check-ins trading statuses still change it)."""
+        the roster's version (migration 0006), a fingerprint of the check-ins' statuses
+        (weighted by id, so that two check-ins trading statuses still change it), and how many
+        quarters are closed (a closed one is read from its frozen figures)."""
         roster = await self.db.fetchval("SELECT changes FROM roster_version")
         checkins = await self.db.fetchone(
             "SELECT count(*), coalesce(sum(id * (status = 'confirmed')), 0),"
             " coalesce(sum(id * (status = 'pending')), 0) FROM checkins"
         )
-        return (roster, *checkins)
+        closed = await self.db.fetchval("SELECT count(*) FROM closed_quarters")
+        return (roster, *checkins, closed)
 
     async def first_day(self) -> date | None:
         """The earliest day the record knows of: the first assignment's start."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.core.checkins import CheckinAtCell, MemberCheckin, Rating
 from bot.core.decisions import Decider, Decision
+from storage.closing import in_closed_quarter
 from storage.db import Database
 from storage.flags import flagged
 from storage.timefmt import from_db, maybe_from_db, to_db
@@ -138,12 +139,14 @@ class CheckinsRepository:
 
         CELL_IDS None: the whole district's. Never those NOT_OF_PERSON made: nobody decides
         their own. AFTER is a position, not an index: the check-in there may have been
-        decided since, and the list goes on from where it stood.
+        decided since, and the list goes on from where it stood. A secretary's (CELL_IDS
+        given) leave out those of closed quarters: only an admin decides them.
         """
         where = " WHERE ch.status = 'pending' AND m.person_id != ?"
         params: list[Any] = [not_of_person]
         if cell_ids is not None:
             where += f" AND ch.cell_id IN ({', '.join('?' for _ in cell_ids)})"
+            where += f" AND NOT {in_closed_quarter()}"
             params += cell_ids
         if after is not None:
             where += (

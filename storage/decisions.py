@@ -24,6 +24,12 @@ def _record(row: Sequence[Any]) -> DecisionRecord:
     return DecisionRecord(*row[:8], from_db(row[8]))
 
 
+def _audited(row: Sequence[Any]) -> DecisionRecord:
+    """_RECORD's columns, then an amendment's before and after (NULL: none)."""
+    amended = None if row[9] is None else (row[9], row[10])
+    return DecisionRecord(*row[:8], from_db(row[8]), amended)
+
+
 class DecisionsRepository:
     def __init__(self, db: Database):
         self.db = db
@@ -59,14 +65,16 @@ class AuditQueries:
             bounds,
         )
         decided = await self.db.fetchall(
-            f"SELECT {_RECORD} FROM checkins ch CROSS JOIN decisions d ON d.checkin_id = ch.id"
+            f"SELECT {_RECORD}, a.before, a.after FROM checkins ch"
+            " CROSS JOIN decisions d ON d.checkin_id = ch.id"
+            " LEFT JOIN amendments a ON a.decision_id = d.id"
             " WHERE ch.meeting_starts_at >= ? AND ch.meeting_starts_at < ?"
             " ORDER BY d.checkin_id, d.id",
             bounds,
         )
         history: dict[int, list[DecisionRecord]] = {}
         for row in decided:
-            history.setdefault(row[1], []).append(_record(row))
+            history.setdefault(row[1], []).append(_audited(row))
         return [
             AuditedCheckin(
                 row[0],

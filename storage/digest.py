@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal, NamedTuple
 
+from storage.closing import amended_status
 from storage.db import Database
 from storage.timefmt import from_db, maybe_from_db, to_db
 
@@ -49,6 +50,21 @@ class UnreachablePerson(NamedTuple):
     since: datetime | None  # blocked: when the last of their accounts was found blocked
 
 
+# A visit's note, the decision its status comes from, and its photos' files, for the check-in
+# aliased ch.
+_NOTE_AND_DECISION = (
+    "n.rating, n.steps_kept, n.difficulties_raised, n.text,"
+    " d.by_name, d.by_code, d.role, d.decided_at,"
+    " (SELECT json_group_array(p.file_name) FROM"
+    "  (SELECT file_name FROM note_photos WHERE checkin_id = ch.id ORDER BY id) p)"
+)
+_NOTE_AND_DECISION_JOINS = (
+    " LEFT JOIN notes n ON n.checkin_id = ch.id"
+    " LEFT JOIN decisions d ON d.id ="
+    "  (SELECT max(last.id) FROM decisions last WHERE last.checkin_id = ch.id)"
+)
+
+
 class DigestQueries:
     def __init__(self, db: Database):
         self.db = db
@@ -59,20 +75,28 @@ class DigestQueries:
         # never reorders it); the rest are primary-key probes, one per check-in.
         rows = await self.db.fetchall(
             "SELECT ch.meeting_starts_at, m.code, m.full_name, o.code, o.name, c.code, c.name,"
-            " ch.status, n.rating, n.steps_kept, n.difficulties_raised, n.text,"
-            " d.by_name, d.by_code, d.role, d.decided_at,"
-            " (SELECT json_group_array(p.file_name) FROM"
-            "  (SELECT file_name FROM note_photos WHERE checkin_id = ch.id ORDER BY id) p)"
+            f" ch.status, {_NOTE_AND_DECISION}"
             " FROM checkins ch"
             " CROSS JOIN cells c ON c.id = ch.cell_id"
             " JOIN organizations o ON o.id = c.organization_id"
             " JOIN members m ON m.id = ch.member_id"
-            " LEFT JOIN notes n ON n.checkin_id = ch.id"
-            " LEFT JOIN decisions d ON d.id ="
-            "  (SELECT max(last.id) FROM decisions last WHERE last.checkin_id = ch.id)"
+            f"{_NOTE_AND_DECISION_JOINS}"
             " WHERE ch.meeting_starts_at >= ? AND ch.meeting_starts_at < ?"
             " ORDER BY ch.meeting_starts_at, c.code, m.code",
             (to_db(start), to_db(end)),
+        )
+        return [_visit(row) for row in rows]
+
+    async def closed_visits(self, quarter: str) -> list[DigestVisit]:
+        """visits_between's of the closed QUARTER: its check-ins as it was closed (names as
+        they were), with the status of their latest amendment, in meeting order."""
+        rows = await self.db.fetchall(
+            "SELECT v.meeting_at, v.member, v.member_name, v.organization, v.organization_name,"
+            f" v.cell, v.cell_name, {amended_status('v')}, {_NOTE_AND_DECISION}"
+            " FROM closed_visits v CROSS JOIN checkins ch ON ch.id = v.checkin_id"
+            f"{_NOTE_AND_DECISION_JOINS}"
+            " WHERE v.quarter = ? ORDER BY v.meeting_at, v.cell, v.member",
+            (quarter,),
         )
         return [_visit(row) for row in rows]
 

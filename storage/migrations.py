@@ -428,6 +428,104 @@ CREATE TABLE heartbeats (
 )
 """
 
+# A closed quarter's tables: rows are only added, never rewritten or removed.
+FROZEN_TABLES = (
+    "closed_quarters",
+    "closed_members",
+    "closed_organizations",
+    "closed_flagged_cells",
+    "closed_pairs",
+    "closed_visits",
+    "amendments",
+)
+
+CLOSED_QUARTERS = """
+-- A closed quarter (chốt số liệu) and its figures as they were when it was closed, written in
+-- one transaction: the coverage rule's inputs, so that later roster changes alter nothing.
+-- Codes and names are copied, not referenced: they are the quarter's, whatever the roster
+-- says later. Its figures change only by an amendment (an admin's decision after closing).
+CREATE TABLE closed_quarters (
+    quarter TEXT PRIMARY KEY,  -- 2021Q4
+    starts_at TEXT NOT NULL,   -- [starts_at, ends_at): the quarter's meetings, as UTC instants
+    ends_at TEXT NOT NULL,
+    closed_at TEXT NOT NULL,
+    closed_by TEXT NOT NULL CHECK (closed_by IN ('bot', 'cli'))
+);
+CREATE INDEX closed_quarters_by_start ON closed_quarters (starts_at);
+-- The members, organizations and flagged cells the roster listed on some day of the quarter.
+CREATE TABLE closed_members (
+    quarter TEXT NOT NULL REFERENCES closed_quarters(quarter),
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    position TEXT NOT NULL,
+    PRIMARY KEY (quarter, code)
+) WITHOUT ROWID;
+CREATE TABLE closed_organizations (
+    quarter TEXT NOT NULL REFERENCES closed_quarters(quarter),
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    cells INTEGER NOT NULL,
+    PRIMARY KEY (quarter, code)
+) WITHOUT ROWID;
+CREATE TABLE closed_flagged_cells (
+    quarter TEXT NOT NULL REFERENCES closed_quarters(quarter),
+    cell TEXT NOT NULL,
+    organization TEXT NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (quarter, cell)
+) WITHOUT ROWID;
+-- Who was assigned where: required (overlapping the quarter coverage.minimum_overlap_days),
+-- or not (overlapping it less: a visit still counts for its cell). STATUS and CHECKIN are the
+-- pair's status when closed and the check-in it came from (NULL: missed).
+CREATE TABLE closed_pairs (
+    quarter TEXT NOT NULL REFERENCES closed_quarters(quarter),
+    member TEXT NOT NULL,
+    organization TEXT NOT NULL,
+    required INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('covered', 'pending', 'missed')),
+    checkin_id INTEGER REFERENCES checkins(id),
+    PRIMARY KEY (quarter, member, organization)
+) WITHOUT ROWID;
+-- Every check-in at a meeting of the quarter, denied ones too, with its status when closed.
+-- COUNTED 0: its cell was on the roster on no day of the quarter, so not among the cells.
+CREATE TABLE closed_visits (
+    quarter TEXT NOT NULL REFERENCES closed_quarters(quarter),
+    checkin_id INTEGER NOT NULL REFERENCES checkins(id),
+    member TEXT NOT NULL,
+    member_name TEXT NOT NULL,
+    organization TEXT NOT NULL,
+    organization_name TEXT NOT NULL,
+    cell TEXT NOT NULL,
+    cell_name TEXT NOT NULL,
+    counted INTEGER NOT NULL,
+    meeting_at TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'denied')),
+    PRIMARY KEY (quarter, checkin_id)
+) WITHOUT ROWID;
+CREATE INDEX closed_visits_by_pair ON closed_visits (quarter, member, organization);
+-- A decision on a check-in of a closed quarter made after it was closed, and what it did to
+-- the status of the check-in's (member, organization) pair. Who and when: the decision's.
+CREATE TABLE amendments (
+    decision_id INTEGER PRIMARY KEY REFERENCES decisions(id),
+    quarter TEXT NOT NULL REFERENCES closed_quarters(quarter),
+    checkin_id INTEGER NOT NULL REFERENCES checkins(id),
+    before TEXT NOT NULL CHECK (before IN ('covered', 'pending', 'missed')),
+    after TEXT NOT NULL CHECK (after IN ('covered', 'pending', 'missed'))
+);
+CREATE INDEX amendments_by_checkin ON amendments (checkin_id, decision_id);
+""" + "".join(
+    f"""
+CREATE TRIGGER {table}_never_rewritten BEFORE UPDATE ON {table} BEGIN
+    SELECT RAISE(ABORT, 'a closed quarter is never rewritten: amend it instead');
+END;
+CREATE TRIGGER {table}_never_removed BEFORE DELETE ON {table} BEGIN
+    SELECT RAISE(ABORT, 'a closed quarter is never rewritten: amend it instead');
+END;
+"""
+    for table in FROZEN_TABLES
+)
+
 NUMBERED_LISTS_KEPT = """
 -- A numbered list stays the chat's list when a message without choices follows it ("did not
 -- understand", a weekly suggestion): a number still answers it. This says whether such a
@@ -462,8 +560,9 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0009_cancelled_meetings", CANCELLED_MEETINGS),
     ("0010_delivery_health", DELIVERY_HEALTH),
     ("0011_web_sign_in", WEB_SIGN_IN),
-    ("0012_numbered_lists_kept", NUMBERED_LISTS_KEPT),
-    ("0013_note_photos", NOTE_PHOTOS),
+    ("0012_closed_quarters", CLOSED_QUARTERS),
+    ("0013_numbered_lists_kept", NUMBERED_LISTS_KEPT),
+    ("0014_note_photos", NOTE_PHOTOS),
 ]
 
 

@@ -10,6 +10,7 @@ it, whoever raised it.
 
 An import reads the stored roster and works out the difference first, then takes the write lock
 only to apply it, after checking that the roster did not change in between (roster_version).
+That difference, worked out and not applied, is the preview the board shows before an import.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ class ClearedFlag(NamedTuple):
 
 @dataclass
 class Changes:
-    """What an import changed. REMOVED counts what it left out: retired, ended or deleted."""
+    """What an import changed, or would change (its plan's, before it runs). REMOVED counts
+    what it left out: retired, ended or deleted."""
 
     added: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
@@ -71,7 +73,8 @@ class Changes:
 @dataclass
 class _Step:
     """One statement run for each of its rows. COUNTS names the Counter of Changes (and its
-    table) that takes the statement's row count, for counts only the database can give."""
+    table) whose planned figure the statement's row count replaces, for statements written to
+    be right whatever happened since the plan (the database counts what they did)."""
 
     sql: str
     rows: list[tuple[Any, ...]]
@@ -171,6 +174,10 @@ class RosterRepository:
             await self._run(plan)
             return plan.changes
 
+    async def preview(self, roster: Roster, now_db: str, today: date) -> Changes:
+        """What apply would change now, worked out the same way and written nowhere."""
+        return (await self._plan(roster, now_db, today)).changes
+
     async def _version(self) -> int:
         return await self.db.fetchval("SELECT changes FROM roster_version")
 
@@ -179,7 +186,7 @@ class RosterRepository:
             changed = await self.db.executemany(step.sql, step.rows)
             if step.counts is not None:
                 counter, table = step.counts
-                getattr(plan.changes, counter)[table] += changed
+                getattr(plan.changes, counter)[table] = changed
 
     # -- working out the difference ----------------------------------------------------------
 
@@ -354,7 +361,8 @@ class RosterRepository:
         """Add the file's meetings and update their venue and kind; delete none.
 
         Secretaries set meetings in chat whatever the roster's version, so these statements
-        are written to be right whatever happened since the plan (the database counts them).
+        are written to be right whatever happened since the plan; the database counts what
+        they did, in place of the plan's figures.
         """
         stored = {
             (r[0], r[1]): (r[2], r[3])
@@ -371,6 +379,8 @@ class RosterRepository:
                 new.append((*key, *values, now_db))
             elif stored[key] != values:
                 changed.append((*values, *key, *values))
+        plan.changes.added["meetings"] = len(new)
+        plan.changes.updated["meetings"] = len(changed)
         cell = "(SELECT id FROM cells WHERE code = ?)"
         if changed:
             plan.steps.append(

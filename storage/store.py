@@ -7,6 +7,7 @@ from pathlib import Path
 from storage.accounts import AccountsRepository
 from storage.board import BoardQueries
 from storage.checkins import CheckinsRepository
+from storage.closing import ClosingRepository
 from storage.conversations import ConversationsRepository
 from storage.coverage import CoverageQueries
 from storage.db import Database
@@ -47,6 +48,8 @@ class Store:
         self.invites = InvitesRepository(db)
         self.meetings = MeetingsRepository(db)
         self.checkins = CheckinsRepository(db)
+        # Point lookups in place; a quarter's rows on the worker (it holds both views).
+        self.closing = ClosingRepository(db)
         self.decisions = DecisionsRepository(db)
         self.flags = FlagsRepository(db)
         self.accounts = AccountsRepository(db)

@@ -158,3 +158,12 @@ async def make_world(tmp_path: Path, config: Config | None = None) -> World:
 
 def texts(messages: list[Message]) -> str:
     return "\n".join(message.text for message in messages)
+
+
+async def forget_open_quarters_checkins(store: Store) -> None:
+    """Remove the check-ins of the quarters not closed, with their notes and decisions (the
+    sample's 2021Q3 is closed: its record stays, as a closed quarter's always does)."""
+    frozen = "(SELECT checkin_id FROM closed_visits)"
+    for table in ("notes", "decisions"):
+        await store.db.execute(f"DELETE FROM {table} WHERE checkin_id NOT IN {frozen}")
+    await store.db.execute(f"DELETE FROM checkins WHERE id NOT IN {frozen}")

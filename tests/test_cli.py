@@ -238,7 +238,12 @@ def coverage_json(capsys: pytest.CaptureFixture[str], config: Path, *extra: str)
 
 
 def assert_contract_shape(data: dict) -> None:
-    assert set(data) == {"quarter", "start", "end", "totals", "members", "organizations"}
+    assert set(data) == {
+        *("quarter", "start", "end", "totals", "members", "organizations"),
+        *("closed_at", "amendments"),
+    }
+    for amendment in data["amendments"]:
+        assert set(amendment) == {"member", "organization", "from", "to", "by", "at"}
     assert set(data["totals"]) == {"required", "covered", "pending", "missed"}
     for member in data["members"]:
         assert set(member) == {"code", "name", "organizations"}
@@ -269,6 +274,7 @@ def test_coverage_json_of_a_roster_without_activity_is_all_missed(
 
     assert_contract_shape(data)
     assert (data["quarter"], data["start"], data["end"]) == ("2021Q4", "2021-10-01", "2021-12-31")
+    assert (data["closed_at"], data["amendments"]) == (None, [])  # open: nothing frozen
     assert data["totals"] == {"required": 41, "covered": 0, "pending": 0, "missed": 41}
     assert status_counts(data) == {"covered": 0, "pending": 0, "missed": 41}
     assert [m["code"] for m in data["members"]] == [f"M{i:02}" for i in range(1, 21)]

@@ -57,10 +57,11 @@ def test_audit_json_has_every_check_in_of_the_quarter_with_its_history(decided, 
     code, out, err = run(capsys, decided, "audit", "--quarter", "2021Q4", "--format", "json")
     assert code == 0, err
     audit = json.loads(out)
-    assert (audit["quarter"], audit["start"], audit["end"]) == (
+    assert (audit["quarter"], audit["start"], audit["end"], audit["closed_at"]) == (
         "2021Q4",
         "2021-10-01",
         "2021-12-31",
+        None,  # not closed: no decision is an amendment
     )
     checkins = audit["checkins"]
     assert len(checkins) == 19  # the sample's check-ins at meetings of October to December
@@ -85,6 +86,7 @@ def test_audit_json_has_every_check_in_of_the_quarter_with_its_history(decided, 
                 "role": "secretary",
                 "channel": "telegram",
                 "at": "2021-11-20T08:00:00+07:00",
+                "amendment": None,
             },
             {
                 "from": "confirmed",
@@ -94,6 +96,7 @@ def test_audit_json_has_every_check_in_of_the_quarter_with_its_history(decided, 
                 "role": "admin",
                 "channel": "web",
                 "at": "2021-11-20T09:00:00+07:00",
+                "amendment": None,
             },
         ],
     }
@@ -112,6 +115,7 @@ def test_audit_json_has_every_check_in_of_the_quarter_with_its_history(decided, 
             "role": None,
             "channel": None,
             "at": "2021-10-21T19:32:00+07:00",
+            "amendment": None,
         }
     ]
 
@@ -123,7 +127,7 @@ def test_audit_csv_has_a_row_per_decision_and_one_for_each_undecided(decided, ca
     assert list(rows[0]) == [
         "quarter", "checkin", "meeting", "member", "member_name", "organization", "cell",
         "cell_name", "checked_in_at", "status", "decision", "from", "to", "by", "by_name",
-        "role", "channel", "decided_at",
+        "role", "channel", "decided_at", "amended_from", "amended_to",
     ]  # fmt: skip
     assert len(rows) == 11 + 2 + 7  # the sample's decided, M07's two, the seven pending
     m07 = [r for r in rows if r["member"] == "M07" and r["cell"] == "C0106"]
@@ -177,7 +181,8 @@ def test_audit_defaults_to_the_clocks_quarter_and_an_empty_one_says_so(decided, 
     code, out, _ = run(capsys, decided, "audit", "--format", "json", now=later)
     assert code == 0
     assert json.loads(out) == {
-        "quarter": "2022Q1", "start": "2022-01-01", "end": "2022-03-31", "checkins": [],
+        "quarter": "2022Q1", "start": "2022-01-01", "end": "2022-03-31", "closed_at": None,
+        "checkins": [],
     }  # fmt: skip
 
 

@@ -408,3 +408,18 @@ def test_reminders_just_outside_the_window_and_a_local_api_server_are_fine(tmp_p
     assert config.reminders.before_meeting == [timedelta(minutes=31)]
     assert config.telegram.api_base_url == "http://127.0.0.1:8081/bot"
     assert (config.zalo.messages_per_second, Config().zalo.messages_per_second) == (25, 10)
+
+
+# --- closing a quarter -------------------------------------------------------------------------
+
+
+def test_a_quarter_is_closed_ten_days_after_its_end_unless_the_config_says_otherwise(
+    tmp_path: Path,
+) -> None:
+    assert Config().coverage.close_after == timedelta(days=10)
+    config = load_config(write(tmp_path, '[coverage]\nclose_after = "3d"\n'))
+    assert config.coverage.close_after == timedelta(days=3)
+    path = write(tmp_path, '[coverage]\nclose_after = "ten days"\n')
+    assert problems_of(path) == [
+        f'{path}: coverage.close_after: "ten days" is not a duration (use 90s, 30m, 2h, 1d)'
+    ]

@@ -510,9 +510,11 @@ def test_an_empty_committee_has_zero_totals() -> None:
         "quarter": "2021Q4",
         "start": "2021-10-01",
         "end": "2021-12-31",
+        "closed_at": None,
         "totals": {"required": 0, "covered": 0, "pending": 0, "missed": 0},
         "members": [],
         "organizations": [],
+        "amendments": [],
     }
 
 
@@ -523,8 +525,12 @@ def test_to_json_has_the_shape_of_the_contract() -> None:
         visits=[visit("M01", "O01", "C03"), visit("M01", "O02", "O02", status="pending")],
     )
     data = result.to_json()
-    assert set(data) == {"quarter", "start", "end", "totals", "members", "organizations"}
+    assert set(data) == {
+        *("quarter", "start", "end", "totals", "members", "organizations"),
+        *("closed_at", "amendments"),
+    }
     assert (data["quarter"], data["start"], data["end"]) == ("2021Q4", "2021-10-01", "2021-12-31")
+    assert (data["closed_at"], data["amendments"]) == (None, [])  # an open quarter
     assert data["totals"] == {"required": 2, "covered": 1, "pending": 1, "missed": 0}
     assert all(type(v) is int for v in data["totals"].values())
 

@@ -13,10 +13,22 @@ WANTED = ("confirmed", "denied")
 
 
 def verdict(
-    own=False, admin=False, secretary=False, current="pending", wanted="confirmed", change=False
+    own=False,
+    admin=False,
+    secretary=False,
+    current="pending",
+    wanted="confirmed",
+    change=False,
+    closed=False,
 ):
     return judge(
-        own=own, admin=admin, secretary=secretary, current=current, wanted=wanted, change=change
+        own=own,
+        admin=admin,
+        secretary=secretary,
+        current=current,
+        wanted=wanted,
+        change=change,
+        closed=closed,
     )
 
 
@@ -72,6 +84,34 @@ def test_the_role_on_record():
     assert role_for("decide", secretary=True) == "secretary"
     assert role_for("decide", secretary=False) == "admin"
     assert role_for("change", secretary=True) == "admin"  # only the office changes
+    # An admin who is also the cell's secretary decides a closed quarter's as the office.
+    assert role_for("decide", secretary=True, closed=True) == "admin"
+
+
+# -- a closed quarter: only an admin decides, an amendment ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("current", "wanted", "change"), list(itertools.product(STATUSES, WANTED, [False, True]))
+)
+def test_once_the_quarter_is_closed_a_secretary_decides_nothing_and_is_told_so(
+    current, wanted, change
+):
+    assert verdict(False, False, True, current, wanted, change, closed=True) == "closed"
+    # Nobody decides their own, closed or not; a stranger learns nothing.
+    assert verdict(True, False, True, current, wanted, change, closed=True) == "own"
+    assert verdict(True, True, False, current, wanted, change, closed=True) == "own"
+    assert verdict(False, False, False, current, wanted, change, closed=True) == "not_allowed"
+
+
+@pytest.mark.parametrize(
+    ("secretary", "current", "wanted", "change"),
+    list(itertools.product([False, True], STATUSES, WANTED, [False, True])),
+)
+def test_once_the_quarter_is_closed_an_admin_decides_as_before(secretary, current, wanted, change):
+    closed = verdict(False, True, secretary, current, wanted, change, closed=True)
+    assert closed == verdict(False, True, secretary, current, wanted, change)
+    assert closed in ("decide", "change", "offer_change", "already")
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,7 @@ async def test_two_processes_deciding_at_once_make_one_decision(office):
     """Two bots on one database file (a restart overlapping, the board and a chat): one wins."""
     checkin = await checkin_of(office, "M09", "C0203")
     config = office.config
-    other = await Store.open(config.storage.path)
+    other = await Store.open(office.store.db.path)  # the same file, a second connection
     try:
         person = (await office.store.people.by_member_code("M01")).id
         admin_here = await person_identity(office.store, config, person)

@@ -1,7 +1,8 @@
 """What deploy/ and the README's "Deploying" promise a district's IT clerk, tried here.
 
 The systemd units pass `systemd-analyze verify` (where systemd is installed), the Caddy example
-routes each webhook to its bot (where caddy is installed), and `pip install` of the project
+puts the board and both webhooks of a running bot behind one address (where caddy is
+installed), and `pip install` of the project
 into a fresh venv outside the checkout runs `checkin-bot demo`.
 """
 
@@ -11,7 +12,6 @@ import asyncio
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -19,11 +19,17 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from aiohttp import web
+from dialogue import make_world
+from fakes.telegram_api import FakeTelegram
+from fakes.zalo_api import FakeZalo
+from test_telegram_adapter import help_update
+from test_web_browser import free_port
+from test_web_webhooks import SECRET, ZALO_SECRET, webhook_config
 
 from bot.backup import DATED
 from bot.cli import build_parser
 from bot.core.config import ENV_CONFIG, ENV_TELEGRAM_TOKEN, ENV_ZALO_TOKEN
+from bot.runner import run
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = REPO_ROOT / "deploy"
@@ -137,71 +143,60 @@ def test_the_readme_deploying_section_is_in_step_with_the_units() -> None:
     assert restored and DATED.match(restored[1])
 
 
-# -- Caddy in front of the webhooks -------------------------------------------------------------
+# -- Caddy in front of the board and the webhooks -----------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-async def recording_server(received: list[tuple[str, str, str, str]], name: str) -> web.AppRunner:
-    """A stand-in for one webhook listener: records (who, method, path, secret header)."""
-
-    async def record(request: web.Request) -> web.Response:
-        secret = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        received.append((name, request.method, request.path_qs, secret))
-        return web.Response(text=name)
-
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", record)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    return runner
-
-
-async def test_the_caddy_example_routes_each_webhook_to_its_bot(tmp_path: Path) -> None:
+async def test_the_caddy_example_puts_the_board_and_both_webhooks_behind_one_address(
+    tmp_path: Path,
+) -> None:
     caddy = program("caddy", "caddy")
-    received: list[tuple[str, str, str, str]] = []
-    telegram = await recording_server(received, "telegram")
-    zalo = await recording_server(received, "zalo")
-    port = free_port()
-    # The example as it is, served over plain HTTP on loopback instead of the public name.
+    telegram, zalo = await FakeTelegram.start(), await FakeZalo.start(poll_cap=0.05)
+    board, port = free_port(), free_port()
+    public = f"http://127.0.0.1:{port}"
+    # The example as it is, served over plain HTTP on loopback instead of the public name, and
+    # the bot as its comments configure it (the platforms POST to Caddy's address).
     example = (DEPLOY / "Caddyfile").read_text(encoding="utf-8")
-    config = "{\n\tadmin off\n\tauto_https off\n}\n" + (
-        example.replace("bot.example.vn {", f"http://127.0.0.1:{port} {{")
-        .replace("127.0.0.1:8443", f"127.0.0.1:{telegram.addresses[0][1]}")
-        .replace("127.0.0.1:8444", f"127.0.0.1:{zalo.addresses[0][1]}")
+    (tmp_path / "Caddyfile").write_text(
+        "{\n\tadmin off\n\tauto_https off\n}\n"
+        + example.replace("bot.example.vn {", f"{public} {{").replace(
+            "127.0.0.1:8080", f"127.0.0.1:{board}"
+        ),
+        encoding="utf-8",
     )
-    (tmp_path / "Caddyfile").write_text(config, encoding="utf-8")
+    config = webhook_config(tmp_path, telegram, zalo, board, public=public)
+    world = await make_world(tmp_path, config)
     env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
     server = await asyncio.create_subprocess_exec(
         caddy, "run", "--adapter", "caddyfile", "--config", str(tmp_path / "Caddyfile"),
         env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    stop = asyncio.Event()
+    bot = asyncio.create_task(run(config, world.clock, stop=stop))
     try:
         async with aiohttp.ClientSession() as http:
-            await until_serving(http, base, server)
-            headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
-            async with http.post(f"{base}/telegram", json={}, headers=headers) as answer:
-                assert (answer.status, await answer.text()) == (200, "telegram")
-            async with http.post(f"{base}/zalo?x=1", json={}) as answer:
-                assert (answer.status, await answer.text()) == (200, "zalo")
-            async with http.get(f"{base}/admin") as answer:
-                assert answer.status == 404
+            await until_serving(http, public, server)
+            await telegram.wait_for_calls("setWebhook")
+            await zalo.wait_for_calls("setWebhook")
+            assert telegram.webhook["url"] == f"{public}/telegram"
+            headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+            update = help_update(telegram, 1101)
+            async with http.post(f"{public}/telegram", json=update, headers=headers) as answer:
+                assert answer.status == 200
+            [helped] = await telegram.wait_for_messages(1101, 1)
+            assert "Bot giúp Quận ủy viên" in helped["text"]
+            zalo_update = zalo.update("message.text.received", "z-1", {"text": "/help"})
+            assert await zalo.post_to_webhook(zalo_update, secret=ZALO_SECRET) == 200
+            await zalo.wait_for_messages("z-1", 1)
+            async with http.get(f"{public}/pending") as page:  # the board, asking to sign in
+                assert page.status == 401 and "Đăng nhập bảng theo dõi" in await page.text()
     finally:
+        stop.set()
+        await asyncio.wait_for(bot, 10)
         server.terminate()
         await server.wait()
-        await telegram.cleanup()
-        await zalo.cleanup()
-
-    assert received == [
-        ("telegram", "POST", "/telegram", "s3cret"),
-        ("zalo", "POST", "/zalo?x=1", ""),
-    ]
+        await world.store.close()
+        await telegram.close()
+        await zalo.close()
 
 
 async def until_serving(http: aiohttp.ClientSession, base: str, server) -> None:

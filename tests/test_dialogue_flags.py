@@ -196,7 +196,7 @@ async def test_more_than_ten_come_ten_at_a_time(office, tmp_path):
     listed = codes_listed(first)
     assert len(listed) == 10 and listed[:3] == ["C0101", "C0102", "C0103"]
     assert first.text.splitlines()[-1] == "Còn 3 chi bộ nữa."
-    assert (first.choices[-1].label, first.choices[-1].data) == ("Xem tiếp", "flagsmore:10")
+    assert (first.choices[-1].label, first.choices[-1].data) == ("Xem thêm", "flagsmore:10")
     (rest,) = await admin.tap(first.choices[-1])
     assert (
         rest.text.splitlines()[0] == "Chi bộ thứ 11 đến 13 trong 13 chi bộ có khó khăn, vướng mắc:"

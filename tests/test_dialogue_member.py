@@ -455,7 +455,7 @@ async def test_a_check_in_denied_during_the_note_is_not_written_on(world):
 async def test_note_without_a_check_in_that_counts(world):
     for code in ("M14", "M11"):  # M14 never checked in; M11's only check-in was denied
         member = await world.linked(code)
-        assert "chưa có lần điểm danh nào" in texts(await member.send("/note"))
+        assert "chưa có lượt điểm danh nào" in texts(await member.send("/note"))
     assert await world.store.conversations.get(CHANNEL, "user-M11") is None
 
 

@@ -180,7 +180,7 @@ async def test_a_photo_of_a_check_in_denied_meanwhile_is_not_kept(world):
 
     said = texts(await thanh.send_photo(JPEG))
 
-    assert said.startswith("Lần điểm danh này không còn hiệu lực")
+    assert said.startswith("Lượt điểm danh này đã bị ghi vắng")
     assert await dump(world.store) == before and files(world) == {}
 
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from conftest import dump
-from dialogue import World, make_world, texts
+from dialogue import World, forget_open_quarters_checkins, make_world, texts
 
 from bot.core.config import Access, Config
 from bot.core.coverage import QuarterCoverage
@@ -533,9 +533,7 @@ async def test_report_shows_the_quarter_to_date(office):
 
 async def test_report_caps_long_lists(office):
     admin = await office.linked("M01")
-    await office.store.db.execute("DELETE FROM notes")
-    await office.store.db.execute("DELETE FROM decisions")
-    await office.store.db.execute("DELETE FROM checkins")  # nothing visited at all
+    await forget_open_quarters_checkins(office.store)  # nothing visited at all
     await office.store.db.execute(  # every cell flagged since before the quarter
         "INSERT INTO flag_periods (cell_id, raised_at, raised_by)"
         " SELECT id, NULL, 'import' FROM cells WHERE NOT flagged"

@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from dialogue import RecordingPort, World, make_world
+from dialogue import RecordingPort, World, forget_open_quarters_checkins, make_world
 from openpyxl import load_workbook
 
-from bot.core.config import Access, Committee, Config
+from bot.core.config import Access, Committee, Config, Web
 from bot.core.i18n import Translator, catalog
 from bot.core.messages import Inbound
 from bot.core.quarters import Quarter
@@ -23,6 +23,7 @@ from bot.digest.gather import gather_digest
 from bot.digest.model import Digest
 from bot.digest.render import render_digest
 from bot.digest.text import digest_message
+from bot.digest.whole_file import write_whole
 from bot.digest.workbook import SHEETS, sheet_title
 from bot.services.coverage import quarter_coverage
 from storage.timefmt import to_db
@@ -139,9 +140,7 @@ async def test_what_is_pending_and_the_members_behind_are_counted(world):
 
 async def test_the_lists_are_capped_and_the_message_fits_each_channel(world):
     # Nothing visited at all, and every cell flagged: every one of them is left.
-    await world.store.db.execute("DELETE FROM notes")
-    await world.store.db.execute("DELETE FROM decisions")
-    await world.store.db.execute("DELETE FROM checkins")
+    await forget_open_quarters_checkins(world.store)
     await world.store.db.execute(  # every cell flagged since before the quarter
         "INSERT INTO flag_periods (cell_id, raised_at, raised_by)"
         " SELECT id, NULL, 'import' FROM cells WHERE NOT flagged"
@@ -459,6 +458,29 @@ async def test_report_replies_with_the_digests_message_and_sends_the_two_files(t
         await world.store.close()
 
 
+async def test_with_the_board_served_the_digest_and_report_name_the_quarters_page(tmp_path):
+    web = Web(enabled=True, base_url="https://bang.quanuy.vn")
+    world = await make_world(tmp_path, Config(access=Access(admins=["M01"]), web=web))
+    try:
+        admin = await world.linked("M01")  # before the rendering: it counts who is linked
+        board = (
+            "Danh sách đầy đủ cũng có trên bảng theo dõi: https://bang.quanuy.vn/quarters/2021Q4"
+        )
+        rendered = await render_digest(world.store, world.config, Q4, world.now(), tmp_path / "d")
+        assert rendered.text.endswith("ở bảng tính đính kèm.\n" + board)
+        assert rendered.text_only.endswith("lệnh checkin-bot digest.\n" + board)  # Zalo's
+        english = await render_digest(
+            world.store, world.config, Q4, world.now(), tmp_path / "e", "en"
+        )
+        assert english.text.endswith(
+            "workbook.\nThe full lists are on the board too: https://bang.quanuy.vn/quarters/2021Q4"
+        )
+        [reply] = await admin.send("/report")
+        assert reply.text == rendered.text
+    finally:
+        await world.store.close()
+
+
 async def test_report_on_zalo_is_one_message_saying_where_the_files_are(tmp_path):
     world = await make_world(tmp_path, Config(access=Access(admins=["M01"])))
     try:
@@ -485,3 +507,20 @@ async def test_the_ratings_panel_without_notes_says_so_instead_of_an_empty_axis(
     ratings = draw_chart(await digest_of(world), translator(world)).axes[2]
     assert ratings.axison and all(text.get_text().isdigit() for text in ratings.texts)
     assert ratings.get_ylim()[0] == 0 and len(ratings.patches) == 4  # a bar per rating
+
+
+def test_two_renderings_of_one_file_at_once_each_write_it_whole(tmp_path: Path) -> None:
+    """Two processes rendering a quarter's digest into its folder at once (the scheduler and
+    `digest --send`, or two schedulers): the second starts while the first is half written."""
+    target = tmp_path / "digest-2021Q4.xlsx"
+
+    def first(partial: Path) -> None:
+        with partial.open("wb") as file:  # as the workbook's zip and the chart write
+            file.write(b"first, ")
+            write_whole(target, lambda second: second.write_bytes(b"second, whole"))
+            file.write(b"whole")
+
+    write_whole(target, first)
+
+    assert target.read_bytes() == b"first, whole"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no partial file left

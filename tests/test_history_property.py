@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -379,12 +380,21 @@ async def check_imports(path: Path, steps: list) -> None:
         await store.close()
 
 
-@settings(
+# Each example imports a few rosters into a fresh database: slow, and large for hypothesis.
+IMPORTS_PROPERTY = settings(
     max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+
+def in_a_fresh_district(check: Callable[[Path, list], Awaitable[None]], steps: list) -> None:
+    """Run CHECK of STEPS on a new database file, removed afterwards."""
+    with tempfile.TemporaryDirectory() as folder:
+        asyncio.run(check(Path(folder) / "district.sqlite3", steps))
+
+
+@IMPORTS_PROPERTY
 @given(st.lists(imports, min_size=1, max_size=3))
 def test_imports_in_an_open_quarter_never_rewrite_the_days_already_past(steps) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(check_imports(Path(folder) / "district.sqlite3", steps))
+    in_a_fresh_district(check_imports, steps)

@@ -23,6 +23,7 @@ from bot.core.config import Config, Storage, load_config
 from bot.core.quarters import Quarter
 from bot.digest.outbox import digest_folder, queue_digest
 from bot.housekeeping import purge
+from bot.scheduler import Ticker
 from storage.outbox import Queued
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -218,3 +219,23 @@ def test_keep_sent_is_half_a_year_unless_set_and_never_under_two_months(tmp_path
 
     with pytest.raises(ValidationError, match="at least 60d"):
         Storage(keep_sent="30d")
+
+
+async def test_a_closing_that_cannot_be_written_is_logged_and_tried_at_the_next_tick(town, caplog):
+    ticker = Ticker(town.app.scheduler, town.clock, timedelta(minutes=1))
+    town.clock.set(datetime(2022, 1, 11, 9, 0, tzinfo=TZ))  # 2021Q4's closing moment passed
+    raw = town.store.db._connection.raw
+    raw.execute("PRAGMA query_only = ON")  # the database cannot be written
+    try:
+        with caplog.at_level(logging.WARNING, logger="bot.scheduler"):
+            await ticker.tick()
+    finally:
+        raw.execute("PRAGMA query_only = OFF")
+    closing = [r for r in caplog.records if "closing 2021Q4 failed" in r.getMessage()]
+    assert len(closing) == 1 and closing[0].exc_info is None
+    assert await town.store.closing.closed(Q4) is None
+
+    town.clock.advance(timedelta(minutes=1))
+    await ticker.tick()
+
+    assert await town.store.closing.closed(Q4) is not None

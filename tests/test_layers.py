@@ -14,6 +14,7 @@ import each other, directly or round a longer loop.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,19 @@ def test_the_check_finds_a_wrong_import_and_a_loop():
     assert "storage" not in ALLOWED["handlers"] and ALLOWED["core"] == set()
     assert _loops({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert _loops({"a": {"b"}, "b": set()}) == []
+
+
+def test_handlers_reach_the_store_only_through_services():
+    # The store reaches a handler only to be handed to a use case (and for the unit of work,
+    # `transaction()`): a repository called from a handler is storage seen from above.
+    reaching = re.compile(r"\bstore\.(?!transaction\b)[a-z_]+\.[a-z_]+\(")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for module, path in MODULES.items()
+        if layer_of(module) == "handlers"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if reaching.search(line)
+    ]
+    assert found == []
+    assert reaching.search("await ctx.store.meetings.view(1)")
+    assert not reaching.search("async with ctx.store.transaction():")

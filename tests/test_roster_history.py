@@ -18,15 +18,19 @@ from conftest import dump
 from test_roster_import import append_row, drop_rows, read_lines, replace_row
 
 from bot.core.config import Config
+from bot.core.i18n import Translator
 from bot.core.quarters import Quarter
 from bot.core.roster import Assignment
 from bot.reports import coverage_json
 from bot.roster import import_roster
+from bot.roster.files import read_tables
+from bot.roster.parse import parse_roster
 from bot.roster.summary import summary_lines
 from bot.sample import SAMPLE_DIR, load_sample
 from bot.services.coverage import quarter_coverage
+from bot.services.roster import apply_roster, preview_roster
 from storage.migrations import MIGRATIONS, _statements
-from storage.roster import PLANS_OUTSIDE_THE_LOCK
+from storage.roster import PLANS_OUTSIDE_THE_LOCK, Changes
 from storage.store import Store
 
 NOW = datetime(2021, 11, 20, 1, 0, tzinfo=UTC)
@@ -221,7 +225,7 @@ async def test_flags_raised_and_cleared_by_import_are_kept_with_their_time(
     changes = await import_roster(
         store, config, sample_roster_dir, datetime(2021, 12, 1, tzinfo=UTC)
     )
-    assert summary_lines(changes, date(2021, 12, 1), config.committee.tz)[-1] == (
+    assert cli_summary(changes, date(2021, 12, 1), config)[-1] == (
         "flags cleared: C0101 (raised by an import on 2021-11-21)"
     )
 
@@ -246,7 +250,7 @@ async def test_a_flag_raised_by_a_note_is_cleared_by_importing_no(
         ("C0106", "2021-11-20T02:00:00+00:00", "note", "2021-11-21T01:00:00+00:00", "import")
     ]
     assert not await store.db.fetchval("SELECT flagged FROM cells WHERE code = 'C0106'")
-    assert [line for line in summary_lines(changes, date(2021, 11, 21), config.committee.tz)][
+    assert [line for line in cli_summary(changes, date(2021, 11, 21), config)][
         -1
     ] == "flags cleared: C0106 (raised by the note of M07 on 2021-11-20)"
 
@@ -266,17 +270,12 @@ async def test_the_summary_says_what_was_ended_retired_deleted_raised_and_cleare
     store: Store, config: Config, sample_roster_dir: Path
 ) -> None:
     await load_sample(store, config, NOW)
-    drop_rows(sample_roster_dir, "members", lambda row: not row.startswith("M20,"))
-    drop_rows(
-        sample_roster_dir,
-        "assignments",
-        lambda row: not row.startswith(("M20,", "M13,O15,")),
-    )
+    leave_out_m20_and_a_coming_assignment(sample_roster_dir)
     set_flag(sample_roster_dir, "C0205", False)
 
     changes = await reimported(store, config, sample_roster_dir)
 
-    assert summary_lines(changes, date(2021, 11, 21), config.committee.tz) == [
+    assert cli_summary(changes, date(2021, 11, 21), config) == [
         "members: 0 added, 0 updated, 1 retired",
         "organizations: 0 added, 0 updated, 0 retired",
         "cells: 0 added, 0 updated, 0 retired",
@@ -289,6 +288,63 @@ async def test_the_summary_says_what_was_ended_retired_deleted_raised_and_cleare
         "deleted, as they had not begun: M13 at O15 from 2021-12-10",
         "flags cleared: C0205 (flagged on the roster from the start)",
     ]
+
+
+async def test_a_preview_is_what_the_import_then_does_and_changes_nothing(
+    store: Store, config: Config, sample_roster_dir: Path
+) -> None:
+    await load_sample(store, config, NOW)
+    # One of every change an import makes: members added, updated and retired (their
+    # assignments ended, or deleted before they began), an organization added with its implied
+    # cell, flags raised and cleared, a meeting added and one moved to another venue.
+    leave_out_m20_and_a_coming_assignment(sample_roster_dir)
+    append_row(sample_roster_dir, "members", "M99,Hà Văn Mới,0912000099,member,")
+    replace_row(
+        sample_roster_dir, "members", "M02,", "M02,Trần Thị Minh Nguyệt Anh,0389372705,standing,vi"
+    )
+    append_row(sample_roster_dir, "organizations", "O99,Chi bộ Bưu điện quận,cell")
+    append_row(sample_roster_dir, "assignments", "M99,O99,follow,2021-11-01,")
+    set_flag(sample_roster_dir, "C0101", True)
+    set_flag(sample_roster_dir, "C0205", False)
+    append_row(sample_roster_dir, "meetings", "C0101,2021-12-12 08:00,,thematic")
+    replace_row(
+        sample_roster_dir,
+        "meetings",
+        "C0407,2021-07-04 08:00,",
+        "C0407,2021-07-04 08:00,Hội trường,",
+    )
+    roster = parse_roster(read_tables(sample_roster_dir), config.committee.tz)
+    before = await dump(store)
+
+    previewed = await preview_roster(store, config, roster, LATER)
+
+    assert await dump(store) == before
+    applied = await apply_roster(store, config, roster, LATER)
+    assert applied == previewed
+    said = cli_summary(previewed, date(2021, 11, 21), config)
+    assert said == cli_summary(applied, date(2021, 11, 21), config)
+    assert said[:6] == [
+        "members: 1 added, 1 updated, 1 retired",
+        "organizations: 1 added, 0 updated, 0 retired",
+        "cells: 1 added, 0 updated, 0 retired",
+        "assignments: 1 added, 0 updated, 2 ended, 1 deleted",
+        "meetings: 1 added, 1 updated",
+        "difficulty flags: 1 raised, 1 cleared",
+    ]
+    # Once applied, the same file would change nothing more.
+    assert (await preview_roster(store, config, roster, LATER)).total == 0
+
+
+def cli_summary(changes: Changes, day: date, config: Config) -> list[str]:
+    """What `checkin-bot import` says of CHANGES."""
+    return summary_lines(changes, day, Translator("en", config.committee.tz), date.isoformat)
+
+
+def leave_out_m20_and_a_coming_assignment(folder: Path) -> None:
+    """M20 leaves (two assignments begun: ended) and M13's assignment to O15 from 2021-12-10,
+    not begun: deleted."""
+    drop_rows(folder, "members", lambda row: not row.startswith("M20,"))
+    drop_rows(folder, "assignments", lambda row: not row.startswith(("M20,", "M13,O15,")))
 
 
 def leave_out_member(folder: Path, code: str) -> None:

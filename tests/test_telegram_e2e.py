@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -250,6 +251,20 @@ async def test_run_delivers_what_was_queued_while_it_was_down_and_stops_cleanly(
             "SELECT key, state FROM outbox WHERE key LIKE 'k:%' ORDER BY id"
         )
         assert [tuple(row) for row in states] == [("k:while-down", "sent"), ("k:half-sent", "sent")]
+    finally:
+        await world.store.close()
+
+
+async def test_while_it_serves_what_its_start_made_is_out_of_the_collectors_way(tmp_path, fake):
+    # A full collection walks every object the collector tracks, holding up every chat; the
+    # modules, classes and channels of the start live as long as the process.
+    config = telegram_config(tmp_path, fake)
+    world = await make_world(tmp_path, config)
+    try:
+        async with serving(config, world.clock):
+            await fake.wait_for_calls("getUpdates")
+            assert gc.get_freeze_count() > 10_000
+        assert gc.get_freeze_count() == 0  # given back when it stops
     finally:
         await world.store.close()
 

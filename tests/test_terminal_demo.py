@@ -203,6 +203,37 @@ async def test_moving_to_the_quarters_end_brings_nudges_and_the_digest_to_the_of
     assert digest.count(office) >= 3
 
 
+async def test_past_the_quarters_end_the_preliminary_digest_the_closing_and_the_final_one():
+    """Then, as the admin M01, /confirm decides the sample's pending check-ins: amendments."""
+    transcript = await session("24", ":time +42d", ":time +10d", ":who", "1", "/confirm", "1")
+
+    office = "tin nhắn tới Văn phòng (admin)] "
+    preliminary = answer(transcript, ":time +42d")
+    preliminary = preliminary[preliminary.index(f"[31/12 17:00 {office}") :]
+    assert (
+        "SỐ LIỆU SƠ BỘ: còn 8 lượt điểm danh chờ xác nhận; số liệu được chốt ngày 11/01/2022."
+        in (preliminary)
+    )
+    closing = answer(transcript, ":time +10d")
+    closed = closing.index("[Thứ Ba 11/01/2022 00:00] Bot chốt số liệu quý IV/2021: ")
+    final = closing.index(f"[11/01/2022 07:00 {office}")  # after the quiet hours
+    assert closed < final
+    assert "SỐ LIỆU CHÍNH THỨC: đã chốt lúc Thứ Ba 11/01/2022 00:00" in closing[final:]
+    assert "SƠ BỘ" not in closing
+
+    pending = answer(transcript, "/confirm")
+    # The sample's eight, but for M01's own: never decided by its author.
+    assert pending.startswith("Có 7 lượt điểm danh trong toàn quận chờ xác nhận")
+    for member in ("Đỗ Thị Thu Hà", "Ngô Thị Bích Ngọc", "Hoàng Thị Lan Anh", "Trịnh Quốc Bảo"):
+        assert f"\n{member}\n" in pending
+    decided = answer(transcript, "1", nth=1)  # the last one listed: M07's, at O01
+    assert decided.startswith("Đã xác nhận đồng chí Hoàng Thị Lan Anh dự sinh hoạt")
+    assert (
+        "Số liệu quý IV/2021 đã chốt, nên quyết định này được ghi là sửa đổi sau khi chốt:"
+        " Hoàng Thị Lan Anh ở O01: chờ xác nhận → đã dự." in decided
+    )
+
+
 async def test_the_secretary_of_a_cell_with_no_january_date_is_chased_on_the_25th():
     # The demo ticks every half hour, through midnight on the 25th, before the chase is due.
     transcript = await session("C0102", ":time +34d", ":time +26h")

@@ -160,10 +160,6 @@ def test_vietnamese_dates_read_day_first():
 
 # -- one register, one term per thing (#13.7, #13.8) -------------------------------------------
 
-# The board's page titles, until bot/web/context.py's quarter_label calls Translator.quarter.
-BOARD_QUARTER = "digest.quarter"
-
-
 def vietnamese_forms() -> list[tuple[str, str]]:
     return [(key, form) for key, (vi, _) in catalog().items() for form in forms(vi)]
 
@@ -190,9 +186,10 @@ def test_the_quarter_is_written_one_way_per_language():
     assert Translator("vi", TZ).quarter(q4) == "quý IV/2021"
     assert Translator("en", TZ).quarter(q4) == "Q4 2021"
     assert Translator("en", TZ).quarter(Quarter(2022, 1)) == "Q1 2022"
+    assert Translator("vi", TZ).quarter(q4, heading=True) == "Quý IV/2021"
+    assert Translator("en", TZ).quarter(q4, heading=True) == "Q4 2021"
     # A text names a quarter through its {quarter}, never by its own numbers.
-    vietnamese = [(key, text) for key, text in vietnamese_forms() if key != BOARD_QUARTER]
-    english = [(key, text) for key, text in english_forms() if key != BOARD_QUARTER]
+    vietnamese, english = vietnamese_forms(), english_forms()
     assert found(r"[Qq][Uu][Ýý]\s*(\{\w+\}|\d|[IV]+\b)", vietnamese) == []
     assert found(r"\b(Quarter|QUARTER)\s*(\{\w+\}|\d|[IV]+\b)|\bQ(\{\w+\}|\d)", english) == []
 
@@ -211,6 +208,8 @@ def test_an_organization_is_named_one_way_in_vietnamese():
     assert found(r"tổ chức", texts, re.IGNORECASE) == []  # the older word for it
     # A meeting of a cell is "sinh hoạt", as the Regulation says, not "họp".
     assert found(r"(?<!\w)họp(?!\w)", texts, re.IGNORECASE) == []
+    # A check-in is a "lượt điểm danh", rosters are "nhập" (imported), the next page is "Xem thêm".
+    assert found(r"lần điểm danh|nạp danh sách|xem tiếp", texts, re.IGNORECASE) == []
 
 
 def test_the_people_are_named_as_the_glossary_names_them_in_english():

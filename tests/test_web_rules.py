@@ -1,5 +1,5 @@
-"""The board's pure parts: its lists (filters, search, sort, pages), what a roster file would
-change, the sign-in rate limit, the quarters offered, and the [web] settings."""
+"""The board's pure parts: its lists (filters, search, sort, pages), the sign-in rate limit,
+the quarters offered, and the [web] settings."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from bot.core.board import BoardQuery, board_lists, folded, page_of
 from bot.core.config import Web
 from bot.core.coverage import MemberCoverage, OrganizationCoverage, PairStatus, QuarterCoverage
 from bot.core.quarters import Quarter
-from bot.core.roster import Assignment, Member, Roster
-from bot.core.roster_diff import roster_diff
 from bot.services.board import quarters_to_pick
 from bot.web.limits import RateLimit
 
@@ -114,26 +112,6 @@ def test_pages_never_list_more_than_fifty_and_clamp_the_number():
     assert len(first.items) == 50 and first.pages == 60 and first.total == 3_000
     assert page_of(items, 999).number == 60 and page_of(items, 999).items[-1] == 2_999
     assert page_of([], 5).number == 1 and page_of([], 5).pages == 1
-
-
-def test_a_roster_diff_names_what_is_added_updated_retired_and_removed():
-    current = Roster(
-        members=[Member("M1", "An", "0912000001", "member"), Member("M2", "Bình", "0912000002", "member")],
-        assignments=[Assignment("M1", "O1", "follow", date(2021, 1, 1))],
-    )  # fmt: skip
-    new = Roster(
-        members=[Member("M1", "An Nguyễn", "0912000001", "member"), Member("M3", "Cường", "0912000003", "standing")],
-        assignments=[Assignment("M3", "O1", "in_charge", date(2021, 6, 1))],
-    )  # fmt: skip
-    diff = roster_diff(current, new, TZ)
-    assert [(c.key, c.label) for c in diff.of("members", "added")] == [("M3", "Cường")]
-    assert [(c.key, c.label) for c in diff.of("members", "updated")] == [
-        ("M1", "full_name: An → An Nguyễn")
-    ]
-    assert [c.key for c in diff.of("members", "retired")] == ["M2"]
-    assert [c.key for c in diff.of("assignments", "removed")] == ["M1 O1 2021-01-01"]
-    assert [c.key for c in diff.of("assignments", "added")] == ["M3 O1 2021-06-01"]
-    assert diff.total == 5 and roster_diff(new, new, TZ).total == 0
 
 
 def test_the_rate_limit_counts_by_address_and_in_all():

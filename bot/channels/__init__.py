@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from bot.core.config import Channel as ChannelSettings
 from bot.core.config import Config
@@ -43,6 +44,20 @@ def enabled(config: Config) -> list[str]:
     return [name for name in CONFIGURED if _settings(config, name).enabled]
 
 
+def webhook_path(settings: ChannelSettings) -> str:
+    """The path the platform POSTs updates to: webhook_url's."""
+    return urlsplit(settings.webhook_url).path or "/"
+
+
+def webhook_paths(config: Config) -> dict[str, str]:
+    """{channel: its webhook's path} of the enabled channels that take updates by webhook."""
+    return {
+        name: webhook_path(_settings(config, name))
+        for name in enabled(config)
+        if _settings(config, name).mode == "webhook"
+    }
+
+
 def problems(config: Config) -> list[str]:
     """What stops the enabled channels from starting, one line per problem with its key."""
     names = enabled(config)
@@ -61,6 +76,8 @@ def problems(config: Config) -> list[str]:
             found.append(f"{name}.token: required when {name}.enabled = true (or set {variable})")
         if settings.mode == "webhook":
             found.extend(_webhook_problems(name, settings))
+            if config.web.enabled:
+                continue  # served by the board's server: webhook_listen is not used
             # Both sections default to the same address; two servers cannot share it.
             other = listening.setdefault(settings.webhook_listen, name)
             if other != name:

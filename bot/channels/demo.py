@@ -152,6 +152,7 @@ class Demo:
         self.chats = NumberedChoices(app.store, app.config, clock, CHANNEL)
         self.persona: Persona | None = None
         self.choosing = True
+        self.closings_shown: set[Quarter] = set()
         sender = TerminalSender(screen, self.chats, self._name_of_chat, self._watching, clock)
         app.add_channel(CHANNEL, sender)
 
@@ -299,8 +300,10 @@ class Demo:
         long_jump = target - self.clock.now() > PROGRESS_EVERY
         next_progress = self.clock.now() + PROGRESS_EVERY
         while self.clock.now() < target:
-            self.clock.set(min(self.clock.now() + DEMO_TICK, target))
+            step = self.clock.now()
+            self.clock.set(min(step + DEMO_TICK, target))
             await self.app.scheduler.run_due(self.clock.now())
+            await self._show_closings(step)
             await self.app.delivery.drain()
             if long_jump and next_progress <= self.clock.now() < target:
                 next_progress += PROGRESS_EVERY
@@ -308,6 +311,16 @@ class Demo:
                 self.screen.show(
                     self.t("demo.progress", now=self.t.when(self.clock.now()), left=left)
                 )
+
+    async def _show_closings(self, since: datetime) -> None:
+        """A line when the bot closes a quarter: nobody is messaged then, and the final
+        digest may wait for the quiet hours to end."""
+        for closed in await self.app.store.closing.closed_since(since):
+            if closed.quarter not in self.closings_shown:
+                self.closings_shown.add(closed.quarter)
+                t = self.t
+                quarter = t.quarter(closed.quarter)
+                self.screen.show(t("demo.closed", at=t.when(closed.closed_at), quarter=quarter))
 
     async def _follow_language(self) -> None:
         user_id = self.persona.user_id if self.persona is not None else ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from bot.channels.webhook import WebhookPlace
 from bot.core.clock import Clock
 from bot.core.config import Config
 from bot.core.messages import Inbound
@@ -23,6 +24,7 @@ class Host(Protocol):
     config: Config
     store: Store  # for the numbered lists a chat without buttons keeps, and updates seen
     clock: Clock
+    webhooks: WebhookPlace  # where a channel in webhook mode takes its updates
 
     async def handle(self, inbound: Inbound, port: Port) -> None:
         """Answer one inbound event through PORT."""

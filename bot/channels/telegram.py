@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Hashable, Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from telegram import (
@@ -54,12 +53,13 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels import webhook_path
 from bot.channels.host import Host
 from bot.channels.in_order import InOrder
 from bot.channels.starting import BACKOFF, USE_BACKOFF, Pause, until_answered
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_webhook import telegram_receiver
-from bot.channels.webhook import WebhookServer
+from bot.channels.webhook import Served
 from bot.core.config import ConfigError, Telegram
 from bot.core.i18n import Translator
 from bot.core.message_parts import TEXT_LIMITS, split_text
@@ -115,7 +115,7 @@ class TelegramChannel:
         self.application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
         self.application.add_handler(CallbackQueryHandler(self._on_button))
         self.application.add_error_handler(self._on_error)
-        self._webhook: WebhookServer | None = None
+        self._webhook: Served | None = None
         self._polls = Outage(log, "telegram polls")
         self._polls_failed_at = 0.0
 
@@ -145,10 +145,10 @@ class TelegramChannel:
 
     async def _start_webhook(self) -> None:
         settings = self.settings
-        path = urlsplit(settings.webhook_url).path or "/"
-        server = WebhookServer({path: telegram_receiver(settings.webhook_secret, self.application)})
-        server.listen(settings.webhook_listen)
-        self._webhook = server
+        receiver = telegram_receiver(settings.webhook_secret, self.application)
+        self._webhook = await self.app.webhooks.serve(
+            webhook_path(settings), settings.webhook_listen, receiver
+        )
         bot = self.application.bot
         try:
             await self._until_answered(

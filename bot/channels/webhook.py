@@ -1,19 +1,19 @@
 """Webhooks: a platform POSTs each update to a path of ours, with a secret in a header.
 
 A channel's webhook is a Receiver: the request's headers and body in, an HTTP status out, with
-nothing of a web framework in it, so that the same receiver can be mounted on another server
-(an aiohttp application: ``web.Response(status=await receiver(request.headers, await
-request.read()))``). WebhookServer serves receivers on their own address with tornado,
-which python-telegram-bot[webhooks] brings.
+nothing of a web framework in it. Where it is served is the host's WebhookPlace: when `run`
+serves the office's board, on the board's server at the webhook's path (OnTheBoard: one port
+behind the reverse proxy); else on a server of its own at the channel's `webhook_listen`
+(OwnServers). Both are aiohttp's, the board's server.
 """
 
 from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable, Mapping
+from typing import Protocol
 
-from tornado.httpserver import HTTPServer
-from tornado.web import Application, RequestHandler
+from aiohttp import web
 
 # Headers (looked up without regard to case, as web servers give them) and body -> status.
 Receiver = Callable[[Mapping[str, str], bytes], Awaitable[int]]
@@ -24,30 +24,75 @@ def secret_matches(expected: str, given: str) -> bool:
     return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
 
-class WebhookServer:
-    """Receivers served at their paths on one host:port; anything else is 404."""
+class Served(Protocol):
+    async def close(self) -> None:
+        """Take no more updates at the webhook's path."""
 
-    def __init__(self, routes: Mapping[str, Receiver]):
-        handlers = [(path, _Endpoint, {"receiver": receiver}) for path, receiver in routes.items()]
-        self._server = HTTPServer(Application(handlers))
 
-    def listen(self, listen: str) -> None:
-        """Take requests on LISTEN ("host:port", the host possibly in [brackets])."""
+class WebhookPlace(Protocol):
+    async def serve(self, path: str, listen: str, receiver: Receiver) -> Served:
+        """Hand RECEIVER every POST to PATH (on LISTEN, where the place has no address of its
+        own) until the returned handle is closed."""
+
+
+async def answer(receiver: Receiver, request: web.Request) -> web.Response:
+    """REQUEST, a platform's POST, as RECEIVER takes it."""
+    status = await receiver(request.headers, await request.read())
+    return web.json_response({"ok": True}) if status == 200 else web.Response(status=status)
+
+
+class OwnServers:
+    """Each webhook on a server of its own, at its channel's webhook_listen."""
+
+    async def serve(self, path: str, listen: str, receiver: Receiver) -> Served:
+        async def take(request: web.Request) -> web.Response:
+            return await answer(receiver, request)
+
+        application = web.Application()
+        application.router.add_post(path, take)
+        runner = web.AppRunner(application, access_log=None)
+        await runner.setup()
         host, _, port = listen.rpartition(":")
-        self._server.listen(int(port), host.strip("[]"))
+        try:
+            await web.TCPSite(runner, host.strip("[]"), int(port)).start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        return _Server(runner)
+
+
+class _Server:
+    def __init__(self, runner: web.AppRunner):
+        self.runner = runner
 
     async def close(self) -> None:
         """Take no more requests, and drop the connections kept open."""
-        self._server.stop()
-        await self._server.close_all_connections()
+        await self.runner.cleanup()
 
 
-class _Endpoint(RequestHandler):
-    def initialize(self, receiver: Receiver) -> None:
-        self.receiver = receiver
+class OnTheBoard:
+    """The webhooks on the board's server, which routes a POST to each configured path here
+    (bot.web.server). Until a channel serves its path, and once it has stopped, the answer is
+    503: the platform sends the update again later, when the bot takes it."""
 
-    async def post(self) -> None:
-        status = await self.receiver(self.request.headers, self.request.body)
-        self.set_status(status)
-        if status == 200:
-            self.write({"ok": True})
+    def __init__(self) -> None:
+        self._receivers: dict[str, Receiver] = {}
+
+    async def serve(self, path: str, listen: str, receiver: Receiver) -> Served:
+        self._receivers[path] = receiver
+        return _Mounted(self._receivers, path)
+
+    async def receive(self, path: str, request: web.Request) -> web.Response:
+        receiver = self._receivers.get(path)
+        if receiver is None:
+            return web.Response(status=503)
+        return await answer(receiver, request)
+
+
+class _Mounted:
+    def __init__(self, receivers: dict[str, Receiver], path: str):
+        self._receivers = receivers
+        self._path = path
+
+    async def close(self) -> None:
+        self._receivers.pop(self._path, None)

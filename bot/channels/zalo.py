@@ -12,13 +12,13 @@ import logging
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from bot.channels import webhook_path
 from bot.channels.host import Host
 from bot.channels.in_order import InOrder
 from bot.channels.numbered import NumberedChoices
 from bot.channels.starting import BACKOFF, USE_BACKOFF, Pause, until_answered
-from bot.channels.webhook import WebhookServer
+from bot.channels.webhook import Served
 from bot.channels.zalo_api import HTTPX_LOG, ZaloApi, ZaloError, ZaloNetworkError, passes
 from bot.channels.zalo_webhook import zalo_receiver
 from bot.core.config import ConfigError, Zalo
@@ -215,7 +215,7 @@ class ZaloChannel:
         self.out = ZaloOut(app, self.api, self.chats, self.backoff)
         self._in_order = InOrder(MAX_CONCURRENT_UPDATES)
         self._polling: asyncio.Task[None] | None = None
-        self._server: WebhookServer | None = None
+        self._server: Served | None = None
         self._seen = SeenUpdates(app.store, app.clock, CHANNEL)
 
     async def start(self) -> None:
@@ -346,10 +346,10 @@ class ZaloChannel:
 
     async def _start_webhook(self) -> None:
         settings = self.settings
-        path = urlsplit(settings.webhook_url).path or "/"
-        server = WebhookServer({path: zalo_receiver(settings.webhook_secret, self.take)})
-        server.listen(settings.webhook_listen)
-        self._server = server
+        receiver = zalo_receiver(settings.webhook_secret, self.take)
+        self._server = await self.app.webhooks.serve(
+            webhook_path(settings), settings.webhook_listen, receiver
+        )
         webhook = {"url": settings.webhook_url, "secret_token": settings.webhook_secret}
         await self._until_answered("setWebhook", webhook)
 

@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Generic, Literal, TypeVar
 
 from bot.core.coverage import QuarterCoverage, Status
@@ -64,6 +65,9 @@ def page_bounds(total: int, number: int, size: int = PAGE_SIZE) -> tuple[int, in
     return number, pages, (number - 1) * size
 
 
+# Kept for every name of a city (members and organizations), whose every search and sort by
+# name would otherwise fold them all again.
+@lru_cache(maxsize=16_384)
 def folded(text: str) -> str:
     """TEXT for matching as people type on a phone: lower case, without diacritics
     ("Nguyễn Văn Đức" matches "nguyen van duc")."""
@@ -136,7 +140,7 @@ class Visit:
     duties: frozenset[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class MemberRow:
     code: str
     name: str
@@ -147,7 +151,7 @@ class MemberRow:
     not_visited: list[tuple[str, str]] = field(default_factory=list)  # (code, name), missed
 
 
-@dataclass
+@dataclass(slots=True)
 class OrganizationRow:
     code: str
     name: str

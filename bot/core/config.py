@@ -264,6 +264,9 @@ class Digest(_Section):
 class Coverage(_Section):
     # domain.md: a pair is required when the assignment overlaps the quarter this many days.
     minimum_overlap_days: int = 30
+    # The bot closes each quarter (freezes its figures, sends the final digest) this long after
+    # its end: time for late confirmations.
+    close_after: Duration = timedelta(days=10)
 
     @field_validator("minimum_overlap_days")
     @classmethod

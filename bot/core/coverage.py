@@ -9,6 +9,7 @@ by a confirmed check-in at a meeting of any cell of the organization held inside
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, NamedTuple
@@ -52,6 +53,20 @@ class PairStatus(NamedTuple):
     status: Status
 
 
+class Amendment(NamedTuple):
+    """A decision on a check-in of a closed quarter, made after it was closed (an admin's), and
+    what it did to the status of the check-in's (member, organization) pair."""
+
+    quarter: Quarter
+    member: str
+    organization: str
+    before: Status
+    after: Status
+    by_code: str
+    by_name: str
+    at: datetime  # aware, in the committee's zone
+
+
 @dataclass
 class MemberCoverage:
     code: str
@@ -75,6 +90,10 @@ class QuarterCoverage:
     totals: dict[str, int]
     members: list[MemberCoverage]
     organizations: list[OrganizationCoverage]
+    # A closed quarter's figures are its frozen ones: when it was closed (aware, in the
+    # committee's zone) and the amendments made since, oldest first.
+    closed_at: datetime | None = None
+    amendments: tuple[Amendment, ...] = ()
 
     def to_json(self) -> dict:
         """The shape promised in contract.md ("Coverage JSON")."""
@@ -82,6 +101,7 @@ class QuarterCoverage:
             "quarter": str(self.quarter),
             "start": self.quarter.start.isoformat(),
             "end": self.quarter.end.isoformat(),
+            "closed_at": self.closed_at and self.closed_at.isoformat(),
             "totals": dict(self.totals),
             "members": [
                 {
@@ -103,6 +123,17 @@ class QuarterCoverage:
                     "flagged_visited": o.flagged_visited,
                 }
                 for o in self.organizations
+            ],
+            "amendments": [
+                {
+                    "member": a.member,
+                    "organization": a.organization,
+                    "from": a.before,
+                    "to": a.after,
+                    "by": a.by_code,
+                    "at": a.at.isoformat(),
+                }
+                for a in self.amendments
             ],
         }
 
@@ -134,7 +165,10 @@ class VisitTally:
 
 
 def tally_visits(
-    quarter: Quarter, tz: ZoneInfo, visits: Iterable[Visit], assigned: set[tuple[str, str]]
+    quarter: Quarter,
+    tz: ZoneInfo,
+    visits: Iterable[Visit],
+    assigned: AbstractSet[tuple[str, str]],
 ) -> VisitTally:
     """The visits at meetings held inside QUARTER (local time) that count: not denied.
 
@@ -168,8 +202,30 @@ def coverage_for_quarter(
 ) -> QuarterCoverage:
     """Who covered what in QUARTER. MEMBERS maps member code to name."""
     assignments = list(assignments)
-    required = required_pairs(quarter, assignments, minimum_overlap_days)
-    assigned = required_pairs(quarter, assignments, 1)  # any overlap makes a visit count for a cell
+    return coverage_of_pairs(
+        quarter,
+        tz,
+        members=members,
+        organizations=organizations,
+        required=required_pairs(quarter, assignments, minimum_overlap_days),
+        # Any overlap makes a visit count for a cell.
+        assigned=required_pairs(quarter, assignments, 1),
+        visits=visits,
+    )
+
+
+def coverage_of_pairs(
+    quarter: Quarter,
+    tz: ZoneInfo,
+    *,
+    members: Mapping[str, str],
+    organizations: Iterable[OrganizationInfo],
+    required: AbstractSet[tuple[str, str]],
+    assigned: AbstractSet[tuple[str, str]],
+    visits: Iterable[Visit],
+) -> QuarterCoverage:
+    """coverage_for_quarter once the assignments are read as pairs: REQUIRED (overlapping the
+    quarter long enough) and ASSIGNED (overlapping it at all). A closed quarter keeps these."""
     tally = tally_visits(quarter, tz, visits, assigned)
 
     per_member: dict[str, list[PairStatus]] = {code: [] for code in sorted(members)}

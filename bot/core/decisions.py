@@ -1,8 +1,9 @@
 """Who decides a check-in, and a decision as the record keeps it: pure rules, no I/O.
 
 The cell's secretary or an admin decides a pending check-in; never the person who checked in,
-whatever other roles they hold. Once decided, only an admin changes it, and every decision and
-change is a new entry of the record, never a rewrite of an earlier one.
+whatever other roles they hold. Once decided, only an admin changes it; once its quarter is
+closed, only an admin decides it at all (an amendment of the closed figures). Every decision
+and change is a new entry of the record, never a rewrite of an earlier one.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ class DecisionRecord:
     role: DeciderRole | None
     channel: str | None  # None: not recorded (before the log)
     at: datetime
+    # Made after its quarter was closed: the status of the check-in's (member, organization)
+    # pair before and after it (an amendment of the closed figures). Read by the audit only.
+    amended: tuple[str, str] | None = None
 
     @property
     def is_change(self) -> bool:
@@ -59,21 +63,34 @@ class DecisionRecord:
 #   ask_office    a secretary may not change a decision once made
 #   own           nobody decides their own check-in
 #   not_allowed   neither the cell's secretary nor an admin
-Verdict = Literal["decide", "change", "already", "offer_change", "ask_office", "own", "not_allowed"]
+#   closed        the check-in's quarter is closed: only an admin decides (an amendment)
+Verdict = Literal[
+    "decide", "change", "already", "offer_change", "ask_office", "own", "not_allowed", "closed"
+]
 
 
 def judge(
-    *, own: bool, admin: bool, secretary: bool, current: str, wanted: Decision, change: bool
+    *,
+    own: bool,
+    admin: bool,
+    secretary: bool,
+    current: str,
+    wanted: Decision,
+    change: bool,
+    closed: bool = False,
 ) -> Verdict:
     """The verdict on a request to give a check-in whose status is CURRENT the status WANTED.
 
     OWN: the requester made the check-in; SECRETARY: of its cell; CHANGE: the request is an
-    admin's deliberate change, not a Confirm / Absent button that may be old.
+    admin's deliberate change, not a Confirm / Absent button that may be old; CLOSED: the
+    check-in's quarter is closed.
     """
     if own:
         return "own"
     if not (admin or secretary):
         return "not_allowed"
+    if closed and not admin:
+        return "closed"
     if current == wanted:
         return "already"
     if current == "pending":
@@ -83,9 +100,10 @@ def judge(
     return "change" if change else "offer_change"
 
 
-def role_for(verdict: Verdict, *, secretary: bool) -> DeciderRole:
-    """The role a decision is recorded under: a change is always the office's."""
-    return "secretary" if verdict == "decide" and secretary else "admin"
+def role_for(verdict: Verdict, *, secretary: bool, closed: bool = False) -> DeciderRole:
+    """The role a decision is recorded under: a change, or any decision once the quarter is
+    closed, is always the office's."""
+    return "secretary" if verdict == "decide" and secretary and not closed else "admin"
 
 
 def who_is_asked(

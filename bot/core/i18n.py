@@ -83,11 +83,13 @@ class Translator:
         local = instant.astimezone(self.tz)
         return f"{_WEEKDAYS[self.language][local.weekday()]} {local:%d/%m/%Y %H:%M}"
 
-    def quarter(self, quarter: Quarter) -> str:
-        """A quarter as every text writes it: "quý IV/2021" / "Q4 2021"."""
-        return _QUARTERS[self.language].format(
+    def quarter(self, quarter: Quarter, *, heading: bool = False) -> str:
+        """A quarter as every text writes it: "quý IV/2021" / "Q4 2021"; as a HEADING (a title,
+        the start of a line) "Quý IV/2021"."""
+        text = _QUARTERS[self.language].format(
             roman=_ROMAN[quarter.number - 1], number=quarter.number, year=quarter.year
         )
+        return text[:1].upper() + text[1:] if heading else text
 
     def month(self, number: int) -> str:
         """A month of the year by its number (1-12): "tháng 2" / "February"."""

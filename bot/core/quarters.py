@@ -47,6 +47,11 @@ class Quarter:
         return self.next().start - timedelta(days=1)
 
     @property
+    def roman(self) -> str:
+        """The number as Vietnamese writes it: "Quý IV/2021"."""
+        return ("I", "II", "III", "IV")[self.number - 1]
+
+    @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
 

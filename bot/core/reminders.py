@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from bot.core.closing import ClosedQuarter
 from bot.core.durations import format_duration
 from bot.core.quarters import Quarter
 
@@ -343,8 +344,10 @@ def quarter_nudges(
             )
 
 
-def digest_chat_key(quarter: Quarter, chat: str) -> str:
-    return f"digest:quarter={quarter}:chat={chat}"
+def digest_chat_key(quarter: Quarter, chat: str, *, final: bool = False) -> str:
+    """The outbox key of QUARTER's digest to CHAT: the preliminary one (on the quarter's last
+    day) or the FINAL one (once it is closed), each once."""
+    return f"digest{'-final' if final else ''}:quarter={quarter}:chat={chat}"
 
 
 def digests(chats: Iterable[str], send_at: time, now: datetime, tz: ZoneInfo) -> Iterator[Due]:
@@ -364,5 +367,21 @@ def digests(chats: Iterable[str], send_at: time, now: datetime, tz: ZoneInfo) ->
                 due,
                 due + DIGEST_CATCH_UP,
                 DigestDue(quarter),
+                chat=chat,
+            )
+
+
+def final_digests(chats: Iterable[str], closed: Iterable[ClosedQuarter]) -> Iterator[Due]:
+    """The final digest of each CLOSED quarter, to each digest chat, once it is closed (by the
+    bot or by `checkin-bot close`); a bot that was down then sends it within DIGEST_CATCH_UP."""
+    chats = list(chats)
+    for quarter in closed:
+        for chat in chats:
+            yield Due(
+                digest_chat_key(quarter.quarter, chat, final=True),
+                "digest",
+                quarter.closed_at,
+                quarter.closed_at + DIGEST_CATCH_UP,
+                DigestDue(quarter.quarter),
                 chat=chat,
             )

@@ -10,7 +10,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from bot.core.checkins import RATINGS
-from bot.core.coverage import MemberCoverage, QuarterCoverage
+from bot.core.coverage import Amendment, MemberCoverage, QuarterCoverage
 from bot.core.quarters import Quarter
 from storage.digest import DigestVisit, UnreachablePerson
 
@@ -41,6 +41,12 @@ class Digest:
     flagged_cell_names: Mapping[str, str]  # code -> name
     visits: tuple[DigestVisit, ...]  # every check-in of the quarter, denied ones too
     unreachable: tuple[UnreachablePerson, ...]
+    # Closed: the final digest, its figures frozen then; else a preliminary one, and the bot
+    # closes the quarter at CLOSES_AT.
+    closed_at: datetime | None
+    closes_at: datetime
+    # The quarter's own amendments, then those made during its days to quarters closed before.
+    amendments: tuple[Amendment, ...]
 
     @property
     def percent(self) -> int:

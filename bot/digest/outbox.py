@@ -83,10 +83,12 @@ async def queue_digest(
 
     Returns the chats it was queued for now. A chat's digest is one message, then the files
     its channel carries, all keyed under the chat's digest key and queued in one transaction:
-    the message's key decides whether the chat has had it.
+    the message's key decides whether the chat has had it. Once the quarter is closed, its
+    digest is the final one, under keys of its own: a chat has each once.
     """
-    targets = list(config.access.digest_targets if chats is None else chats)
-    keys = {chat: digest_chat_key(quarter, chat) for chat in targets}
+    targets = list(dict.fromkeys(config.access.digest_targets if chats is None else chats))
+    final = await store.closing.closed(quarter) is not None
+    keys = {chat: digest_chat_key(quarter, chat, final=final) for chat in targets}
     done = await store.outbox.queued_keys(list(keys.values()))
     fresh = [chat for chat in targets if keys[chat] not in done]
     if not fresh:

@@ -74,10 +74,16 @@ def _read_and_render(
         async with await Store.open(path) as store:
             return await gather_digest(store, config, quarter, now)
 
-    return _render(asyncio.run(read()), Translator(language, config.committee.tz), folder)
+    t = Translator(language, config.committee.tz)
+    return _render(asyncio.run(read()), t, folder, _on_the_board(config, quarter))
 
 
-def _render(digest: Digest, t: Translator, folder: Path) -> RenderedDigest:
+def _on_the_board(config: Config, quarter: Quarter) -> str | None:
+    """The quarter's page on the office's board, when `run` serves it."""
+    return f"{config.web.link_base}/quarters/{quarter}" if config.web.enabled else None
+
+
+def _render(digest: Digest, t: Translator, folder: Path, board: str | None) -> RenderedDigest:
     folder.mkdir(parents=True, exist_ok=True)
     xlsx = folder / f"digest-{digest.quarter}.xlsx"
     png = folder / f"digest-{digest.quarter}.png"
@@ -85,8 +91,12 @@ def _render(digest: Digest, t: Translator, folder: Path) -> RenderedDigest:
     write_chart(digest, png, t)
     quarter = t.quarter(digest.quarter)
     return RenderedDigest(
-        text=digest_message(digest, t, limit=TEXT_LIMITS["telegram"], files_attached=True),
-        text_only=digest_message(digest, t, limit=TEXT_LIMITS["zalo"], files_attached=False),
+        text=digest_message(
+            digest, t, limit=TEXT_LIMITS["telegram"], files_attached=True, board=board
+        ),
+        text_only=digest_message(
+            digest, t, limit=TEXT_LIMITS["zalo"], files_attached=False, board=board
+        ),
         xlsx=xlsx,
         png=png,
         xlsx_caption=t("digest.workbook_caption", quarter=quarter),

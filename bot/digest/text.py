@@ -1,6 +1,7 @@
 """The digest as ONE chat message, at any scale: the totals, the organizations furthest behind,
 the flagged cells not visited, what is still pending, and where the full lists are (the
-workbook). The scheduler's digest, `checkin-bot digest` and /report all say it.
+workbook, and the office's board when it is served). The scheduler's digest, `checkin-bot
+digest` and /report all say it.
 
 A group receives a bot's messages slowly (about 20 a minute): a digest of many messages would
 hold up everything else, and nobody reads page after page in a chat. So the lists are capped,
@@ -20,27 +21,34 @@ from storage.digest import UnreachablePerson
 MOST_LISTED = 10
 
 
-def digest_message(digest: Digest, t: Translator, *, limit: int, files_attached: bool) -> str:
+def digest_message(
+    digest: Digest, t: Translator, *, limit: int, files_attached: bool, board: str | None = None
+) -> str:
     """The digest in at most LIMIT characters; FILES_ATTACHED: the workbook follows it (else
-    the message says where it is)."""
+    the message says where it is); BOARD: the address of the quarter on the office's board,
+    which has the full lists too."""
+    where = t("digest.where_attached" if files_attached else "digest.files_elsewhere")
+    if board:
+        where += "\n" + t("digest.on_the_board", address=board)
     for listed in range(MOST_LISTED, -1, -1):
-        text = _message(digest, t, listed, files_attached)
+        text = _message(digest, t, listed, where)
         if len(text) <= limit:
             return text
     return text[: limit - 1] + "…"  # only a committee name of pages could come here
 
 
-def _message(digest: Digest, t: Translator, listed: int, files_attached: bool) -> str:
+def _message(digest: Digest, t: Translator, listed: int, where: str) -> str:
     sections = [
-        _title(digest, t) + "\n" + _totals(digest, t),
+        "\n".join((_title(digest, t), _standing(digest, t), _totals(digest, t))),
         _behind(digest, t, listed),
         _unvisited_flagged(digest, t, listed),
         _pending(digest, t),
+        _amendments(digest, t, listed),
         _ratings(digest, t),
         _unreachable(digest, t),
-        t("digest.where_attached" if files_attached else "digest.files_elsewhere"),
+        where,
     ]
-    return "\n\n".join(sections)
+    return "\n\n".join(section for section in sections if section)
 
 
 def _title(digest: Digest, t: Translator) -> str:
@@ -50,6 +58,13 @@ def _title(digest: Digest, t: Translator) -> str:
         quarter=t.quarter(digest.quarter),
         day=f"{digest.as_of_day:%d/%m/%Y}",
     )
+
+
+def _standing(digest: Digest, t: Translator) -> str:
+    """Final (closed, when) or preliminary (how many check-ins still pending, closed when)."""
+    if digest.closed_at is not None:
+        return t("digest.final", closed=t.when(digest.closed_at))
+    return t("digest.preliminary", count=digest.pending_checkins, closes=t.day(digest.closes_at))
 
 
 def _totals(digest: Digest, t: Translator) -> str:
@@ -108,8 +123,35 @@ def _pending(digest: Digest, t: Translator) -> str:
     members = digest.coverage.members
     behind = t("digest.members_behind", count=len(digest.members_with_missed), total=len(members))
     pending = digest.pending_checkins
-    waiting = t("digest.pending", count=pending) if pending else t("digest.none_pending")
+    key = "digest.pending_closed" if digest.closed_at is not None else "digest.pending"
+    waiting = t(key, count=pending) if pending else t("digest.none_pending")
     return f"{waiting}\n{behind}"
+
+
+def _amendments(digest: Digest, t: Translator, listed: int) -> str:
+    """The amendments, the latest LISTED of them; nothing when there are none."""
+    amendments = digest.amendments
+    if not amendments:
+        return ""
+    lines = [
+        t(
+            "digest.amendment_line",
+            quarter=""
+            if a.quarter == digest.quarter
+            else t("digest.amendment_of", quarter=t.quarter(a.quarter, heading=True)),
+            member=a.member,
+            organization=a.organization,
+            before=t(f"closing.status_{a.before}"),
+            after=t(f"closing.status_{a.after}"),
+            by=a.by_name,
+            at=f"{a.at.astimezone(t.tz):%d/%m/%Y %H:%M}",
+        )
+        for a in amendments[-listed:]
+        if listed
+    ]
+    if len(amendments) > len(lines):
+        lines.insert(0, t("digest.and_earlier", count=len(amendments) - len(lines)))
+    return t("digest.amendments", count=len(amendments), lines=_bullets(lines))
 
 
 def _ratings(digest: Digest, t: Translator) -> str:

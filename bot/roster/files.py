@@ -59,6 +59,10 @@ class RosterFileError(Exception):
         super().__init__("\n".join(map(str, problems)))
         self.problems = problems
 
+    def __reduce__(self) -> tuple:
+        # Whole, out of the worker process that reads an upload (bot.roster.upload).
+        return type(self), (self.problems,)
+
 
 @dataclass
 class Table:

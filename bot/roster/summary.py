@@ -1,61 +1,96 @@
-"""What `checkin-bot import` says it did: counts per table, then what it left out and flagged."""
+"""What an import does, line by line: what `checkin-bot import` says it did (in English, dates
+as the roster files write them), and the board's preview of an upload and what its Apply did
+(in the admin's language, dates as in chat). One summary of one plan (storage.roster.Changes).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from bot.core.roster import Assignment
+from bot.core.i18n import Translator
 from storage.roster import Changes, ClearedFlag
 
 # Past this many, a list of codes ends with how many more: a city's re-import may retire
 # thousands, and the office reads the first few to see that it meant to.
 LISTED = 10
-_RETIRED = {"members": "members", "organizations": "organizations", "cells": "cells"}
+TABLES = ("members", "organizations", "cells")
+
+DateShown = Callable[[date], str]
 
 
-def summary_lines(changes: Changes, day: date, tz: ZoneInfo) -> list[str]:
+def day_month_year(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def summary_lines(
+    changes: Changes, day: date, t: Translator, dates: DateShown = day_month_year
+) -> list[str]:
+    """CHANGES, made (or to be made) on DAY, in T's language with DATES as they are shown."""
     added, updated, removed = changes.added, changes.updated, changes.removed
     lines = [
-        f"{table}: {added[table]} added, {updated[table]} updated, {removed[table]} retired"
-        for table in ("members", "organizations", "cells")
+        t(
+            "roster.rows",
+            kind=t(f"roster.kind_{table}"),
+            added=added[table],
+            updated=updated[table],
+            retired=removed[table],
+        )
+        for table in TABLES
     ]
     lines += [
-        f"assignments: {added['assignments']} added, {updated['assignments']} updated,"
-        f" {len(changes.ended)} ended, {len(changes.deleted)} deleted",
-        f"meetings: {added['meetings']} added, {updated['meetings']} updated",
-        f"difficulty flags: {len(changes.raised)} raised, {len(changes.cleared)} cleared",
+        t(
+            "roster.assignments",
+            added=added["assignments"],
+            updated=updated["assignments"],
+            ended=len(changes.ended),
+            deleted=len(changes.deleted),
+        ),
+        t("roster.meetings", added=added["meetings"], updated=updated["meetings"]),
+        t("roster.flags", raised=len(changes.raised), cleared=len(changes.cleared)),
     ]
     if changes.retired:
-        retired = "; ".join(f"{table} {_listed(codes)}" for table, codes in changes.retired.items())
-        lines.append(f"retired from {day}, still counted for the days before: {retired}")
+        retired = "; ".join(
+            f"{t(f'roster.kind_{table}')} {_listed(codes, t)}"
+            for table, codes in changes.retired.items()
+        )
+        lines.append(t("roster.retired", day=dates(day), lists=retired))
     if changes.ended:
-        lines.append(
-            "ended, still counted for the days they held: "
-            + _listed([f"{a.member} at {a.organization} until {a.end}" for a in changes.ended])
-        )
+        items = [
+            t("roster.ended_item", member=a.member, organization=a.organization, day=dates(a.end))
+            for a in changes.ended
+        ]
+        lines.append(t("roster.ended", items=_listed(items, t)))
     if changes.deleted:
-        lines.append(
-            "deleted, as they had not begun: "
-            + _listed([f"{a.member} at {a.organization} from {a.start}" for a in changes.deleted])
-        )
+        items = [
+            t(
+                "roster.deleted_item",
+                member=a.member,
+                organization=a.organization,
+                day=dates(a.start),
+            )
+            for a in changes.deleted
+        ]
+        lines.append(t("roster.deleted", items=_listed(items, t)))
     if changes.raised:
-        lines.append(f"flags raised: {_listed(changes.raised)}")
+        lines.append(t("roster.raised", items=_listed(changes.raised, t)))
     if changes.cleared:
-        lines.append("flags cleared: " + _listed([_cleared(flag, tz) for flag in changes.cleared]))
+        cleared = [_cleared(flag, t, dates) for flag in changes.cleared]
+        lines.append(t("roster.cleared", items=_listed(cleared, t)))
     return lines
 
 
-def _cleared(flag: ClearedFlag, tz: ZoneInfo) -> str:
+def _cleared(flag: ClearedFlag, t: Translator, dates: DateShown) -> str:
     if flag.raised_at is None:
-        return f"{flag.cell} (flagged on the roster from the start)"
-    when = flag.raised_at.astimezone(tz).date()
+        return t("roster.cleared_from_start", cell=flag.cell)
+    day = dates(flag.raised_at.astimezone(t.tz).date())
     if flag.raised_by == "note":
-        return f"{flag.cell} (raised by the note of {flag.raised_by_member} on {when})"
-    return f"{flag.cell} (raised by an import on {when})"
+        return t("roster.cleared_note", cell=flag.cell, member=flag.raised_by_member, day=day)
+    return t("roster.cleared_import", cell=flag.cell, day=day)
 
 
-def _listed(items: Sequence[str] | Sequence[Assignment]) -> str:
-    shown = ", ".join(map(str, items[:LISTED]))
-    return shown if len(items) <= LISTED else f"{shown} and {len(items) - LISTED} more"
+def _listed(items: Sequence[str], t: Translator) -> str:
+    shown = ", ".join(items[:LISTED])
+    if len(items) <= LISTED:
+        return shown
+    return t("roster.and_more", shown=shown, count=len(items) - LISTED)

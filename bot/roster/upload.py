@@ -1,18 +1,32 @@
 """A roster uploaded through the board: a workbook, or a zip of the CSV files, read as
-`checkin-bot import` reads a file or a folder (bot.roster.files), whatever its name claims."""
+`checkin-bot import` reads a file or a folder (bot.roster.files), whatever its name claims;
+previewed, then applied.
+
+Reading a city's roster and working out what it changes are seconds of Python: the board has
+them done in a worker process (bot.digest.apart), through a connection of its own, as the
+command line's import does beside the running bot. In the bot's process they would stand
+between the chats and their answers (bench/board.py).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 import tempfile
 import zipfile
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.core.config import Config
 from bot.core.roster import Roster
 from bot.roster.files import SPECS, Problem, RosterFileError, read_tables
 from bot.roster.parse import parse_roster
+from bot.services.roster import apply_roster, preview_roster
+from storage.roster import Changes
+from storage.store import Store
 
 # A city's roster as CSV is a few MB; more than this unpacked is not a roster (or a zip bomb).
 MAX_UNPACKED = 64 * 1024 * 1024
@@ -34,6 +48,38 @@ def read_upload(name: str, content: bytes, tz: ZoneInfo) -> Roster:
             path = Path(folder) / "roster"
             _unpack_csv(archive, path, shown)
         return parse_roster(read_tables(path), tz)
+
+
+def preview_upload(
+    database: Path, config: Config, name: str, content: bytes, now: datetime
+) -> Changes:
+    """In a worker: what importing the upload into DATABASE would do now (nothing written);
+    RosterFileError lists its problems."""
+    return _with_roster(database, config, name, content, now, preview_roster)
+
+
+def apply_upload(
+    database: Path, config: Config, name: str, content: bytes, now: datetime
+) -> Changes:
+    """In a worker: import the upload into DATABASE; what it changed."""
+    return _with_roster(database, config, name, content, now, apply_roster)
+
+
+def _with_roster(
+    database: Path,
+    config: Config,
+    name: str,
+    content: bytes,
+    now: datetime,
+    use: Callable[[Store, Config, Roster, datetime], Awaitable[Changes]],
+) -> Changes:
+    roster = read_upload(name, content, config.committee.tz)
+
+    async def used() -> Changes:
+        async with await Store.open(database) as store:
+            return await use(store, config, roster, now)
+
+    return asyncio.run(used())
 
 
 def _unpack_csv(archive: zipfile.ZipFile, folder: Path, shown: str) -> None:

@@ -7,8 +7,9 @@ pending check-in is the one a secretary's tap makes in chat, telling the member 
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.core.board import (
     PAGE_SIZE,
     BoardAdmin,
+    BoardLists,
     BoardQuery,
     Page,
     board_lists,
@@ -34,11 +36,13 @@ from bot.core.board_records import (
 from bot.core.checkins import CheckinAtCell
 from bot.core.config import Config
 from bot.core.coverage import (
+    Amendment,
     OrganizationCoverage,
     PairStatus,
     QuarterCoverage,
     Status,
     coverage_for_quarter,
+    coverage_of_pairs,
 )
 from bot.core.quarters import Quarter
 from bot.services.agenda import Upcoming, upcoming_meetings
@@ -54,18 +58,46 @@ COMING_SHOWN = 200  # an organization's coming meetings on its page (its cells, 
 QUARTERS_PICKED = 12  # the quarter picker goes back three years at most
 
 
+# The quarter's lists are kept for this many queries (filters, search, sort): paging, going
+# back and reloading then take no work. Each is thousands of rows the collector walks.
+LISTS_KEPT = 8
+
+
 @dataclass
 class CoverageCache:
     """The last quarter's coverage the board computed, kept while the record it was computed
-    from stays as it was: paging through 3,000 organizations computes it once, not 60 times."""
+    from stays as it was, and the lists of the last few queries of it: paging through 3,000
+    organizations computes them once, not 60 times."""
 
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     key: tuple | None = None
     value: tuple[QuarterCoverage, dict[tuple[str, str], frozenset[str]]] | None = None
+    lists: OrderedDict[tuple, BoardLists] = field(default_factory=OrderedDict)
 
     async def get(
         self, store: Store, config: Config, quarter: Quarter
     ) -> tuple[QuarterCoverage, dict[tuple[str, str], frozenset[str]]]:
+        return (await self._current(store, config, quarter))[1]
+
+    async def lists_of(
+        self, store: Store, config: Config, quarter: Quarter, query: BoardQuery
+    ) -> tuple[QuarterCoverage, BoardLists]:
+        """The quarter's coverage, and the lists QUERY asks of it (whatever its page)."""
+        key, (coverage, duties) = await self._current(store, config, quarter)
+        asked = (key, replace(query, page=1))
+        found = self.lists.get(asked)
+        if found is None:
+            # Thousands of rows filtered and sorted: off the event loop, as the coverage rule is.
+            found = await asyncio.to_thread(board_lists, coverage, duties, query)
+            self.lists[asked] = found
+            while len(self.lists) > LISTS_KEPT:
+                self.lists.popitem(last=False)
+        self.lists.move_to_end(asked)
+        return coverage, found
+
+    async def _current(
+        self, store: Store, config: Config, quarter: Quarter
+    ) -> tuple[tuple, tuple[QuarterCoverage, dict[tuple[str, str], frozenset[str]]]]:
         # One at a time: requests that arrive together wait for the first, then share it.
         async with self.lock:
             key = (quarter, await store.board.record_version())
@@ -73,7 +105,8 @@ class CoverageCache:
                 coverage = await quarter_coverage(store, config, quarter)
                 duties = await store.board.duties(quarter.start, quarter.end)
                 self.key, self.value = key, (coverage, duties)
-            return self.value
+                self.lists.clear()
+            return key, self.value
 
 
 @dataclass(frozen=True)
@@ -83,14 +116,14 @@ class QuarterBoard:
     rows: Page  # of MemberRow or OrganizationRow, as the query's view asks
     members: int  # how many members, and organizations, the query's filters leave
     organizations: int
+    closed_at: datetime | None = None  # closed: its figures are the frozen ones
+    amendments: tuple[Amendment, ...] = ()  # made since it was closed, in their order
 
 
 async def quarter_board(
     store: Store, config: Config, quarter: Quarter, query: BoardQuery, cache: CoverageCache
 ) -> QuarterBoard:
-    coverage, duties = await cache.get(store, config, quarter)
-    # Thousands of rows filtered and sorted: off the event loop, as the coverage rule is.
-    lists = await asyncio.to_thread(board_lists, coverage, duties, query)
+    coverage, lists = await cache.lists_of(store, config, quarter, query)
     rows = lists.members if query.view == "members" else lists.organizations
     return QuarterBoard(
         quarter,
@@ -98,6 +131,8 @@ async def quarter_board(
         page_of(rows, query.page),
         len(lists.members),
         len(lists.organizations),
+        coverage.closed_at,
+        tuple(coverage.amendments),
     )
 
 
@@ -113,6 +148,11 @@ def quarters_to_pick(first_day: date | None, now: datetime, tz: ZoneInfo) -> lis
 
 async def quarters_known(store: Store, config: Config, now: datetime) -> list[Quarter]:
     return quarters_to_pick(await store.board.first_day(), now, config.committee.tz)
+
+
+async def closed_quarters(store: Store, quarters: list[Quarter]) -> set[Quarter]:
+    """Those of QUARTERS that are closed (the picker marks them)."""
+    return {quarter for quarter in quarters if await store.closing.closed(quarter) is not None}
 
 
 # -- a member, an organization ---------------------------------------------------------------
@@ -188,6 +228,8 @@ async def organization_coverage(
     """quarter_coverage's part for one organization, and (code, name, status) of each member
     required there: the rule on its own assignments and visits only (as member_coverage does
     for a member)."""
+    if await store.closing.closed(quarter) is not None:
+        return await _closed_organization_coverage(store, config, quarter, code)
     tz = config.committee.tz
     start, end = quarter.utc_bounds(tz)
     roster = await store.coverage.roster_shape(quarter.start, quarter.end)
@@ -203,6 +245,29 @@ async def organization_coverage(
         assignments=assignments,
         visits=await store.board.coverage_visits_at(code, start, end),
         minimum_overlap_days=config.coverage.minimum_overlap_days,
+    )
+    required = [(m.code, m.name, pair.status) for m in coverage.members for pair in m.organizations]
+    return coverage.organizations[0], required
+
+
+async def _closed_organization_coverage(
+    store: Store, config: Config, quarter: Quarter, code: str
+) -> tuple[OrganizationCoverage | None, list[tuple[str, str, Status]]]:
+    """organization_coverage of a closed quarter: from its frozen figures."""
+    frozen = await store.closing.frozen(quarter)
+    organizations = [org for org in frozen.organizations if org.code == code]
+    if not organizations:
+        return None, []
+    visits = await store.closing.frozen_visits(quarter, organization=code)
+    assigned = {pair for pair in frozen.assigned if pair[1] == code}
+    coverage = coverage_of_pairs(
+        quarter,
+        config.committee.tz,
+        members={m: frozen.members.get(m, m) for m, _ in assigned},
+        organizations=organizations,
+        required={pair for pair in frozen.required if pair[1] == code},
+        assigned=assigned,
+        visits=[v.visit for v in visits],
     )
     required = [(m.code, m.name, pair.status) for m in coverage.members for pair in m.organizations]
     return coverage.organizations[0], required

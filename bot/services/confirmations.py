@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import Literal
 
 from bot.core.checkins import CheckinAtCell
+from bot.core.closing import ClosedQuarter
 from bot.core.config import Config
+from bot.core.coverage import Amendment
 from bot.core.decisions import (
     Decider,
     DeciderRole,
@@ -22,6 +24,7 @@ from bot.core.decisions import (
     role_for,
 )
 from bot.core.quarters import Quarter
+from bot.services.closing import amend
 from bot.services.identity import Identity
 from bot.services.notify import Phrase, notify
 from storage.store import Store
@@ -55,12 +58,28 @@ async def pending_page(
     return PendingPage(checkins, waiting, who.is_admin)
 
 
+@dataclass(frozen=True)
+class MemberCheckins:
+    """A member's check-ins at this quarter's meetings, each with its last decision."""
+
+    name: str
+    checkins: list[tuple[CheckinAtCell, DecisionRecord | None]]
+
+
 async def member_checkins(
-    store: Store, config: Config, member_code: str, now: datetime
-) -> list[CheckinAtCell]:
-    """The member's check-ins at this quarter's meetings (for an admin to decide or change)."""
-    start, end = Quarter.at(now, config.committee.tz).utc_bounds(config.committee.tz)
-    return await store.checkins.of_member_between(member_code, start, end)
+    store: Store, config: Config, member_code: str, quarter: Quarter
+) -> MemberCheckins | None:
+    """The member's check-ins at QUARTER's meetings (for an admin to decide or change); None
+    when no member on the roster has that code."""
+    person = await store.people.by_member_code(member_code)
+    if person is None:
+        return None
+    start, end = quarter.utc_bounds(config.committee.tz)
+    checkins = await store.checkins.of_member_between(member_code, start, end)
+    return MemberCheckins(
+        person.name,
+        [(checkin, await store.decisions.last_of(checkin.id)) for checkin in checkins],
+    )
 
 
 def parse_checkin_id(data: str) -> int | None:
@@ -92,15 +111,17 @@ class Decided:
     checkin: CheckinAtCell  # as it was before
     decision: DecisionRecord
     member_told: bool
+    amendment: Amendment | None = None  # the check-in's quarter was closed: what it amended
 
 
 @dataclass(frozen=True)
 class NotDecided:
     """Nothing changed; WHY says what the requester is told."""
 
-    why: Literal["already", "offer_change", "ask_office"]
+    why: Literal["already", "offer_change", "ask_office", "closed"]
     checkin: CheckinAtCell  # as it is now
     last: DecisionRecord | None  # the decision it has, if any
+    closed: ClosedQuarter | None = None  # the check-in's quarter, when it is closed
 
 
 Refused = Literal["not_found", "own"]
@@ -119,7 +140,9 @@ async def decide_checkin(
 ) -> Decided | NotDecided | Refused:
     """WHO, through CHANNEL, gives the check-in the status STATUS: a first decision (its cell's
     secretary or an admin, never its author), or with CHANGE an admin's change of an earlier
-    one. The decision, its record and the message to the member commit together.
+    one. Once the check-in's quarter is closed, only an admin decides, and the decision is an
+    amendment of its figures. The decision, its record, the amendment and the message to the
+    member commit together.
 
     "not_found" also answers a check-in WHO may not decide: a forged button learns nothing.
     """
@@ -128,6 +151,7 @@ async def decide_checkin(
         if checkin is None:
             return "not_found"
         secretary = who.secretary_of(checkin.cell_id)
+        closed = await store.closing.containing(checkin.meeting_starts_at)
         verdict = judge(
             own=checkin.member_person_id == who.person_id,
             admin=who.is_admin,
@@ -135,20 +159,24 @@ async def decide_checkin(
             current=checkin.status,
             wanted=status,
             change=change,
+            closed=closed is not None,
         )
         if verdict == "own":
             return "own"
         if verdict == "not_allowed":
             return "not_found"
         if verdict not in ("decide", "change"):
-            return NotDecided(verdict, checkin, await store.decisions.last_of(checkin_id))
-        by = _decider(who, role_for(verdict, secretary=secretary), channel)
+            last = await store.decisions.last_of(checkin_id)
+            return NotDecided(verdict, checkin, last, closed)
+        role = role_for(verdict, secretary=secretary, closed=closed is not None)
+        by = _decider(who, role, channel)
         decided = await store.checkins.decide(checkin_id, status, by, now, was=checkin.status)
         decision = await store.decisions.last_of(checkin_id)
         # The transaction holds the check-in since it was read: nobody decided it meanwhile.
         assert decision is not None and decision.id == decided
+        amendment = None if closed is None else await amend(store, config, closed, decision)
         told = await _tell_member(store, config, checkin, decision, now)
-    return Decided(checkin, decision, told)
+    return Decided(checkin, decision, told, amendment)
 
 
 def _decider(who: Identity, role: DeciderRole, channel: str) -> Decider:

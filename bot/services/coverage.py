@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import gc
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from datetime import date
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from bot.core.closing import ClosedQuarter, FrozenQuarter
 from bot.core.config import Config
 from bot.core.coverage import (
     OrganizationInfo,
     PairStatus,
     QuarterCoverage,
+    Visit,
     coverage_for_quarter,
+    coverage_of_pairs,
+    required_pairs,
     tally_visits,
 )
 from bot.core.quarters import Quarter
@@ -44,6 +50,9 @@ def collection_paused() -> Iterator[None]:
 
 
 async def _quarter_coverage(store: Store, config: Config, quarter: Quarter) -> QuarterCoverage:
+    closed = await store.closing.closed(quarter)
+    if closed is not None:
+        return await _closed_coverage(store, config, closed)
     tz = config.committee.tz
     start, end = quarter.utc_bounds(tz)
     roster = await store.coverage.roster_shape(quarter.start, quarter.end)
@@ -55,14 +64,45 @@ async def _quarter_coverage(store: Store, config: Config, quarter: Quarter) -> Q
         quarter,
         tz,
         members=roster.members,
-        organizations=await _with_flags(store, quarter, tz, roster.organizations),
+        organizations=await with_flags(store, quarter, tz, roster.organizations),
         assignments=roster.assignments,
         visits=visits,
         minimum_overlap_days=config.coverage.minimum_overlap_days,
     )
 
 
-async def _with_flags(
+async def _closed_coverage(store: Store, config: Config, closed: ClosedQuarter) -> QuarterCoverage:
+    """A closed quarter's coverage: the rule on its frozen inputs, its check-ins amended; with
+    when it was closed and its amendments."""
+    tz, quarter = config.committee.tz, closed.quarter
+    frozen = await store.closing.frozen(quarter)
+    visits = await store.closing.frozen_visits(quarter)
+    coverage = await frozen_coverage(quarter, tz, frozen, [v.visit for v in visits])
+    amendments = await store.closing.amendments_of(quarter)
+    return dataclasses.replace(
+        coverage,
+        closed_at=closed.closed_at.astimezone(tz),
+        amendments=tuple(a._replace(at=a.at.astimezone(tz)) for a in amendments),
+    )
+
+
+async def frozen_coverage(
+    quarter: Quarter, tz: ZoneInfo, frozen: FrozenQuarter, visits: list[Visit]
+) -> QuarterCoverage:
+    """The rule on a closed QUARTER's inputs (FROZEN, VISITS), off the event loop."""
+    return await asyncio.to_thread(
+        coverage_of_pairs,
+        quarter,
+        tz,
+        members=frozen.members,
+        organizations=frozen.organizations,
+        required=frozen.required,
+        assigned=frozen.assigned,
+        visits=visits,
+    )
+
+
+async def with_flags(
     store: Store, quarter: Quarter, tz: ZoneInfo, organizations: list[OrganizationInfo]
 ) -> list[OrganizationInfo]:
     """ORGANIZATIONS with the cells flagged at some time inside QUARTER."""
@@ -102,6 +142,8 @@ async def member_coverage(
     A pair's status depends only on that member's assignments and visits, so the rule runs on
     those alone, not on the whole district's (a city's tens of thousands of visits at every command).
     """
+    if await store.closing.closed(quarter) is not None:
+        return await _closed_member_coverage(store, config, quarter, member_code)
     tz = config.committee.tz
     start, end = quarter.utc_bounds(tz)
     # Once the roster has changed, the whole roster's shape is read again: thousands of rows
@@ -111,19 +153,60 @@ async def member_coverage(
         roster = await store.member_coverage.roster_shape(quarter.start, quarter.end)
     assignments = [a for a in roster.assignments if a.member == member_code]
     codes = {a.organization for a in assignments}
-    organizations = [org for org in roster.organizations if org.code in codes]
-    name = roster.members.get(member_code)
     visits = await store.member_coverage.visits_of_member(
         member_code, start, end, roster.off_roster
     )
-    coverage = coverage_for_quarter(
+    return _member_quarter(
+        quarter,
+        tz,
+        member_code,
+        roster.members.get(member_code),
+        [org for org in roster.organizations if org.code in codes],
+        required_pairs(quarter, assignments, config.coverage.minimum_overlap_days),
+        required_pairs(quarter, assignments, 1),
+        visits,
+    )
+
+
+async def _closed_member_coverage(
+    store: Store, config: Config, quarter: Quarter, member_code: str
+) -> MemberQuarter:
+    """member_coverage of a closed quarter: from its frozen figures."""
+    frozen = await store.closing.frozen(quarter)
+    visits = await store.closing.frozen_visits(quarter, member=member_code)
+    assigned = {pair for pair in frozen.assigned if pair[0] == member_code}
+    codes = {organization for _, organization in assigned}
+    return _member_quarter(
+        quarter,
+        config.committee.tz,
+        member_code,
+        frozen.members.get(member_code),
+        [org for org in frozen.organizations if org.code in codes],
+        {pair for pair in frozen.required if pair[0] == member_code},
+        assigned,
+        [v.visit for v in visits],
+    )
+
+
+def _member_quarter(
+    quarter: Quarter,
+    tz: ZoneInfo,
+    member_code: str,
+    name: str | None,
+    organizations: list[OrganizationInfo],
+    required: AbstractSet[tuple[str, str]],
+    assigned: AbstractSet[tuple[str, str]],
+    visits: list[Visit],
+) -> MemberQuarter:
+    """The rule on one member's pairs and visits."""
+    coverage = coverage_of_pairs(
         quarter,
         tz,
         members={} if name is None else {member_code: name},
         organizations=organizations,
-        assignments=assignments,
+        required=required,
+        assigned=assigned,
         visits=visits,
-        minimum_overlap_days=config.coverage.minimum_overlap_days,
     )
     pairs = next((m.organizations for m in coverage.members if m.code == member_code), [])
     tally = tally_visits(quarter, tz, visits, assigned=set())

@@ -1,21 +1,11 @@
-"""A roster uploaded on the board: kept with its preview, applied once the office says so."""
+"""A roster uploaded on the board: kept with its preview until the office applies it."""
 
 from __future__ import annotations
 
 import secrets
 from datetime import datetime
 
-from bot.core.config import Config
-from bot.core.roster import Roster
-from bot.core.roster_diff import RosterDiff, roster_diff
-from bot.services.roster import apply_roster, current_roster
-from storage.roster import Changes
 from storage.store import Store
-
-
-async def preview(store: Store, config: Config, roster: Roster) -> RosterDiff:
-    """What applying ROSTER would change in the roster as it stands."""
-    return roster_diff(await current_roster(store), roster, config.committee.tz)
 
 
 async def keep_upload(
@@ -42,9 +32,6 @@ async def upload(store: Store, person_id: int, upload_id: str) -> tuple[str, byt
     return name, content, version != await store.web_sessions.roster_changes()
 
 
-async def apply_upload(
-    store: Store, config: Config, upload_id: str, roster: Roster, now: datetime
-) -> Changes:
-    changes = await apply_roster(store, config, roster, now)
+async def forget_upload(store: Store, upload_id: str) -> None:
+    """The upload is applied: its Apply is gone with it."""
     await store.web_sessions.drop_upload(upload_id)
-    return changes

@@ -106,6 +106,11 @@ async def schedule_meeting(
     return Scheduled(meeting, await members_yet_to_visit(store, config, meeting))
 
 
+async def meeting_view(store: Store, meeting_id: int) -> MeetingView | None:
+    """The meeting with its cell and organization, while both are on the roster."""
+    return await store.meetings.view(meeting_id)
+
+
 async def coming_meetings(store: Store, secretary: Identity, now: datetime) -> list[MeetingView]:
     """The secretary's cells' next meetings, soonest first, not cancelled."""
     cell_ids = [cell.id for cell in secretary.cells]

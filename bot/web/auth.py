@@ -1,9 +1,10 @@
 """Who may see the board: sign-in by a one-time link, a session cookie, a form key per session.
 
-Every route but /login, /healthz and the style sheet needs an admin's session: without one,
-the answer is the sign-in page, which shows nothing of the roster. Every POST must carry the
-session's form key (CSRF). Opening a link only shows a Sign in button; pressing it spends the
-link, so a link preview fetched by a chat app does not use it up.
+Every route but /login, /healthz, the style sheet and the channels' webhooks (which check their
+platform's secret instead) needs an admin's session: without one, the answer is the sign-in
+page, which shows nothing of the roster. Every POST must carry the session's form key (CSRF).
+Opening a link only shows a Sign in button; pressing it spends the link, so a link preview
+fetched by a chat app does not use it up.
 """
 
 from __future__ import annotations
@@ -58,9 +59,9 @@ async def security_headers(request: web.Request, handler) -> web.StreamResponse:
 
 @web.middleware
 async def require_admin(request: web.Request, handler) -> web.StreamResponse:
-    if _public(request.path):
-        return await handler(request)
     board = board_of(request)
+    if _public(request.path) or request.path in board.webhooks:
+        return await handler(request)
     session_id = request.cookies.get(SESSION_COOKIE, "")
     admin = session_id and await session_admin(
         board.store, board.config, session_id, board.clock.now()

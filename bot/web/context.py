@@ -39,6 +39,8 @@ class Board:
     # A digest at a city's scale takes seconds and a hundred MB to render: one at a time.
     digest_rendering: asyncio.Lock = field(default_factory=asyncio.Lock)
     templates: jinja2.Environment = field(default_factory=lambda: templates())
+    # The channels' webhook paths it serves: no session there, the platform's secret instead.
+    webhooks: frozenset[str] = frozenset()
 
 
 BOARD = web.AppKey("board", Board)
@@ -79,9 +81,8 @@ def link(path: str, query: Mapping[str, Any] | None = None) -> str:
 
 
 def quarter_label(t: Translator, quarter: Quarter) -> str:
-    """ "Quý IV/2021", as the digest names a quarter."""
-    roman = ("I", "II", "III", "IV")[quarter.number - 1]
-    return t("digest.quarter", roman=roman, year=quarter.year)
+    """ "Quý IV/2021" / "Q4 2021": a page's title."""
+    return t.quarter(quarter, heading=True)
 
 
 def render(

@@ -12,7 +12,7 @@ from aiohttp import web
 from bot.core.board import BoardQuery
 from bot.core.quarters import Quarter
 from bot.reports import coverage_csv, coverage_json
-from bot.services.board import quarter_board, quarters_known
+from bot.services.board import closed_quarters, quarter_board, quarters_known
 from bot.web.context import XLSX, admin_of, attachment, board_of, render, see_other
 
 
@@ -34,12 +34,14 @@ async def quarter_page(request: web.Request) -> web.Response:
     shown = await quarter_board(board.store, board.config, quarter, query, board.coverage)
     now = board.clock.now()
     current = Quarter.at(now, board.config.committee.tz)
+    quarters = await quarters_known(board.store, board.config, now)
     return render(
         request,
         "quarter.html",
         board=shown,
         query=query,
-        quarters=await quarters_known(board.store, board.config, now),
+        quarters=quarters,
+        closed=await closed_quarters(board.store, quarters),
         to_date=now if quarter == current else None,
         here=f"/quarters/{quarter}",
     )

@@ -1,22 +1,30 @@
 """/roster: upload a workbook or a zip of CSV files; see its line problems (nothing changed),
-or a preview of what it would change, with Apply; download the roster as it stands."""
+or a preview of what it would change, with Apply; download the roster as it stands.
+
+The preview is the import's own plan, worked out and not applied, and is said in the lines
+`checkin-bot import` prints (bot.roster.summary), in the admin's language. Reading, working out
+and applying a file are done in a worker process (bot.roster.upload says why)."""
 
 from __future__ import annotations
 
 import asyncio
 import tempfile
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 
 from aiohttp import web
 
-from bot.core.roster import Roster
+from bot.core.config import Config
+from bot.digest.apart import in_worker
 from bot.roster.export import export_roster
 from bot.roster.files import RosterFileError
-from bot.roster.upload import read_upload
+from bot.roster.summary import summary_lines
+from bot.roster.upload import apply_upload, preview_upload
 from bot.services.roster import current_roster
-from bot.services.roster_upload import apply_upload, keep_upload, preview, upload
-from bot.web.context import XLSX, Board, admin_of, attachment, board_of, render
+from bot.services.roster_upload import forget_upload, keep_upload, upload
+from bot.web.context import XLSX, Board, admin_of, attachment, board_of, render, translator
+from storage.roster import Changes
 
 MAX_UPLOAD_MB = 20
 
@@ -26,7 +34,7 @@ async def roster_page(request: web.Request) -> web.Response:
 
 
 def _nothing_yet() -> dict:
-    return {"problems": [], "diff": None, "upload_id": "", "file_name": "", "stale": False,
+    return {"problems": [], "preview": None, "upload_id": "", "file_name": "", "stale": False,
             "applied": None, "message_key": ""}  # fmt: skip
 
 
@@ -41,16 +49,16 @@ async def check_upload(request: web.Request) -> web.Response:
         )
     name = field.filename or "roster"
     content = await asyncio.to_thread(field.file.read)
+    now = board.clock.now()
     try:
-        roster = await _read(board, name, content)
+        changes = await _in_worker(preview_upload, board, name, content, now)
     except RosterFileError as exc:
         return render(
             request, "roster.html", status=422,
             **{**_nothing_yet(), "problems": [str(p) for p in exc.problems], "file_name": name},
         )  # fmt: skip
-    now = board.clock.now()
     upload_id = await keep_upload(board.store, admin_of(request).person_id, name, content, now)
-    return await _preview(request, roster, upload_id, name, stale=False)
+    return _preview(request, changes, now, upload_id, name, stale=False)
 
 
 async def apply(request: web.Request) -> web.Response:
@@ -58,37 +66,62 @@ async def apply(request: web.Request) -> web.Response:
     board = board_of(request)
     form = await request.post()
     upload_id = str(form.get("upload", ""))
-    kept = await upload(board.store, admin_of(request).person_id, upload_id)
+    person_id = admin_of(request).person_id
+    kept = await upload(board.store, person_id, upload_id)
     if kept is None:
         return render(
             request, "roster.html", **{**_nothing_yet(), "message_key": "board.upload_gone"}
         )
     name, content, stale = kept
-    roster = await _read(board, name, content)
     now = board.clock.now()
     if stale:  # someone changed the roster meanwhile: show what this file would change now
-        upload_id = await keep_upload(board.store, admin_of(request).person_id, name, content, now)
-        return await _preview(request, roster, upload_id, name, stale=True)
-    changes = await apply_upload(board.store, board.config, upload_id, roster, now)
+        changes = await _in_worker(preview_upload, board, name, content, now)
+        upload_id = await keep_upload(board.store, person_id, name, content, now)
+        return _preview(request, changes, now, upload_id, name, stale=True)
+    changes = await _in_worker(apply_upload, board, name, content, now)
+    await forget_upload(board.store, upload_id)
+    applied = _said(request, changes, now)
     return render(
-        request, "roster.html", **{**_nothing_yet(), "applied": changes, "file_name": name}
+        request, "roster.html", **{**_nothing_yet(), "applied": applied, "file_name": name}
     )
 
 
-async def _read(board: Board, name: str, content: bytes) -> Roster:
-    # Checking a city's roster takes a while: off the event loop, so the chats go on.
-    return await asyncio.to_thread(read_upload, name, content, board.config.committee.tz)
+async def _in_worker(
+    use: Callable[[Path, Config, str, bytes, datetime], Changes],
+    board: Board,
+    name: str,
+    content: bytes,
+    now: datetime,
+) -> Changes:
+    """USE (preview_upload or apply_upload) on the uploaded file, in the worker process."""
+    return await in_worker(use, _database(board), board.config, name, content, now)
 
 
-async def _preview(
-    request: web.Request, roster: Roster, upload_id: str, name: str, *, stale: bool
+def _database(board: Board) -> Path:
+    # The worker's working directory is not necessarily ours.
+    return Path(board.store.db.path).absolute()
+
+
+def _preview(
+    request: web.Request,
+    changes: Changes,
+    now: datetime,
+    upload_id: str,
+    name: str,
+    *,
+    stale: bool,
 ) -> web.Response:
-    board = board_of(request)
-    diff = await preview(board.store, board.config, roster)
+    preview = _said(request, changes, now) if changes.total else []
     return render(
         request, "roster.html",
-        **{**_nothing_yet(), "diff": diff, "upload_id": upload_id, "file_name": name, "stale": stale},
+        **{**_nothing_yet(), "preview": preview, "upload_id": upload_id, "file_name": name,
+           "stale": stale},
     )  # fmt: skip
+
+
+def _said(request: web.Request, changes: Changes, now: datetime) -> list[str]:
+    """CHANGES, made on NOW's day, as `checkin-bot import` says them, in the admin's language."""
+    return summary_lines(changes, _local_day(now, board_of(request)), translator(request))
 
 
 async def download(request: web.Request) -> web.Response:
@@ -100,12 +133,12 @@ async def download(request: web.Request) -> web.Response:
         # A city's workbook takes seconds to write: off the event loop.
         await asyncio.to_thread(export_roster, roster, path, board.config.committee.tz)
         content = await asyncio.to_thread(path.read_bytes)
-    day = _local_day(board.clock.now(), board)
+    day = _local_day(board.clock.now(), board).isoformat()
     return attachment(content, f"roster-{day}.xlsx", XLSX)
 
 
-def _local_day(now: datetime, board: Board) -> str:
-    return now.astimezone(board.config.committee.tz).date().isoformat()
+def _local_day(now: datetime, board: Board) -> date:
+    return now.astimezone(board.config.committee.tz).date()
 
 
 def routes() -> list[web.RouteDef]:

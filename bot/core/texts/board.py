@@ -38,6 +38,20 @@ TEXTS = {
     "board.flagged_all_visited": ("đã dự hết", "all visited"),
     # -- the quarter ------------------------------------------------------------------------
     "board.to_date": ("tính đến {day}", "to {day}"),
+    # "amendments since: 2" names no noun to agree with the count.
+    "board.closed_mark": ("đã chốt", "closed"),
+    "board.amendments_caption": (
+        "Sửa đổi sau khi chốt số liệu",
+        "Amendments made after the figures were closed",
+    ),
+    "board.amendment_change": ("Thay đổi", "Change"),
+    "board.amendment_by": ("Người quyết định, lúc", "Decided by, at"),
+    "board.closed": (
+        "Số liệu đã chốt lúc {closed}: không thay đổi theo danh sách; sửa đổi sau khi chốt:"
+        " {amendments}.",
+        "Figures closed on {closed}: roster changes no longer alter them; amendments since:"
+        " {amendments}.",
+    ),
     "board.pick_quarter": ("Quý", "Quarter"),
     "board.show": ("Xem", "Show"),
     "board.totals": ("Tổng số", "Totals"),
@@ -127,7 +141,7 @@ TEXTS = {
     "board.col_venue": ("Địa điểm", "Venue"),
     "board.col_difficulties": ("Khó khăn", "Difficulties"),
     "board.visits": ("Các lần dự sinh hoạt", "Visits"),
-    "board.no_visits": ("Chưa có lần điểm danh nào.", "No check-ins yet."),
+    "board.no_visits": ("Chưa có lượt điểm danh nào.", "No check-ins yet."),
     "board.col_meeting": ("Buổi sinh hoạt", "Meeting"),
     "board.col_status": ("Trạng thái", "Status"),
     "board.col_note": ("Nhận xét", "Note"),
@@ -222,16 +236,6 @@ TEXTS = {
     ),
     "board.roster_applied": ("Đã áp dụng {file}:", "{file} applied:"),
     "board.apply": ("Áp dụng", "Apply"),
-    "board.and_more": ("và {count} mục khác", "and {count} more"),
-    "board.kind_members": ("Quận ủy viên", "Members"),
-    "board.kind_organizations": ("Cơ sở đảng", "Organizations"),
-    "board.kind_cells": ("Chi bộ", "Cells"),
-    "board.kind_assignments": ("Phân công", "Assignments"),
-    "board.kind_meetings": ("Buổi sinh hoạt", "Meetings"),
-    "board.change_added": ("thêm {count}", "{count} added"),
-    "board.change_updated": ("sửa {count}", "{count} updated"),
-    "board.change_retired": ("{count} rút khỏi danh sách", "{count} retired"),
-    "board.change_removed": ("bỏ {count}", "{count} removed"),
     # -- signing in -------------------------------------------------------------------------
     "board.sign_in_title": ("Đăng nhập bảng theo dõi", "Sign in to the board"),
     "board.sign_in_how": (

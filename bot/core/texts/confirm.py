@@ -56,12 +56,16 @@ TEXTS = {
     "confirm.button_change_denied": ("Đổi thành: Vắng", "Change to: Absent"),
     # -- an admin's look at one member: /confirm CODE -------------------------------------------
     "confirm.member_header": (
-        "Các lượt điểm danh quý này của đồng chí {member} ({code}):",
-        "Check-ins of {member} ({code}) this quarter:",
+        "Các lượt điểm danh {quarter} của đồng chí {member} ({code}):",
+        "Check-ins of {member} ({code}) in {quarter}:",
     ),
     "confirm.member_none": (
-        "Quý này đồng chí {member} ({code}) chưa điểm danh lần nào.",
-        "{member} ({code}) has no check-in this quarter.",
+        "Trong {quarter}, đồng chí {member} ({code}) chưa điểm danh lần nào.",
+        "{member} ({code}) has no check-in in {quarter}.",
+    ),
+    "confirm.bad_quarter": (
+        '"{text}" không phải là một quý. Gõ /confirm MÃ QUÝ, ví dụ /confirm M07 {example}.',
+        '"{text}" is not a quarter. Send /confirm CODE QUARTER, e.g. /confirm M07 {example}.',
     ),
     "confirm.member_unknown": (
         'Không có Quận ủy viên nào mã "{code}". Gõ /confirm để xem các lượt chờ xác nhận, hoặc'

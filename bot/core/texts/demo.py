@@ -83,6 +83,14 @@ TEXTS = {
         " :time +90d.",
     ),
     "demo.progress": ("⏩ Đồng hồ thử: {now} ({left})", "⏩ Demo clock: {now} ({left})"),
+    "demo.closed": (
+        "[{at}] Bot chốt số liệu {quarter}: từ nay số liệu của quý không thay đổi theo danh"
+        " sách; quyết định muộn của Văn phòng là sửa đổi, có ghi lại. Báo cáo chính thức gửi"
+        " tới Văn phòng.",
+        "[{at}] The bot closes the figures of {quarter}: roster changes no longer alter them;"
+        " the office's late decisions are recorded amendments. The final digest goes to the"
+        " office.",
+    ),
     "demo.time_moved": ("Đồng hồ thử tua tới {now}.", "The demo clock moves to {now}."),
     "demo.to": ("[{at} tin nhắn tới {name}]", "[{at} message to {name}]"),
     "demo.file": ("[tệp đính kèm: {path}]", "[file attached: {path}]"),

@@ -4,13 +4,26 @@ from bot.core.plural import Plural
 
 TEXTS = {
     # -- the message ---------------------------------------------------------------------------
-    # The board's page titles (bot/web/context.py's quarter_label). Every other text has its
-    # quarter from Translator.quarter ("Q4 2021"); until the board calls it too, its English
-    # titles read "Quarter IV/2021".
-    "digest.quarter": ("Quý {roman}/{year}", "Quarter {roman}/{year}"),
     "digest.title": (
         "{committee}\nBáo cáo tổng hợp dự sinh hoạt chi bộ {quarter} (số liệu đến {day})",
         "{committee}\nDigest of cell meeting visits, {quarter} (figures to {day})",
+    ),
+    # Under the title: a closed quarter's digest is final; before, it is preliminary.
+    "digest.final": (
+        "SỐ LIỆU CHÍNH THỨC: đã chốt lúc {closed}; mọi thay đổi sau đó là sửa đổi, có ghi lại.",
+        "FINAL figures: closed on {closed}; any later change is a recorded amendment.",
+    ),
+    "digest.preliminary": (
+        Plural(
+            "SỐ LIỆU SƠ BỘ: còn {count} lượt điểm danh chờ xác nhận; số liệu được chốt ngày"
+            " {closes}."
+        ),
+        Plural(
+            one="PRELIMINARY figures: {count} check-in is still pending; the figures are closed"
+            " on {closes}.",
+            other="PRELIMINARY figures: {count} check-ins are still pending; the figures are"
+            " closed on {closes}.",
+        ),
     ),
     "digest.totals": (
         "Phải dự: {required} · Đã dự: {covered} ({percent}%) · Chờ xác nhận: {pending}"
@@ -62,6 +75,31 @@ TEXTS = {
             other="{count} check-ins are still waiting for their secretaries' confirmation.",
         ),
     ),
+    "digest.pending_closed": (
+        Plural(
+            "Còn {count} lượt điểm danh chưa được quyết định trước khi chốt số liệu; nay chỉ Văn"
+            " phòng Quận ủy quyết định (là sửa đổi sau khi chốt)."
+        ),
+        Plural(
+            one="{count} check-in is still pending: it was not decided before the figures were"
+            " closed; only the committee office decides it now (an amendment).",
+            other="{count} check-ins are still pending: they were not decided before the"
+            " figures were closed; only the committee office decides them now (amendments).",
+        ),
+    ),
+    "digest.amendments": (
+        Plural("Sửa đổi sau khi chốt số liệu ({count}):\n{lines}"),
+        Plural(
+            one="Amendment after closing ({count}):\n{lines}",
+            other="Amendments after closing ({count}):\n{lines}",
+        ),
+    ),
+    "digest.amendment_line": (
+        "{quarter}{member} ở {organization}: {before} → {after} ({by}, {at})",
+        "{quarter}{member} at {organization}: {before} → {after} ({by}, {at})",
+    ),
+    "digest.amendment_of": ("{quarter}: ", "{quarter}: "),
+    "digest.and_earlier": ("… và {count} sửa đổi trước đó", "… and {count} earlier"),
     "digest.none_pending": (
         "Không còn lượt điểm danh nào chờ xác nhận.",
         "No check-in is waiting for confirmation.",
@@ -126,6 +164,10 @@ TEXTS = {
         "The full lists are in the .xlsx workbook. Zalo takes no files from bots: the workbook"
         " and the chart go to the office's Telegram group, or come from the command"
         " checkin-bot digest.",
+    ),
+    "digest.on_the_board": (
+        "Danh sách đầy đủ cũng có trên bảng theo dõi: {address}",
+        "The full lists are on the board too: {address}",
     ),
     # Column headers of the workbook's sheets.
     "digest.sheet_members": ("Quận ủy viên", "Members"),

@@ -43,7 +43,7 @@ TEXTS = {
         "Còn {count} chi bộ nữa.",
         "{count} more.",
     ),
-    "flags.button_more": ("Xem tiếp", "More"),
+    "flags.button_more": ("Xem thêm", "More"),
     "flags.end": (
         "Đã hết danh sách. Gõ /flags để xem lại từ đầu.",
         "That was the whole list. Send /flags to see it again.",

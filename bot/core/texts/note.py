@@ -4,7 +4,7 @@ from bot.core.plural import Plural
 
 TEXTS = {
     "note.none": (
-        "Đồng chí chưa có lần điểm danh nào để nhận xét. Hãy điểm danh tại buổi sinh hoạt"
+        "Đồng chí chưa có lượt điểm danh nào để nhận xét. Hãy điểm danh tại buổi sinh hoạt"
         " (/checkin), sau đó gõ /note.",
         "You have no check-in to write a note on. Check in at a meeting (/checkin), then send"
         " /note.",
@@ -113,10 +113,8 @@ TEXTS = {
         "The photo could not be received, so it was not saved. Please send it again.",
     ),
     "note.photo_gone": (
-        "Lần điểm danh này không còn hiệu lực (bí thư chi bộ đã xác nhận vắng), nên ảnh không"
-        " được lưu.",
-        "That check-in is no longer valid (the secretary marked you absent), so the photo was"
-        " not saved.",
+        "Lượt điểm danh này đã bị ghi vắng nên không còn hiệu lực, và ảnh không được lưu.",
+        "That check-in was marked absent, so it no longer counts and the photo was not saved.",
     ),
     "note.photo_outside": (
         "Ảnh buổi sinh hoạt được gửi kèm nhận xét: sau khi điểm danh, gõ /note rồi gửi ảnh"
@@ -125,9 +123,7 @@ TEXTS = {
         " photos (up to {most}) while writing the note.",
     ),
     "note.gone": (
-        "Lần điểm danh này không còn hiệu lực (bí thư chi bộ đã xác nhận vắng), nên nhận xét"
-        " không được lưu.",
-        "That check-in is no longer valid (the secretary marked you absent), so the note was not"
-        " saved.",
+        "Lượt điểm danh này đã bị ghi vắng nên không còn hiệu lực, và nhận xét không được lưu.",
+        "That check-in was marked absent, so it no longer counts and the note was not saved.",
     ),
 }

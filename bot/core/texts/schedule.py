@@ -65,8 +65,8 @@ TEXTS = {
         " place if it changes, e.g. {dm} 19:30",
     ),
     "schedule.ask_cancel": (
-        "Hủy buổi sinh hoạt {cell} ({when})? Các Quận ủy viên đã báo sẽ dự hoặc chưa dự trong"
-        " quý sẽ được báo.",
+        "Hủy buổi sinh hoạt {cell} ({when})? Các Quận ủy viên đã báo sẽ dự, và những đồng chí"
+        " chưa dự sinh hoạt ở cơ sở đảng này trong quý, sẽ được báo.",
         "Cancel the meeting of {cell} ({when})? The committee members who said they would"
         " attend, or have not visited this quarter, will be told.",
     ),

@@ -2,8 +2,8 @@
 
 TEXTS = {
     "error.not_saved": (
-        "Xin lỗi, bot chưa lưu được thao tác này nên nó chưa có hiệu lực (máy chủ đang gặp trục"
-        " trặc khi ghi dữ liệu). Vui lòng thử lại sau ít phút.",
+        "Xin lỗi, bot chưa lưu được thao tác này nên thao tác chưa có hiệu lực (máy chủ đang gặp"
+        " trục trặc khi ghi dữ liệu). Đồng chí vui lòng thử lại sau ít phút.",
         "Sorry, the bot could not save this just now, so it did not go through (the server is"
         " having trouble writing its data). Please try again in a few minutes.",
     ),
