@@ -5,6 +5,7 @@ must not hold up the chats the bot is answering.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -21,6 +22,7 @@ from bot.core.board_records import (
 from bot.core.coverage import Visit
 from storage.db import Database
 from storage.flags import flagged
+from storage.photos import photo_names
 from storage.timefmt import from_db, maybe_from_db, to_db
 
 # A cell with difficulties: the roster's flag, or a member's note said so (as storage/meetings.py).
@@ -84,7 +86,7 @@ class BoardQueries:
     _VISIT = (
         "SELECT ch.id, m.code, m.full_name, o.code, o.name, c.code, c.name, ch.meeting_starts_at,"
         " ch.checked_in_at, ch.status, ch.decided_at, n.rating, n.steps_kept,"
-        " n.difficulties_raised, coalesce(n.text, '')"
+        f" n.difficulties_raised, coalesce(n.text, ''), {photo_names('ch')}"
         " FROM checkins ch JOIN members m ON m.id = ch.member_id"
         " JOIN cells c ON c.id = ch.cell_id JOIN organizations o ON o.id = c.organization_id"
         " LEFT JOIN notes n ON n.checkin_id = ch.id"
@@ -273,4 +275,5 @@ def _visit(row: Sequence[Any]) -> VisitLine:
         flag(row[12]),
         flag(row[13]),
         row[14],
+        tuple(json.loads(row[15])),
     )

@@ -11,6 +11,7 @@ from typing import Literal, NamedTuple
 
 from storage.closing import amended_status
 from storage.db import Database
+from storage.photos import photo_names
 from storage.timefmt import from_db, maybe_from_db, to_db
 
 Reason = Literal["not_linked", "blocked"]
@@ -54,9 +55,7 @@ class UnreachablePerson(NamedTuple):
 # aliased ch.
 _NOTE_AND_DECISION = (
     "n.rating, n.steps_kept, n.difficulties_raised, n.text,"
-    " d.by_name, d.by_code, d.role, d.decided_at,"
-    " (SELECT json_group_array(p.file_name) FROM"
-    "  (SELECT file_name FROM note_photos WHERE checkin_id = ch.id ORDER BY id) p)"
+    f" d.by_name, d.by_code, d.role, d.decided_at, {photo_names('ch')}"
 )
 _NOTE_AND_DECISION_JOINS = (
     " LEFT JOIN notes n ON n.checkin_id = ch.id"

@@ -15,6 +15,15 @@ from storage.faults import StoreUnavailable
 from storage.timefmt import to_db
 
 
+def photo_names(checkin: str) -> str:
+    """SQL for the file names of the photos of the check-in aliased CHECKIN, in the order they
+    came, as a JSON array."""
+    return (
+        "(SELECT json_group_array(p.file_name) FROM (SELECT file_name FROM note_photos"
+        f" WHERE checkin_id = {checkin}.id ORDER BY id) p)"
+    )
+
+
 class PhotosRepository:
     """A photo's file is written whole under a new name of ours (write), then its row is
     added (add) in the transaction that checks it may be; a file whose row did not follow is
@@ -54,6 +63,13 @@ class PhotosRepository:
     def discard(self, name: str) -> None:
         """Remove the file NAME, written but not added."""
         (self.folder / name).unlink(missing_ok=True)
+
+    async def file(self, name: str) -> Path | None:
+        """The file of the photo named NAME; None when no photo has that name (a name is only
+        looked up, never made into a path, unless the database lists it) or its file is gone."""
+        known = await self.db.fetchval("SELECT 1 FROM note_photos WHERE file_name = ?", (name,))
+        path = self.folder / name
+        return path if known and path.is_file() else None
 
     async def names(self, checkin_id: int) -> list[str]:
         """The file names of the check-in's photos, in the order they came."""

@@ -160,6 +160,7 @@ def test_vietnamese_dates_read_day_first():
 
 # -- one register, one term per thing (#13.7, #13.8) -------------------------------------------
 
+
 def vietnamese_forms() -> list[tuple[str, str]]:
     return [(key, form) for key, (vi, _) in catalog().items() for form in forms(vi)]
 

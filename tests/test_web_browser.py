@@ -27,10 +27,12 @@ from browser import DESKTOP, PHONE, Browser, require_chromium
 from conftest import dump
 from dialogue import World, make_world
 from fakes.telegram_api import FakeTelegram
+from test_dialogue_photos import png
 
 from bot.core.config import Access, Config, Reminders, Storage, Telegram, Web
 from bot.runner import run
 from bot.services.invites import create_invite
+from bot.services.photos import attach_photo
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "bench" / "out" / "board"
@@ -318,3 +320,26 @@ async def test_every_page_fits_a_phone_and_a_desktop(served, browser):
     await browser.open(served.base + "/")
     await browser.screenshot(SCREENSHOTS / "sign-in-phone.png", PHONE)
     assert too_wide == {}
+
+
+async def test_a_visits_photo_shows_on_the_members_page(served, browser):
+    """The picture itself, loaded and decoded under the board's Content-Security-Policy."""
+    world = served.world
+    checkin = await world.store.db.fetchval(
+        "SELECT ch.id FROM checkins ch JOIN members m ON m.id = ch.member_id"
+        " WHERE m.code = 'M07' AND ch.cell_code = 'C0106'"
+    )
+    saved = await attach_photo(world.store, "M07", checkin, png(width=40, height=30), world.now())
+    assert saved.outcome == "saved"
+    await sign_in(served, browser)
+    await browser.open(f"{served.base}/members/M07")
+    sizes = await browser.call(
+        "execute_async_script",
+        """const done = arguments[arguments.length - 1];
+        const images = [...document.querySelectorAll(".photos img")];
+        images.forEach(image => image.scrollIntoView());
+        Promise.all(images.map(image => image.decode().then(() => image.naturalWidth,
+                                                            () => "not shown")))
+            .then(done);""",
+    )
+    assert sizes == [40]

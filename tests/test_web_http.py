@@ -34,6 +34,7 @@ PAGES = [
     "/quarters/2021Q4/digest.xlsx",
     "/quarters/2021Q4/digest.png",
     "/roster/roster.xlsx",
+    "/photos/1-0123456789ab.jpg",  # no such photo: 404 once signed in
     "/no/such/page",
 ]
 POSTS = ["/pending/1", "/roster", "/roster/apply", "/logout"]
@@ -91,7 +92,8 @@ async def test_signed_in_every_page_answers(tmp_path):
     async with open_board(tmp_path) as office:
         await office.sign_in()
         statuses = {path: (await office.get(path)).status for path in PAGES}
-    assert statuses == {**dict.fromkeys(PAGES, 200), "/no/such/page": 404}
+    missing = {"/no/such/page": 404, "/photos/1-0123456789ab.jpg": 404}
+    assert statuses == {**dict.fromkeys(PAGES, 200), **missing}
 
 
 async def test_the_session_cookie_is_httponly_strict_and_the_link_is_stored_as_a_hash(tmp_path):

@@ -63,6 +63,7 @@ class VisitLine:
     steps_kept: bool | None
     difficulties_raised: bool | None
     note: str
+    photos: tuple[str, ...] = ()  # the file names of its photos (storage/photos.py), in order
 
 
 @dataclass(frozen=True)

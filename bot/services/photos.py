@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Literal
 
 from bot.core.photos import MAX_PHOTO_BYTES, MAX_PHOTOS, picture_extension
@@ -54,3 +55,9 @@ async def attach_photo(
         if result.outcome != "saved":
             store.photos.discard(name)
     return result
+
+
+async def photo_file(store: Store, name: str) -> Path | None:
+    """The file of the photo named NAME, for the board to show; None for a name that is no
+    photo's."""
+    return await store.photos.file(name)

@@ -23,7 +23,7 @@ from bot.channels.webhook import OnTheBoard
 from bot.core.clock import Clock
 from bot.core.config import Config, ConfigError
 from bot.services import Store
-from bot.web import auth, health, meetings, pending, people, quarter, roster
+from bot.web import auth, health, meetings, pending, people, photos, quarter, roster
 from bot.web.context import BOARD, Board, render
 from bot.web.roster import MAX_UPLOAD_MB
 
@@ -43,7 +43,7 @@ def board_application(
     )
     paths = webhook_paths(config) if webhooks is not None else {}
     application[BOARD] = Board(config, store, clock, webhooks=frozenset(paths.values()))
-    for module in (auth, health, quarter, people, pending, meetings, roster):
+    for module in (auth, health, quarter, people, photos, pending, meetings, roster):
         application.add_routes(module.routes())
     application.router.add_static("/static/", STATIC)
     if webhooks is not None:

@@ -145,6 +145,14 @@ TEXTS = {
     "board.col_meeting": ("Buổi sinh hoạt", "Meeting"),
     "board.col_status": ("Trạng thái", "Status"),
     "board.col_note": ("Nhận xét", "Note"),
+    "board.photo": (
+        "Ảnh buổi sinh hoạt {number}/{count}",
+        "Photo of the meeting, {number} of {count}",
+    ),
+    "board.photo_not_found": (
+        "Không có ảnh này.",
+        "There is no such photo.",
+    ),
     "board.no_note": ("Chưa có nhận xét", "No note"),
     "board.steps_kept": ("Đúng các bước", "Steps kept"),
     "board.steps_not_kept": ("Chưa đúng các bước", "Steps not kept"),
