@@ -915,16 +915,27 @@ class TimingLock:
         self.held = 0.0
         self._since = 0.0
 
-    async def __aenter__(self) -> None:
+    # Database takes its lock both ways: `async with` and, where it lets go between tries
+    # (a write waiting for another process), acquire() and release().
+    async def acquire(self) -> None:
         started = time.perf_counter()
         await self.lock.acquire()
         self._since = time.perf_counter()
         self.waited[asyncio.current_task()] = self._since - started
         self.acquired += 1
 
-    async def __aexit__(self, *exc: object) -> None:
+    def release(self) -> None:
         self.held += time.perf_counter() - self._since
         self.lock.release()
+
+    def locked(self) -> bool:
+        return self.lock.locked()
+
+    async def __aenter__(self) -> None:
+        await self.acquire()
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.release()
 
 
 @contextlib.contextmanager

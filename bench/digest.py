@@ -41,7 +41,7 @@ from bot.core.message_parts import TEXT_LIMITS
 from bot.digest.chart import write_chart
 from bot.digest.gather import gather_digest
 from bot.digest.text import digest_message
-from bot.digest.workbook import SHEETS, write_workbook
+from bot.digest.workbook import SHEETS, sheet_title, write_workbook
 from bot.services.coverage import quarter_coverage
 from storage.store import Store
 from storage.timefmt import to_db
@@ -252,9 +252,13 @@ async def check_files(config: Config, folder: Path, run: RenderRun) -> list[Figu
         members = await store.db.fetchval("SELECT count(*) FROM members WHERE active")
         coverage = await quarter_coverage(store, config, QUARTER)
     book = load_workbook(run.report["xlsx"], read_only=True)
-    if book.sheetnames != list(SHEETS):
+    titles = {name: sheet_title(name, Translator("vi", config.committee.tz)) for name in SHEETS}
+    if book.sheetnames != list(titles.values()):
         problems.append(f"sheets {book.sheetnames}")
-    counts = {name: sum(1 for _ in book[name].iter_rows(values_only=True)) - 1 for name in SHEETS}
+    counts = {
+        name: sum(1 for _ in book[title].iter_rows(values_only=True)) - 1
+        for name, title in titles.items()
+    }
     book.close()
     if counts["visits"] != visits:
         problems.append(f"{counts['visits']} visit rows for {visits} check-ins")
