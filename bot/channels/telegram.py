@@ -12,7 +12,7 @@ import contextlib
 import logging
 import os
 import time
-from collections.abc import Awaitable, Hashable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -468,29 +468,26 @@ async def send_file(
 ) -> None:
     """PATH in the chat: a picture as a photo, seen in the chat without opening anything (one
     Telegram will not show as a photo, by its size or shape, goes as a file); else a document."""
+
+    async def upload(send: Callable[..., Awaitable[object]], field: str) -> None:
+        with path.open("rb") as file:
+            await send(
+                chat_id,
+                **{field: file},
+                filename=path.name,
+                caption=caption or None,
+                rate_limit_args=retries,
+            )
+
     if path.suffix.lower() in PICTURES:
         try:
-            with path.open("rb") as file:
-                await bot.send_photo(
-                    chat_id,
-                    photo=file,
-                    filename=path.name,
-                    caption=caption or None,
-                    rate_limit_args=retries,
-                )
+            await upload(bot.send_photo, "photo")
             return
         except BadRequest as exc:
             if _is_about_the_chat(exc):
                 raise
             log.warning("telegram would not show %s as a photo (%s): sent as a file", path, exc)
-    with path.open("rb") as file:
-        await bot.send_document(
-            chat_id,
-            document=file,
-            filename=path.name,
-            caption=caption or None,
-            rate_limit_args=retries,
-        )
+    await upload(bot.send_document, "document")
 
 
 def reply_markup(
