@@ -105,17 +105,31 @@ class Browser:
 
     async def follow(self, css: str) -> None:
         """Click a link or a form's button, and wait for the page it leads to."""
-        element = await self.find(css)
-        await self._navigating(element.click)
+        from selenium.webdriver.common.by import By
+
+        await self._navigating(lambda: self.driver.find_element(By.CSS_SELECTOR, css).click())
 
     async def _navigating(self, act) -> None:
+        from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
         from selenium.webdriver.common.by import By
         from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.ui import WebDriverWait
 
         def run() -> None:
-            old = self.driver.find_element(By.TAG_NAME, "html")
-            act()
+            for attempt in (1, 2):
+                old = self.driver.find_element(By.TAG_NAME, "html")
+                try:
+                    act()
+                    break
+                except WebDriverException as exc:
+                    # Chromium now and then replaces the document just after a navigation,
+                    # between finding an element and acting on it ("Node with given id does
+                    # not belong to the document"): act again, once, on the page as shown.
+                    replaced = isinstance(exc, StaleElementReferenceException) or (
+                        "does not belong to the document" in str(exc)
+                    )
+                    if attempt == 2 or not replaced:
+                        raise
             wait = WebDriverWait(self.driver, WAIT_S)
             wait.until(expected_conditions.staleness_of(old))
             wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
