@@ -217,3 +217,20 @@ async def test_in_a_group_a_number_that_answers_no_list_is_chatter(chats):
     await chats.offer("group-1", RATING)
     picked = await chats.read("user-1", "group-1", "2", private=False)
     assert picked == Inbound(CHANNEL, "user-1", "group-1", private=False, choice="note:fair")
+
+
+async def test_the_lists_of_one_reply_are_numbered_on_and_each_line_answered(chats):
+    # /confirm on Zalo: a check-in a message, each with Confirm and Absent, in one reply.
+    first = Message("M07, C0103", (Choice("Xác nhận", "confirm:1"), Choice("Vắng", "absent:1")))
+    second = Message("M09, C0201", (Choice("Xác nhận", "confirm:2"), Choice("Vắng", "absent:2")))
+    await chats.offer(CHAT, first)
+    shown = await chats.offer(CHAT, second, earlier=["confirm:1", "absent:1"])
+
+    assert shown == "M09, C0201\n  3. Xác nhận\n  4. Vắng"
+    picked = [(await chats.read(CHAT, CHAT, str(number))).choice for number in (1, 2, 3, 4)]
+    assert picked == ["confirm:1", "absent:1", "confirm:2", "absent:2"]
+    # The next reply's list starts again at 1, and replaces the whole of this one.
+    await chats.offer(CHAT, RATING)
+    assert (await chats.read(CHAT, CHAT, "1")).choice == "note:good"
+    refused = await chats.read(CHAT, CHAT, "3")
+    assert isinstance(refused, Message) and "từ 1 đến 2" in refused.text

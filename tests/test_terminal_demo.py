@@ -226,8 +226,12 @@ async def test_past_the_quarters_end_the_preliminary_digest_the_closing_and_the_
     assert pending.startswith("Có 7 lượt điểm danh trong toàn quận chờ xác nhận")
     for member in ("Đỗ Thị Thu Hà", "Ngô Thị Bích Ngọc", "Hoàng Thị Lan Anh", "Trịnh Quốc Bảo"):
         assert f"\n{member}\n" in pending
-    decided = answer(transcript, "1", nth=1)  # the last one listed: M07's, at O01
-    assert decided.startswith("Đã xác nhận đồng chí Hoàng Thị Lan Anh dự sinh hoạt")
+    # One reply, one list: each check-in's Confirm and Absent are numbered on (1-2, 3-4, ...).
+    assert [f"  {n}. Xác nhận" in pending for n in (1, 3, 13)] == [True, True, True]
+    decided = answer(transcript, "1", nth=1)  # the first one listed: M07's at C0103, flagged
+    assert decided.startswith(
+        "Đã xác nhận đồng chí Hoàng Thị Lan Anh dự sinh hoạt Chi bộ Tổ dân phố số 5"
+    )
     assert (
         "Số liệu quý IV/2021 đã chốt, nên quyết định này được ghi là sửa đổi sau khi chốt:"
         " Hoàng Thị Lan Anh ở O01: chờ xác nhận → đã dự." in decided

@@ -222,6 +222,28 @@ async def test_a_list_the_bot_sends_unasked_says_that_its_numbers_answer_it(bot)
     assert bot.fake.sent_to("z-m01")[-1] == "Danh sách\n  1. Xác nhận\n  2. Vắng"  # asked for
 
 
+async def test_a_reply_of_several_lists_numbers_them_on_and_each_line_is_answered(tmp_path, fake):
+    """An admin's /confirm: a message per check-in, each with Confirm and Absent. Until one
+    reply made one list, each message said "1. Xác nhận 2. Vắng", and a number answered only
+    the last message's."""
+    bot = await running(tmp_path, fake, access=Access(admins=["M01"]))
+    try:
+        await bot.link("M01", "z-m01")
+        header, first, second, *rest = await bot.says("z-m01", "/confirm", replies=8)
+        assert header.startswith("Có 7 lượt điểm danh trong toàn quận chờ xác nhận")
+        assert first.endswith("\n  1. Xác nhận\n  2. Vắng")
+        assert second.endswith("\n  3. Xác nhận\n  4. Vắng")
+        assert rest[-1].endswith("\n  13. Xác nhận\n  14. Vắng")  # the seventh, the last
+        member = second.split("\n")[0]
+        await listed(bot, "z-m01")
+
+        [decided] = await bot.says("z-m01", "4")  # the second check-in's Absent
+        assert decided.startswith(f"Đã ghi đồng chí {member} vắng ở buổi sinh hoạt")
+    finally:
+        await bot.channel.close()
+        await bot.world.store.close()
+
+
 async def listed(bot: Running, chat_id: str) -> None:
     """Until the chat's list is stored: that comes once the message is out, after the fake
     has it."""

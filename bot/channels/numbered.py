@@ -4,13 +4,16 @@ A number answers the last list the bot sent to that chat, until a newer list rep
 LIST_KEPT has passed. A message without choices in between ("did not understand", a weekly
 suggestion) leaves it: the member's "1" still means what the list said. Only a dialogue that
 asked for typed text after the list takes a number as text. A list sent unasked (the
-outbox's) says that its numbers answer it. The lists live in the store, so a restart between
-question and answer changes nothing.
+outbox's) says that its numbers answer it. The messages of one reply make one list: their
+numbers go on from one message to the next (/confirm's check-ins, each with Confirm and
+Absent, are 1-2, 3-4, ...), so that each line can be answered, not only the last message's.
+The lists live in the store, so a restart between question and answer changes nothing.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -27,10 +30,12 @@ _NUMBER = re.compile(r"\s*(\d{1,9})\.?\s*")
 LIST_KEPT = timedelta(hours=24)
 
 
-def render(message: Message) -> str:
-    """The message's text with its choices as "  1. label" lines under it."""
+def render(message: Message, first: int = 1) -> str:
+    """The message's text with its choices as "  1. label" lines under it (numbered from
+    FIRST)."""
     lines = [message.text] if message.text else []
-    lines += [f"  {number}. {choice.label}" for number, choice in enumerate(message.choices, 1)]
+    numbered = enumerate(message.choices, first)
+    lines += [f"  {number}. {choice.label}" for number, choice in numbered]
     return "\n".join(lines)
 
 
@@ -48,16 +53,31 @@ class NumberedChoices:
     clock: Clock
     channel: str
 
-    async def offer(self, chat_id: str, message: Message, *, unasked: bool = False) -> str:
+    async def offer(
+        self,
+        chat_id: str,
+        message: Message,
+        *,
+        unasked: bool = False,
+        earlier: Sequence[str] = (),
+    ) -> str:
         """Remember MESSAGE as shown in the chat (see remember); return the text to show."""
-        text = await self.shown(chat_id, message, unasked=unasked)
-        await self.remember(chat_id, message)
+        text = await self.shown(chat_id, message, unasked=unasked, earlier=earlier)
+        await self.remember(chat_id, message, earlier)
         return text
 
-    async def shown(self, chat_id: str, message: Message, *, unasked: bool = False) -> str:
-        """MESSAGE as the chat shows it; a list sent UNASKED says which numbers answer it, in
-        the language of the chat's person (a private chat's id is its person's)."""
-        text = render(message)
+    async def shown(
+        self,
+        chat_id: str,
+        message: Message,
+        *,
+        unasked: bool = False,
+        earlier: Sequence[str] = (),
+    ) -> str:
+        """MESSAGE as the chat shows it, its numbers going on from the EARLIER choices of the
+        same reply; a list sent UNASKED says which numbers answer it, in the language of the
+        chat's person (a private chat's id is its person's)."""
+        text = render(message, first=len(earlier) + 1)
         if unasked and message.choices:
             t = await translator_for(self.store, self.config, self.channel, chat_id)
             count = len(message.choices)
@@ -65,12 +85,12 @@ class NumberedChoices:
             text += "\n" + hint
         return text
 
-    async def remember(self, chat_id: str, message: Message) -> None:
-        """MESSAGE's choices become the chat's list; a message without choices leaves the list
-        as it is, noting that it came after it."""
+    async def remember(self, chat_id: str, message: Message, earlier: Sequence[str] = ()) -> None:
+        """MESSAGE's choices, after the EARLIER ones of the same reply, become the chat's list;
+        a message without choices leaves the list as it is, noting that it came after it."""
         conversations = self.store.conversations
         if message.choices:
-            options = [choice.data for choice in message.choices]
+            options = [*earlier, *(choice.data for choice in message.choices)]
             await conversations.put_choices(self.channel, chat_id, options, self.clock.now())
         else:
             await conversations.put_plain(self.channel, chat_id)

@@ -61,9 +61,12 @@ class TerminalPort:
         # Where a file sent in reply is copied, so it can still be opened afterwards: the
         # sender (/report) removes its own copy once it is sent.
         self.keep_in = keep_in
+        self.listed: list[str] = []  # this reply's choices so far: its next numbers follow
 
     async def reply(self, message: Message) -> None:
-        self.screen.show(await self.chats.offer(self.chat_id, message))
+        shown = await self.chats.offer(self.chat_id, message, earlier=self.listed)
+        self.listed += [choice.data for choice in message.choices]
+        self.screen.show(shown)
 
     async def send_file(self, path: Path, caption: str = "") -> None:
         if self.keep_in is not None:

@@ -56,17 +56,24 @@ class ZaloOut:
         self.backoff = backoff
 
     async def send(
-        self, chat_id: str, message: Message, *, retries: int = 0, unasked: bool = False
+        self,
+        chat_id: str,
+        message: Message,
+        *,
+        retries: int = 0,
+        unasked: bool = False,
+        earlier: Sequence[str] = (),
     ) -> None:
-        """MESSAGE with its choices numbered (sent UNASKED: saying that they answer it); they
-        become the chat's list once it is out, so a send that fails leaves the list the person
-        still has on screen. An aside leaves everything as it was."""
+        """MESSAGE with its choices numbered after the EARLIER ones of the same reply (sent
+        UNASKED: saying that they answer it); they become the chat's list once it is out, so a
+        send that fails leaves the list the person still has on screen. An aside leaves
+        everything as it was."""
         if message.aside:
             await self.send_text(chat_id, message.text, retries=retries)
             return
-        text = await self.chats.shown(chat_id, message, unasked=unasked)
+        text = await self.chats.shown(chat_id, message, unasked=unasked, earlier=earlier)
         await self.send_text(chat_id, text, retries=retries)
-        await self.chats.remember(chat_id, message)
+        await self.chats.remember(chat_id, message, earlier)
 
     async def send_text(self, chat_id: str, text: str, *, retries: int = 0) -> None:
         """TEXT as it is (the chat's list stays), cut at line ends into parts Zalo accepts."""
@@ -107,10 +114,13 @@ class ZaloPort:
         self.out = out
         self.chat_id = chat_id
         self.user_id = user_id
+        self.listed: list[str] = []  # this reply's choices so far: its next numbers follow
 
     async def reply(self, message: Message) -> None:
         with reply_faults():
-            await self.out.send(self.chat_id, message, retries=REPLY_RETRIES)
+            await self.out.send(self.chat_id, message, retries=REPLY_RETRIES, earlier=self.listed)
+        if not message.aside:
+            self.listed += [choice.data for choice in message.choices]
 
     async def say(self, text: str) -> None:
         """Text that answers no list and replaces none (a refusal, a "please type")."""
