@@ -206,15 +206,24 @@ async def test_a_path_no_channel_serves_yet_or_any_more_is_answered_503():
     webhooks = OnTheBoard()
     taken: list[bytes] = []
 
-    async def receiver(headers, body: bytes) -> int:
-        taken.append(body)
+    async def receiver(headers, body) -> int:
+        taken.append(await body())
         return 200
+
+    class Content:
+        def __init__(self) -> None:
+            self.left = b"{}"
+
+        async def read(self, most: int) -> bytes:
+            given, self.left = self.left[:most], self.left[most:]
+            return given
 
     class Request:  # what OnTheBoard reads of aiohttp's request
         headers: ClassVar[dict[str, str]] = {}
+        content_length = 2
 
-        async def read(self) -> bytes:
-            return b"{}"
+        def __init__(self) -> None:
+            self.content = Content()
 
     assert (await webhooks.receive("/telegram", Request())).status == 503  # not started yet
     served = await webhooks.serve("/telegram", "127.0.0.1:8443", receiver)
@@ -222,3 +231,32 @@ async def test_a_path_no_channel_serves_yet_or_any_more_is_answered_503():
     await served.close()
     assert (await webhooks.receive("/telegram", Request())).status == 503  # stopped
     assert taken == [b"{}"]
+
+
+async def posted_headers(base: str, path: str, headers: dict[str, str]) -> bytes:
+    """The answer to a POST of PATH whose headers are sent and its body never: only a server
+    that answers from the headers alone answers at all."""
+    host, port = base.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    lines = [f"POST {path} HTTP/1.1", f"Host: {host}", *(f"{k}: {v}" for k, v in headers.items())]
+    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+    await writer.drain()
+    try:
+        return await asyncio.wait_for(reader.readline(), 10)
+    finally:
+        writer.close()
+
+
+async def test_a_stranger_is_refused_on_the_headers_alone_and_a_huge_update_refused(hooked):
+    # Without the secret: 403 before a byte of the (announced, never sent) body is read.
+    big = {"Content-Type": "application/json", "Content-Length": str(50 * 1024 * 1024)}
+    for path in ("/telegram", "/zalo"):
+        assert await posted_headers(hooked.base, path, big) == b"HTTP/1.1 403 Forbidden\r\n"
+    # With it, an update of more than a megabyte (the board's server takes rosters of more):
+    # refused as too large, and nothing is handled.
+    before = await hooked.world.store.db.fetchval("SELECT count(*) FROM updates_seen")
+    update = help_update(hooked.telegram, 1101)
+    update["message"]["text"] = "/help " + "x" * (1024 * 1024)
+    assert await hooked.telegram_post(update, SECRET) == 413
+    assert await hooked.world.store.db.fetchval("SELECT count(*) FROM updates_seen") == before
+    assert hooked.telegram.sent_to(1101) == []

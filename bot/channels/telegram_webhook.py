@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from telegram import Update
 from telegram.ext import Application
 
-from bot.channels.webhook import Receiver, secret_matches
+from bot.channels.webhook import BodyReader, Receiver, secret_matches
 
 log = logging.getLogger(__name__)
 
@@ -21,11 +21,11 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 def telegram_receiver(secret: str, application: Application) -> Receiver:
     """The webhook's receiver: an update goes on the Application's queue, answered 200."""
 
-    async def receive(headers: Mapping[str, str], body: bytes) -> int:
+    async def receive(headers: Mapping[str, str], body: BodyReader) -> int:
         if not secret_matches(secret, headers.get(SECRET_HEADER, "")):
             return 403
         try:
-            update = Update.de_json(json.loads(body), application.bot)
+            update = Update.de_json(json.loads(await body()), application.bot)
         except (ValueError, TypeError, KeyError) as exc:
             log.warning("telegram webhook: a body that is not an update (%s) refused", exc)
             return 400

@@ -1,7 +1,8 @@
 """Webhooks: a platform POSTs each update to a path of ours, with a secret in a header.
 
-A channel's webhook is a Receiver: the request's headers and body in, an HTTP status out, with
-nothing of a web framework in it. Where it is served is the host's WebhookPlace: when `run`
+A channel's webhook is a Receiver: the request's headers and a way to read its body in, an HTTP
+status out, with nothing of a web framework in it. The body is read only once the secret is
+found good, and only up to BODY_LIMIT: a stranger's POST costs no more than its headers. Where it is served is the host's WebhookPlace: when `run`
 serves the office's board, on the board's server at the webhook's path (OnTheBoard: one port
 behind the reverse proxy); else on a server of its own at the channel's `webhook_listen`
 (OwnServers). Both are aiohttp's, the board's server.
@@ -15,8 +16,14 @@ from typing import Protocol
 
 from aiohttp import web
 
-# Headers (looked up without regard to case, as web servers give them) and body -> status.
-Receiver = Callable[[Mapping[str, str], bytes], Awaitable[int]]
+# An update is a few kilobytes; the board's server takes roster uploads of megabytes, so its
+# own limit is no webhook's.
+BODY_LIMIT = 1024 * 1024
+
+# Headers (looked up without regard to case, as web servers give them) and a reader of the
+# body -> status.
+BodyReader = Callable[[], Awaitable[bytes]]
+Receiver = Callable[[Mapping[str, str], BodyReader], Awaitable[int]]
 
 
 def secret_matches(expected: str, given: str) -> bool:
@@ -37,7 +44,19 @@ class WebhookPlace(Protocol):
 
 async def answer(receiver: Receiver, request: web.Request) -> web.Response:
     """REQUEST, a platform's POST, as RECEIVER takes it."""
-    status = await receiver(request.headers, await request.read())
+
+    async def body() -> bytes:
+        """The request's body; 413 when it is longer than BODY_LIMIT (nothing more is read)."""
+        if (request.content_length or 0) > BODY_LIMIT:
+            raise web.HTTPRequestEntityTooLarge(BODY_LIMIT, request.content_length or 0)
+        read = b""
+        while chunk := await request.content.read(BODY_LIMIT + 1 - len(read)):
+            read += chunk
+            if len(read) > BODY_LIMIT:
+                raise web.HTTPRequestEntityTooLarge(BODY_LIMIT, len(read))
+        return read
+
+    status = await receiver(request.headers, body)
     return web.json_response({"ok": True}) if status == 200 else web.Response(status=status)
 
 

@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.channels.webhook import Receiver, secret_matches
+from bot.channels.webhook import BodyReader, Receiver, secret_matches
 
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 
@@ -18,10 +18,10 @@ SECRET_HEADER = "X-Bot-Api-Secret-Token"
 def zalo_receiver(secret: str, take: Callable[[dict[str, Any]], None]) -> Receiver:
     """The webhook's receiver: TAKE queues an update and returns at once (200)."""
 
-    async def receive(headers: Mapping[str, str], body: bytes) -> int:
+    async def receive(headers: Mapping[str, str], body: BodyReader) -> int:
         if not secret_matches(secret, headers.get(SECRET_HEADER, "")):
             return 403
-        update = update_in(body)
+        update = update_in(await body())
         if update is None:
             return 400
         take(update)
