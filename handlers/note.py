@@ -113,8 +113,8 @@ async def on_text(ctx: Context, state: dict) -> None:
 
 
 async def _finish(ctx: Context, draft: NoteDraft, text: str) -> None:
-    result = await finish_note(ctx.store, ctx.me.member.code, draft, text, ctx.now)
-    await ctx.end_dialogue()
+    dialogue = (ctx.inbound.channel, ctx.inbound.user_id)
+    result = await finish_note(ctx.store, ctx.me.member.code, draft, text, ctx.now, dialogue)
     if result.outcome == "gone" or result.checkin is None:
         await ctx.say("note.gone")
         return

@@ -28,6 +28,7 @@ from disk import SmallDisk, small_disk
 from bot.core.i18n import catalog
 from bot.core.local_time import parse_local_time
 from bot.core.messages import Choice, Inbound, Message
+from storage.faults import StoreUnavailable
 
 NOT_SAVED_VI, NOT_SAVED_EN = catalog()["error.not_saved"]
 
@@ -177,6 +178,37 @@ async def test_a_note_written_on_a_full_disk_is_not_said_to_be_saved(world, disk
     assert await dump(world.store) == before  # no note, and the dialogue still at its last step
     saved = texts(await thanh.send("Chi bộ sinh hoạt đúng quy trình."))
     assert "Tốt" in saved and NOT_SAVED_VI not in saved
+
+
+async def test_a_note_whose_dialogue_cannot_be_ended_is_neither_saved_nor_said_to_be(
+    world, monkeypatch
+):
+    """The note and the end of its dialogue are one write: a failure in either leaves both
+    as they were. (When the dialogue was ended after the note's own transaction, a failure
+    there told the member "not saved" of a note that was.)"""
+    thanh = await world.linked("M01")
+    assert "Đã điểm danh" in texts(await thanh.tap((await thanh.send("/checkin"))[-1].choices[0]))
+    await thanh.send("/note")
+    for step in ("note:rate:good", "note:steps:yes", "note:diff:no"):
+        await thanh.tap(step)
+    before = await dump(world.store)
+    conversations = world.store.conversations
+    clear = conversations.clear
+
+    async def clear_then_fail(channel: str, user_id: str) -> None:
+        await clear(channel, user_id)
+        full = StoreUnavailable("database or disk is full")
+        full.sqlite_errorcode, full.sqlite_errorname = sqlite3.SQLITE_FULL, "SQLITE_FULL"
+        raise full
+
+    monkeypatch.setattr(conversations, "clear", clear_then_fail)
+    reply = texts(await answer(thanh, typed(thanh, "Chi bộ sinh hoạt đúng quy trình.")))
+    monkeypatch.setattr(conversations, "clear", clear)
+
+    assert reply == NOT_SAVED_VI
+    assert await dump(world.store) == before  # no note, and the dialogue still at its last step
+    saved = texts(await thanh.send("Chi bộ sinh hoạt đúng quy trình."))
+    assert saved.startswith("Đã lưu nhận xét") and NOT_SAVED_VI not in saved
 
 
 async def test_a_photo_on_a_full_disk_is_not_said_to_be_saved(world, disk, monkeypatch):

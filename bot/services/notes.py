@@ -79,14 +79,22 @@ class NoteResult:
 
 
 async def finish_note(
-    store: Store, member_code: str, draft: NoteDraft, text: str, now: datetime
+    store: Store,
+    member_code: str,
+    draft: NoteDraft,
+    text: str,
+    now: datetime,
+    dialogue: tuple[str, str],
 ) -> NoteResult:
-    """Write the note in one go; raised difficulties flag the cell for the office to follow."""
+    """Write the note in one go; raised difficulties flag the cell for the office to follow.
+    The DIALOGUE (channel, user id) of the note ends in the same transaction: the note is
+    saved and its dialogue over, or neither (and the member is told it was not saved)."""
     if draft.step != "text" or text_too_long(text):
         raise ValueError(f"note draft not ready to write: step {draft.step}, {len(text)} chars")
     assert draft.rating is not None and draft.steps_kept is not None
     raised = bool(draft.difficulties_raised)
     async with store.db.transaction():
+        await store.conversations.clear(*dialogue)
         # Re-read inside the transaction: the secretary may have denied it since /note.
         checkin = await store.checkins.of_member(member_code, draft.checkin_id)
         if checkin is None or checkin.status == "denied":
