@@ -343,3 +343,5 @@ async def test_a_visits_photo_shows_on_the_members_page(served, browser):
             .then(done);""",
     )
     assert sizes == [40]
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):  # to look at
+        await browser.screenshot(SCREENSHOTS / f"member-photos-{label}.png", size)
