@@ -163,12 +163,18 @@ async def test_status_during_another_process_write_is_answered_without_waiting_f
     assert "Đảng bộ phường Bồ Đề" in status
 
 
-async def test_a_note_written_on_a_full_disk_is_not_said_to_be_saved(world, disk, monkeypatch):
+async def at_the_notes_last_step(world: World) -> Person:
+    """M01, checked in at C0106, with a note rated and waiting for its text."""
     thanh = await world.linked("M01")
     assert "Đã điểm danh" in texts(await thanh.tap((await thanh.send("/checkin"))[-1].choices[0]))
     await thanh.send("/note")
     for step in ("note:rate:good", "note:steps:yes", "note:diff:no"):
         await thanh.tap(step)
+    return thanh
+
+
+async def test_a_note_written_on_a_full_disk_is_not_said_to_be_saved(world, disk, monkeypatch):
+    thanh = await at_the_notes_last_step(world)
     before = await dump(world.store)
 
     with disk_full(world, disk, monkeypatch):
@@ -186,11 +192,7 @@ async def test_a_note_whose_dialogue_cannot_be_ended_is_neither_saved_nor_said_t
     """The note and the end of its dialogue are one write: a failure in either leaves both
     as they were. (When the dialogue was ended after the note's own transaction, a failure
     there told the member "not saved" of a note that was.)"""
-    thanh = await world.linked("M01")
-    assert "Đã điểm danh" in texts(await thanh.tap((await thanh.send("/checkin"))[-1].choices[0]))
-    await thanh.send("/note")
-    for step in ("note:rate:good", "note:steps:yes", "note:diff:no"):
-        await thanh.tap(step)
+    thanh = await at_the_notes_last_step(world)
     before = await dump(world.store)
     conversations = world.store.conversations
     clear = conversations.clear
