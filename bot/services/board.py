@@ -47,7 +47,7 @@ from bot.core.coverage import (
 from bot.core.quarters import Quarter
 from bot.services.agenda import Upcoming, upcoming_meetings
 from bot.services.confirmations import Decided, NotDecided, decide_checkin
-from bot.services.coverage import member_coverage, quarter_coverage
+from bot.services.coverage import member_coverage, quarter_coverage, with_flags
 from bot.services.identity import person_identity
 from storage.store import Store
 
@@ -236,6 +236,9 @@ async def organization_coverage(
     organizations = [org for org in roster.organizations if org.code == code]
     if not organizations:
         return None, []
+    # The quarter's flagged cells, as quarter_coverage counts them (a roster's own flags are
+    # today's only).
+    organizations = await with_flags(store, quarter, tz, organizations)
     assignments = [a for a in roster.assignments if a.organization == code]
     coverage = coverage_for_quarter(
         quarter,

@@ -1,0 +1,43 @@
+"""An organization's page: its flagged cells, visited or not, as the quarter counts them."""
+
+from __future__ import annotations
+
+import re
+
+from board import open_board
+
+from bot.core.quarters import Quarter
+from bot.services.coverage import quarter_coverage
+
+Q4 = Quarter(2021, 4)
+
+
+def difficulties(text: str, cell: str) -> str:
+    """The difficulties cell of CELL's row on an organization's page, its tags stripped."""
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", text, re.S)
+    row = next(
+        (r for r in rows if f'<span class="code">{cell}</span>' in r and "Khó khăn" in r), None
+    )
+    assert row, f"no row for {cell}"
+    column = re.search(r'data-label="Khó khăn">(.*?)</td>', row, re.S)
+    assert column, f"no difficulties column for {cell}"
+    return " ".join(re.sub(r"<[^>]+>", " ", column.group(1)).split())
+
+
+async def test_a_flagged_cell_is_shown_visited_or_not_as_the_quarter_counts_it(tmp_path):
+    async with open_board(tmp_path) as office:
+        world = office.world
+        coverage = await quarter_coverage(world.store, world.config, Q4)
+        await office.sign_in()
+        checked = 0
+        for org in coverage.organizations:
+            if not org.flagged_cells:
+                continue
+            page = await office.get(f"/organizations/{org.code}?quarter=2021Q4")
+            assert "{{" not in page.text  # no template code shown as text
+            for cell in org.flagged_cells:
+                said = difficulties(page.text, cell)
+                visited = cell in org.flagged_visited
+                assert said.endswith("đã dự" if visited else "chưa dự"), (org.code, cell, said)
+                checked += visited
+    assert checked > 0  # the sample has flagged cells visited this quarter
