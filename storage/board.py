@@ -165,7 +165,7 @@ class BoardQueries:
         where = (
             " FROM meetings mt JOIN cells c ON c.id = mt.cell_id AND c.active"
             " JOIN organizations o ON o.id = c.organization_id AND o.active"
-            " WHERE mt.starts_at >= ? AND mt.starts_at < ?"
+            " WHERE mt.starts_at >= ? AND mt.starts_at < ? AND mt.cancelled_at IS NULL"
         )
         params: tuple[Any, ...] = (to_db(start), to_db(end))
         if flagged_only:
@@ -194,7 +194,8 @@ class BoardQueries:
         planned_only: bool = False,
         organization_code: str | None = None,
     ) -> list[MeetingLine]:
-        """Meetings starting in [START, END) of cells on the roster, by time, a page of them."""
+        """Meetings starting in [START, END) of cells on the roster, by time, a page of them;
+        cancelled ones are not coming."""
         where, params = self._meetings_where(
             start, end, flagged_only, planned_only, organization_code
         )

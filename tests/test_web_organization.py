@@ -8,6 +8,7 @@ from board import open_board
 
 from bot.core.quarters import Quarter
 from bot.services.coverage import quarter_coverage
+from storage.timefmt import to_db
 
 Q4 = Quarter(2021, 4)
 
@@ -41,3 +42,25 @@ async def test_a_flagged_cell_is_shown_visited_or_not_as_the_quarter_counts_it(t
                 assert said.endswith("đã dự" if visited else "chưa dự"), (org.code, cell, said)
                 checked += visited
     assert checked > 0  # the sample has flagged cells visited this quarter
+
+
+def meetings_counted(text: str) -> int:
+    found = re.search(r"(\d+) buổi sinh hoạt\.", text)
+    assert found, "no count of meetings on the page"
+    return int(found.group(1))
+
+
+async def test_a_cancelled_meeting_is_not_among_the_coming_ones(tmp_path):
+    async with open_board(tmp_path) as office:
+        world = office.world
+        await office.sign_in()
+        before = await office.get("/meetings")
+        meeting, secretary = await world.store.db.fetchone(
+            "SELECT mt.id, c.secretary_id FROM meetings mt JOIN cells c ON c.id = mt.cell_id"
+            " WHERE mt.starts_at > ? AND c.secretary_id IS NOT NULL ORDER BY mt.starts_at LIMIT 1",
+            (to_db(world.now()),),
+        )
+        assert await world.store.meetings.cancel(meeting, secretary, world.now())
+
+        after = await office.get("/meetings")
+    assert meetings_counted(after.text) == meetings_counted(before.text) - 1
