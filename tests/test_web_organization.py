@@ -64,3 +64,25 @@ async def test_a_cancelled_meeting_is_not_among_the_coming_ones(tmp_path):
 
         after = await office.get("/meetings")
     assert meetings_counted(after.text) == meetings_counted(before.text) - 1
+
+
+async def test_a_decision_on_the_board_says_whether_the_member_was_told(tmp_path):
+    """As in chat: "told" only when the member's message went to a chat the bot can reach."""
+    async with open_board(tmp_path) as office:
+        world = office.world
+        await office.sign_in()
+        rows = await world.store.db.fetchall(
+            "SELECT ch.id, m.code, m.full_name FROM checkins ch JOIN members m"
+            " ON m.id = ch.member_id WHERE ch.status = 'pending' AND m.code != 'M01'"
+            " ORDER BY ch.id LIMIT 2"
+        )
+        (unlinked, _, unlinked_name), (linked, linked_code, linked_name) = rows
+        assert unlinked_name != linked_name
+        await world.linked(linked_code)
+        said = {}
+        for checkin in (unlinked, linked):
+            data = {"decision": "confirm", "csrf": await office.csrf()}
+            said[checkin] = (await office.post(f"/pending/{checkin}", data)).text
+    assert f"Bot không liên lạc được với đồng chí {unlinked_name}" in said[unlinked]
+    assert "đã được báo" not in said[unlinked]
+    assert f"Đồng chí {linked_name} đã được báo." in said[linked]

@@ -298,6 +298,7 @@ DecisionOutcome = Literal["decided", "already", "not_found", "own"]
 class BoardDecision:
     outcome: DecisionOutcome
     checkin: CheckinAtCell | None = None
+    member_told: bool = False  # decided, and the member's message queued to a reachable chat
 
 
 async def decide_pending(
@@ -316,7 +317,8 @@ async def decide_pending(
         return BoardDecision("not_found")
     outcome = await decide_checkin(store, config, who, checkin_id, status, now, "web")
     if isinstance(outcome, Decided):
-        return BoardDecision("decided", await store.checkins.at_cell(checkin_id))
+        checkin = await store.checkins.at_cell(checkin_id)
+        return BoardDecision("decided", checkin, member_told=outcome.member_told)
     if isinstance(outcome, NotDecided):
         return BoardDecision("already", outcome.checkin)
     return BoardDecision(outcome, await store.checkins.at_cell(checkin_id))

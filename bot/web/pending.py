@@ -19,7 +19,8 @@ async def pending(request: web.Request) -> web.Response:
         and len(shown) < 19
         and outcome in ("decided", "already", "own", "not_found")
     ):
-        notice = (outcome, await checkin_shown(board.store, int(shown)))
+        told = request.query.get("told") == "1"
+        notice = (outcome, await checkin_shown(board.store, int(shown)), told)
     return render(request, "pending.html", page=page, notice=notice)
 
 
@@ -35,6 +36,8 @@ async def decide(request: web.Request) -> web.Response:
         board.store, board.config, admin_of(request), int(checkin_id), status, board.clock.now()
     )
     query = {"outcome": decision.outcome, "checkin": checkin_id}
+    if decision.member_told:
+        query["told"] = "1"
     page = str(form.get("page", ""))
     if page.isdigit() and page != "1":
         query["page"] = page

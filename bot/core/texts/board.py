@@ -176,7 +176,6 @@ TEXTS = {
     ),
     "board.col_checked_in": ("Điểm danh lúc", "Checked in"),
     "board.col_decision": ("Quyết định", "Decision"),
-    "board.member_told": ("Đồng chí ấy sẽ nhận được tin báo.", "They will get a message."),
     "board.own_checkin": (
         "Không ai tự xác nhận lượt điểm danh của chính mình; một cán bộ khác của Văn phòng sẽ"
         " xác nhận. Không có gì thay đổi.",
