@@ -92,9 +92,13 @@ async def tell_change(ctx: Context, changed: Changed) -> int:
 
 
 async def confirm_changed(ctx: Context, changed: Changed, reached: int) -> None:
-    """What was done, and how many of those concerned the bot could tell."""
+    """What was done, and how many of those concerned the bot could tell (and could not)."""
     old, new, t = changed.old, changed.new, ctx.t
-    told = t("schedule.change_told", count=reached) if reached else t("schedule.change_told_none")
+    concerned = len(changed.planners) + len(changed.others)
+    lines = [t("schedule.change_told", count=reached)] if reached else []
+    if reached < concerned:
+        lines.append(t("schedule.change_not_told", count=concerned - reached))
+    told = "\n".join(lines) or t("schedule.change_told_none")
     if new is None:
         await ctx.say(
             "schedule.cancelled", cell=old.cell_name, when=t.when(old.starts_at), told=told

@@ -7,6 +7,7 @@ M08 has none, so M07 and M08 are the ones yet to visit.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -122,6 +123,16 @@ async def test_cancel_asks_then_keeps_the_row_and_tells_those_who_would_come(wor
     assert "06/12/2021 16:00" not in texts(await m08.send("/checkin"))
     assert "đã bị hủy" in texts(await m08.tap(f"checkin:{december}"))
     assert dump_but_last_seen(await dump(world.store)) == dump_but_last_seen(before)
+
+
+async def test_cancel_says_who_could_not_be_told_never_that_nobody_was_concerned(world):
+    """Members yet to visit O01 are concerned, and none of them has linked a chat."""
+    secretary = await world.linked("C0101")
+    december = await meeting_id(world, "C0101", "2021-12-06 16:00")
+
+    done = (await cancel(secretary, december))[-1].text
+    assert re.search(r"\n[1-9]\d* Quận ủy viên chưa được báo vì bot không liên lạc được", done)
+    assert "Không có Quận ủy viên nào cần báo" not in done and "Đã báo cho" not in done
 
 
 async def test_no_to_cancelling_changes_nothing(world):

@@ -112,6 +112,18 @@ TEXTS = {
             one="{count} committee member was told.", other="{count} committee members were told."
         ),
     ),
+    "schedule.change_not_told": (
+        Plural(
+            "{count} Quận ủy viên chưa được báo vì bot không liên lạc được (chưa liên kết hoặc"
+            " đã chặn bot)."
+        ),
+        Plural(
+            one="{count} committee member could not be told: the bot cannot reach them (not"
+            " linked, or blocked it).",
+            other="{count} committee members could not be told: the bot cannot reach them (not"
+            " linked, or blocked it).",
+        ),
+    ),
     "schedule.change_told_none": (
         "Không có Quận ủy viên nào cần báo.",
         "There was no committee member to tell.",
