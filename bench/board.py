@@ -36,7 +36,7 @@ import aiohttp
 
 from bench.city import add_checkins, write_roster
 from bench.fakes import fake_telegram_module
-from bench.report import Figure
+from bench.report import Figure, median, p99
 from bot.core.clock import FakeClock
 from bot.core.config import Access, Config, Reminders, Storage, Telegram, Web
 from bot.core.local_time import parse_local_time
@@ -278,7 +278,7 @@ async def _chat_under_load(fake: Any, base: str, cookie: str, upload: Path) -> l
         ms = sorted(t * 1000 for t in times)
         print(
             f"  {name}: median {statistics.median(ms):.1f} ms, p90 {ms[int(len(ms) * 0.9)]:.1f},"
-            f" p99 {_p99(ms):.1f}, max {ms[-1]:.1f}"
+            f" p99 {p99(ms):.1f}, max {ms[-1]:.1f}"
         )
         if name in served:
             pages = served[name]
@@ -288,7 +288,7 @@ async def _chat_under_load(fake: Any, base: str, cookie: str, upload: Path) -> l
         Figure(
             "/status round trip, board idle, median", f"{statistics.median(idle) * 1000:.1f} ms"
         ),
-        Figure("/status round trip, board idle, p99", f"{_p99(idle) * 1000:.1f} ms"),
+        Figure("/status round trip, board idle, p99", f"{p99(idle) * 1000:.1f} ms"),
     ]
     for load in LOADS:
         times, pages = series[load.name], served[load.name]
@@ -297,7 +297,7 @@ async def _chat_under_load(fake: Any, base: str, cookie: str, upload: Path) -> l
                 f"/status round trip, {load.name}, median",
                 f"{statistics.median(times) * 1000:.1f} ms",
             ),
-            Figure(f"/status round trip, {load.name}, p99", f"{_p99(times) * 1000:.1f} ms"),
+            Figure(f"/status round trip, {load.name}, p99", f"{p99(times) * 1000:.1f} ms"),
             Figure(f"board answers, {load.name}", f"{len(pages)}, median {_median(pages)} ms"),
         ]
     return figures
@@ -324,11 +324,7 @@ async def _beside(
 
 
 def _median(values: list[float]) -> str:
-    return f"{statistics.median(values):.0f}" if values else "-"
-
-
-def _p99(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[98]
+    return f"{median(values):.0f}" if values else "-"
 
 
 def _load(load: Load, base: str, cookie: str, stop: Any, done: Any, upload: Path) -> None:

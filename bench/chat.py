@@ -75,7 +75,7 @@ from telegram.ext import (
 
 import bot.channels.telegram as telegram_channel
 from bench.fakes import fake_telegram_module
-from bench.report import Figure
+from bench.report import Figure, p99
 from bot.app import build_app
 from bot.channels.telegram import ALLOWED_UPDATES, TelegramChannel, build_application
 from bot.core.clock import FakeClock
@@ -460,10 +460,6 @@ def captured_logs() -> Iterator[Captured]:
 
 
 # -- statistics ------------------------------------------------------------------------------
-
-
-def p99(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[98]
 
 
 def ms(value: float) -> str:

@@ -49,7 +49,6 @@ from bench.chat import (
     World,
     captured_logs,
     ms,
-    p99,
     round_trip,
     serving,
     tap,
@@ -58,7 +57,7 @@ from bench.chat import (
 from bench.city import QUARTER, SEED, write_roster
 from bench.digest import live_quarter
 from bench.foundation import checked, cli_command, config_args, run_cli
-from bench.report import Figure
+from bench.report import Figure, p99
 from bot.core.clock import FakeClock
 from bot.core.config import Access, Config, Reminders, Storage, Telegram, load_config
 from bot.core.i18n import catalog

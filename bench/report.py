@@ -55,6 +55,10 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def p99(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[98]
+
+
 def seconds(values: list[float]) -> str:
     """Every run, in order, so a slow first run (cold caches) is visible."""
     return " ".join(f"{v:.3f}" for v in values)

@@ -7,6 +7,7 @@ traceback) for each says nothing the first did not, and buries what else happens
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 
 class Outage:
@@ -31,3 +32,8 @@ class Outage:
         if self.failures:
             self.log.info("%s work again (after %d failures)", self.what, self.failures)
             self.failures = 0
+
+
+def backoff_step(backoff: Sequence[float], failures: int) -> float:
+    """The wait after FAILURES failures in a row: BACKOFF's steps, then its last one."""
+    return backoff[min(failures, len(backoff)) - 1]

@@ -152,7 +152,7 @@ class Scheduler:
             now - max(waits) - CHASE_CATCH_UP, now - min(waits)
         )
         decisions += confirmation_chases(pending)
-        admins = await admin_people(self.store, config)
+        admins = await admin_people(self.store, config) if pending else []
         decisions += office_escalations(pending, admins, escalate_after)
         decisions += await self._scheduling_chases(now, reachable, campaigns)
         decisions += await self._member_campaigns(now, reachable, campaigns)

@@ -131,8 +131,7 @@ class Router:
     async def dispatch(
         self, inbound: Inbound, port: Port, store: Store, config: Config, now: datetime
     ) -> None:
-        tz = config.committee.tz
-        ctx = Context(inbound, port, store, config, now, None, Translator("vi", tz))
+        ctx = Context(inbound, port, store, config, now, None, translator_of(None, config))
         try:
             ctx.who = await identify(store, config, inbound.channel, inbound.user_id)
             if ctx.who is not None:

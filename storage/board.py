@@ -23,6 +23,7 @@ from bot.core.coverage import Visit
 from storage.db import Database
 from storage.flags import flagged
 from storage.photos import photo_names
+from storage.roster import ROSTER_VERSION
 from storage.timefmt import from_db, maybe_from_db, to_db
 
 # A cell with difficulties: the roster's flag, or a member's note said so (as storage/meetings.py).
@@ -242,7 +243,7 @@ class BoardQueries:
         the roster's version (migration 0006), a fingerprint of the check-ins' statuses
         (weighted by id, so that two check-ins trading statuses still change it), and how many
         quarters are closed (a closed one is read from its frozen figures)."""
-        roster = await self.db.fetchval("SELECT changes FROM roster_version")
+        roster = await self.db.fetchval(ROSTER_VERSION)
         checkins = await self.db.fetchone(
             "SELECT count(*), coalesce(sum(id * (status = 'confirmed')), 0),"
             " coalesce(sum(id * (status = 'pending')), 0) FROM checkins"

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from bot.core.coverage import AssignmentPeriod, OrganizationInfo, Visit
 from storage.db import Database
 from storage.flags import flag_held
-from storage.roster import on_roster_between
+from storage.roster import ROSTER_VERSION, on_roster_between
 from storage.timefmt import from_db, to_db
 
 
@@ -43,7 +43,7 @@ class CoverageQueries:
         """
         # The version is read first: what is read after it is at least that new, so a change
         # in between only makes the next call read again.
-        version = await self.db.fetchval("SELECT changes FROM roster_version")
+        version = await self.db.fetchval(ROSTER_VERSION)
         key = (version, first, last)
         if self._shape is not None and self._shape[0] == key:
             return self._shape[1]

@@ -28,6 +28,8 @@ from storage.timefmt import from_db, maybe_from_db, to_db
 # Plans worked out while another process kept changing the roster before the last one is
 # worked out under the write lock, so that an import always ends.
 PLANS_OUTSIDE_THE_LOCK = 3
+# The roster's version (migration 0006), for whoever keeps something worked out from it.
+ROSTER_VERSION = "SELECT changes FROM roster_version"
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +167,7 @@ class RosterRepository:
             if not plan.steps:
                 return plan.changes  # nothing to write: no lock to take
             async with self.db.transaction():
-                if await self._version() == plan.version:
+                if await self.version() == plan.version:
                     await self._run(plan)
                     return plan.changes
             log.info("the roster changed while the import was worked out: working it out again")
@@ -178,8 +180,9 @@ class RosterRepository:
         """What apply would change now, worked out the same way and written nowhere."""
         return (await self._plan(roster, now_db, today)).changes
 
-    async def _version(self) -> int:
-        return await self.db.fetchval("SELECT changes FROM roster_version")
+    async def version(self) -> int:
+        """The roster's version (migration 0006): it moves with every change to the roster."""
+        return await self.db.fetchval(ROSTER_VERSION)
 
     async def _run(self, plan: _Plan) -> None:
         for step in plan.steps:
@@ -192,7 +195,7 @@ class RosterRepository:
 
     async def _plan(self, roster: Roster, now_db: str, today: date) -> _Plan:
         # The version is read first: a change after it makes the plan stale, never wrong.
-        version = await self._version()
+        version = await self.version()
         plan = _Plan(version, [], Changes())
         # The first roster says how the district has been: what it lists (and flags) counts
         # from before the bot kept any history; what later ones add counts from their day.

@@ -117,7 +117,3 @@ class WebSessionsRepository:
 
     async def drop_upload(self, upload_id: str) -> None:
         await self.db.execute("DELETE FROM web_uploads WHERE id = ?", (upload_id,))
-
-    async def roster_changes(self) -> int:
-        """The roster's version (migration 0006): it moves with every change to the roster."""
-        return await self.db.fetchval("SELECT changes FROM roster_version")

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from bot.outage import Outage
+from bot.outage import Outage, backoff_step
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,6 @@ async def until_answered(
     wait (USE_BACKOFF: the backoff's next step), or None when waiting will not help (the
     failure is raised)."""
     trouble = Outage(log, what)
-    failures = 0
     while True:
         try:
             result = await call()
@@ -46,8 +45,7 @@ async def until_answered(
             asked = wait_for(exc)
             if asked is None:
                 raise
-            failures += 1
-            wait = backoff[min(failures, len(backoff)) - 1] if asked == USE_BACKOFF else asked
+            wait = backoff_step(backoff, trouble.failures + 1) if asked == USE_BACKOFF else asked
             trouble.failed(exc, f"trying again in {wait:g}s (and on, quietly)")
             await pause(wait)
             continue

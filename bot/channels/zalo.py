@@ -26,7 +26,7 @@ from bot.core.message_parts import TEXT_LIMITS, split_text
 from bot.core.messages import Inbound, Message
 from bot.core.photos import Photo
 from bot.delivery import RetryAfter, TransientError, Unreachable
-from bot.outage import Outage
+from bot.outage import Outage, backoff_step
 from bot.services.identity import translator_for
 from bot.services.updates import SeenUpdates
 
@@ -235,7 +235,6 @@ class ZaloChannel:
         HTTPX_LOG.setLevel(logging.WARNING)
         await self._until_answered("getMe")
         self.app.add_channel(CHANNEL, ZaloSender(self.out))
-        await self._seen.forget_old(self.app.clock.now())
         if self.settings.mode == "webhook":
             await self._start_webhook()
         else:
@@ -294,7 +293,7 @@ class ZaloChannel:
                 updates = await self.api.updates(self.poll_timeout)
             except (ZaloError, ZaloNetworkError) as exc:
                 failures = trouble.failed(exc, "polling again until Zalo answers")
-                await asyncio.sleep(self.backoff[min(failures, len(self.backoff)) - 1])
+                await asyncio.sleep(backoff_step(self.backoff, failures))
                 continue
             except Exception:  # a bug: said in full, and polling goes on
                 log.exception("zalo getUpdates failed")
@@ -338,8 +337,8 @@ class ZaloChannel:
                     log.warning("zalo chat %s: an answer could not go (%s)", chat_id, exc)
                 return
             inbound = understood
-        elif event == IMAGE_RECEIVED and _photo_address(message):
-            photo = Photo(_photo_address(message))
+        elif event == IMAGE_RECEIVED and (address := _photo_address(message)):
+            photo = Photo(address)
             inbound = Inbound(CHANNEL, user_id, chat_id, private, display_name=name, photo=photo)
         else:
             inbound = Inbound(

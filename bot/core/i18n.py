@@ -48,7 +48,6 @@ _MONTHS = {
 # A quarter, one way per language: "quý IV/2021" (as Vietnamese documents number quarters),
 # "Q4 2021".
 _QUARTERS = {"vi": "quý {roman}/{year}", "en": "Q{number} {year}"}
-_ROMAN = ("I", "II", "III", "IV")
 
 
 @cache
@@ -87,7 +86,7 @@ class Translator:
         """A quarter as every text writes it: "quý IV/2021" / "Q4 2021"; as a HEADING (a title,
         the start of a line) "Quý IV/2021"."""
         text = _QUARTERS[self.language].format(
-            roman=_ROMAN[quarter.number - 1], number=quarter.number, year=quarter.year
+            roman=quarter.roman, number=quarter.number, year=quarter.year
         )
         return text[:1].upper() + text[1:] if heading else text
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Literal, get_args
 
 from bot.core.checkins import RATINGS, MemberCheckin, Rating
+from bot.services.dialogues import end_dialogue
 from storage.store import Store
 
 FLOW = "note"
@@ -94,7 +95,7 @@ async def finish_note(
     assert draft.rating is not None and draft.steps_kept is not None
     raised = bool(draft.difficulties_raised)
     async with store.db.transaction():
-        await store.conversations.clear(*dialogue)
+        await end_dialogue(store, *dialogue)
         # Re-read inside the transaction: the secretary may have denied it since /note.
         checkin = await store.checkins.of_member(member_code, draft.checkin_id)
         if checkin is None or checkin.status == "denied":

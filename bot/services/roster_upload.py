@@ -17,7 +17,7 @@ async def keep_upload(
     changed since the preview the office read.
     """
     upload_id = secrets.token_urlsafe(16)
-    version = await store.web_sessions.roster_changes()
+    version = await store.roster.version()
     await store.web_sessions.keep_upload(upload_id, person_id, file_name, content, version, now)
     return upload_id
 
@@ -29,7 +29,7 @@ async def upload(store: Store, person_id: int, upload_id: str) -> tuple[str, byt
     if kept is None:
         return None
     name, content, version = kept
-    return name, content, version != await store.web_sessions.roster_changes()
+    return name, content, version != await store.roster.version()
 
 
 async def forget_upload(store: Store, upload_id: str) -> None:
