@@ -114,13 +114,15 @@ class _Answered:
         except Unreachable as exc:
             self._refused = True
             inbound = self.inbound
+            private = inbound.private  # the chat is its user's: they are out of reach
             log.warning(
-                "%s chat %s refused the answer (%s): marked unreachable",
+                "%s chat %s refused the answer (%s)%s",
                 inbound.channel,
                 inbound.chat_id,
                 exc,
+                ": marked unreachable" if private else "",
             )
-            if inbound.private:  # the chat is its user's: they are out of reach
+            if private:
                 app = self.app
                 await mark_unreachable(app.store, inbound.channel, inbound.user_id, app.clock.now())
         except TransientError as exc:

@@ -484,8 +484,7 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
         return EXIT_BAD_INPUT
     except StoreUnavailable as exc:
         print(
-            f"{config.storage.path}: could not write to the database ({exc}); what this"
-            " command was saving was not saved: try again",
+            f"{config.storage.path}: the database could not be used just now ({exc}): try again",
             file=sys.stderr,
         )
         return EXIT_FAILED

@@ -27,7 +27,7 @@ from bot.core.clock import Clock
 from bot.core.message_parts import parts_for
 from bot.core.messages import Message
 from bot.core.quiet_hours import QuietHours
-from bot.outage import Outage
+from bot.outage import Outage, backoff_step
 from bot.services.health import record_sent
 from bot.services.outbox import payload_message
 from storage.outbox import OutboxItem
@@ -105,7 +105,6 @@ class Delivery:
         self.concurrency = concurrency
         self.storage_backoff = tuple(storage_backoff)
         self._wake = asyncio.Event()
-        self._stopping = False
         self._stopped = asyncio.Event()  # cuts the waits of a fault short
         self._stopped_at = 0.0  # the event loop's time of stop()
         self._dropped_at: datetime | None = None
@@ -119,9 +118,8 @@ class Delivery:
     def stop(self) -> None:
         """Make run() return once the sends in flight are done: no new ones start, and none is
         left between being sent and being marked."""
-        if not self._stopping:
+        if not self._stopped.is_set():
             self._stopped_at = asyncio.get_running_loop().time()
-        self._stopping = True
         self._stopped.set()
         self._wake.set()
 
@@ -133,7 +131,7 @@ class Delivery:
         """Drain until stopped; woken by wake() (SETTLE seconds later) or every IDLE seconds.
         A database that cannot be written is waited out, with one line in the log."""
         try:
-            while not self._stopping:
+            while not self._stopped.is_set():
                 try:
                     await self.drain()
                     await self._note_health()
@@ -159,7 +157,9 @@ class Delivery:
             while True:
                 room = self.concurrency - len(self._sending)
                 # Claims come in batches (one write each), not one per finished send.
-                if not self._stopping and (room >= self.concurrency // 4 or not self._sending):
+                if not self._stopped.is_set() and (
+                    room >= self.concurrency // 4 or not self._sending
+                ):
                     await self._start_sends(room)
                 if not self._sending:
                     return handled
@@ -210,7 +210,11 @@ class Delivery:
             await self._send(self.senders[channel], channel, chat_id, item)
         except Unreachable as exc:
             log.warning(
-                "%s chat %s unreachable (%s): no more messages to it", channel, chat_id, exc
+                "%s chat %s unreachable (%s)%s",
+                channel,
+                chat_id,
+                exc,
+                ": no more messages to it" if account_id is not None else "",
             )
             if account_id is not None:
                 mark = self.store.accounts.mark_unreachable
@@ -255,7 +259,7 @@ class Delivery:
             except STORAGE_FAULTS as exc:
                 failures += 1
                 self._storage.failed(exc, "messages wait until it can be written")
-                if self._stopping and self._since_stop() > STOP_GRACE:
+                if self._stopped.is_set() and self._since_stop() > STOP_GRACE:
                     if sent:
                         log.error(
                             "outbox row %s was sent but could not be marked (%s): the next"
@@ -274,7 +278,7 @@ class Delivery:
         return asyncio.get_running_loop().time() - self._stopped_at
 
     def _storage_wait(self, failures: int) -> float:
-        return self.storage_backoff[min(failures, len(self.storage_backoff)) - 1]
+        return backoff_step(self.storage_backoff, failures)
 
     async def _pause(self, seconds: float) -> None:
         """Wait SECONDS, or less when stop() is called."""

@@ -87,8 +87,11 @@ class NumberedChoices:
 
     async def remember(self, chat_id: str, message: Message, earlier: Sequence[str] = ()) -> None:
         """MESSAGE's choices, after the EARLIER ones of the same reply, become the chat's list;
-        a message without choices leaves the list as it is, noting that it came after it."""
+        a message without choices leaves the list as it is, noting that it came after it; an
+        aside (a refusal, "please type") leaves everything as it was, on every channel."""
         conversations = self.store.conversations
+        if message.aside:
+            return
         if message.choices:
             options = [*earlier, *(choice.data for choice in message.choices)]
             await conversations.put_choices(self.channel, chat_id, options, self.clock.now())
@@ -121,7 +124,7 @@ class NumberedChoices:
             return typed  # in a group, a number that answers no list is chatter, not a mistake
         # A dialogue that asked for typed text after the list (the list is gone, or a message
         # without choices came last) takes "5" as text.
-        text_asked = not options or offered is None or offered.plain_after
+        text_asked = not options or offered.plain_after
         if text_asked and await self.store.conversations.get(self.channel, user_id) is not None:
             return typed
         if not options:
