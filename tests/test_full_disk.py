@@ -160,7 +160,8 @@ async def test_the_delivery_loop_and_the_ticker_wait_out_a_full_disk_and_go_on(b
     await queue_message(world.store, "k:waiting", Message("Chờ"), world.now(), chat=target)
     with caplog.at_level(logging.INFO):
         await asyncio.to_thread(bot.filler.fill)
-        running = asyncio.create_task(delivery.run(idle=0.01, settle=0))
+        # Woken when something is queued, as the app's queueing does: no real timer paces it.
+        running = asyncio.create_task(delivery.run(idle=3600, settle=0))
         try:
             await wait_for(lambda: "outbox writes failing" in caplog.text, "a failed claim")
             for _ in range(3):  # a tick a minute, each failing to write
@@ -173,6 +174,7 @@ async def test_the_delivery_loop_and_the_ticker_wait_out_a_full_disk_and_go_on(b
             await queue_message(
                 world.store, "k:after", Message("Lại được"), world.now(), chat=target
             )
+            delivery.wake()
             await wait_for(
                 lambda: len(fake.sent_to(CHAT)) == 2, "both messages, once space is back"
             )

@@ -74,7 +74,7 @@ async def test_the_digest_workbook_prints_each_sheet_as_the_office_wants(
         assert sheet.oddFooter.center.text.startswith(page)
         assert sheet.freeze_panes == "A2"
     assert book[names[0]].max_row > 10  # the filter covers the rows, not the header alone
-    assert book[names[-1]].max_row >= 1
+    assert book[names[-1]].max_row > 1  # the people the bot cannot reach are listed
 
 
 def test_every_sheet_title_is_a_name_a_spreadsheet_takes():
