@@ -481,8 +481,23 @@ async def test_with_the_board_served_the_digest_and_report_name_the_quarters_pag
         await world.store.close()
 
 
+async def test_without_a_telegram_digest_chat_the_files_are_said_to_come_from_the_command(
+    tmp_path,
+):
+    world = await make_world(
+        tmp_path, Config(access=Access(admins=["M01"], digest_chats=["zalo:office"]))
+    )
+    try:
+        rendered = await render_digest(world.store, world.config, Q4, world.now(), tmp_path)
+    finally:
+        await world.store.close()
+    assert "checkin-bot digest" in rendered.text_only and "Telegram" not in rendered.text_only
+
+
 async def test_report_on_zalo_is_one_message_saying_where_the_files_are(tmp_path):
-    world = await make_world(tmp_path, Config(access=Access(admins=["M01"])))
+    # The office's Telegram group gets the digest's files: the message sends the admin there.
+    access = Access(admins=["M01"], digest_chats=["-1001234567890"])
+    world = await make_world(tmp_path, Config(access=access))
     try:
         person = await world.store.people.by_member_code("M01")
         await world.store.accounts.link("zalo", "z-01", "z-01", person.id, world.now())

@@ -75,7 +75,8 @@ def _read_and_render(
             return await gather_digest(store, config, quarter, now)
 
     t = Translator(language, config.committee.tz)
-    return _render(asyncio.run(read()), t, folder, _on_the_board(config, quarter))
+    on_telegram = any(target.startswith("telegram:") for target in config.access.digest_targets)
+    return _render(asyncio.run(read()), t, folder, _on_the_board(config, quarter), on_telegram)
 
 
 def _on_the_board(config: Config, quarter: Quarter) -> str | None:
@@ -83,7 +84,11 @@ def _on_the_board(config: Config, quarter: Quarter) -> str | None:
     return f"{config.web.link_base}/quarters/{quarter}" if config.web.enabled else None
 
 
-def _render(digest: Digest, t: Translator, folder: Path, board: str | None) -> RenderedDigest:
+def _render(
+    digest: Digest, t: Translator, folder: Path, board: str | None, files_on_telegram: bool
+) -> RenderedDigest:
+    """The digest's files in FOLDER, and its messages; the one for chats without files says
+    where the files are (FILES_ON_TELEGRAM: a Telegram digest chat gets them)."""
     folder.mkdir(parents=True, exist_ok=True)
     xlsx = folder / f"digest-{digest.quarter}.xlsx"
     png = folder / f"digest-{digest.quarter}.png"
@@ -95,7 +100,12 @@ def _render(digest: Digest, t: Translator, folder: Path, board: str | None) -> R
             digest, t, limit=TEXT_LIMITS["telegram"], files_attached=True, board=board
         ),
         text_only=digest_message(
-            digest, t, limit=TEXT_LIMITS["zalo"], files_attached=False, board=board
+            digest,
+            t,
+            limit=TEXT_LIMITS["zalo"],
+            files_attached=False,
+            board=board,
+            files_on_telegram=files_on_telegram,
         ),
         xlsx=xlsx,
         png=png,

@@ -22,12 +22,20 @@ MOST_LISTED = 10
 
 
 def digest_message(
-    digest: Digest, t: Translator, *, limit: int, files_attached: bool, board: str | None = None
+    digest: Digest,
+    t: Translator,
+    *,
+    limit: int,
+    files_attached: bool,
+    board: str | None = None,
+    files_on_telegram: bool = True,
 ) -> str:
     """The digest in at most LIMIT characters; FILES_ATTACHED: the workbook follows it (else
-    the message says where it is); BOARD: the address of the quarter on the office's board,
-    which has the full lists too."""
-    where = t("digest.where_attached" if files_attached else "digest.files_elsewhere")
+    the message says where it is: in a Telegram digest chat when FILES_ON_TELEGRAM, else from
+    the command line); BOARD: the address of the quarter on the office's board, which has the
+    full lists too."""
+    elsewhere = "digest.files_elsewhere" if files_on_telegram else "digest.files_by_command"
+    where = t("digest.where_attached" if files_attached else elsewhere)
     if board:
         where += "\n" + t("digest.on_the_board", address=board)
     for listed in range(MOST_LISTED, -1, -1):

@@ -158,6 +158,13 @@ TEXTS = {
         "The full lists (members, organizations, visits, notes, people the bot cannot reach) are"
         " in the attached workbook.",
     ),
+    # Where no Telegram chat gets the digest: the files only from the command line.
+    "digest.files_by_command": (
+        "Danh sách đầy đủ ở bảng tính .xlsx. Zalo không nhận tệp từ bot: bảng tính và biểu đồ"
+        " lấy bằng lệnh checkin-bot digest.",
+        "The full lists are in the .xlsx workbook. Zalo takes no files from bots: the workbook"
+        " and the chart come from the command checkin-bot digest.",
+    ),
     "digest.files_elsewhere": (
         "Danh sách đầy đủ ở bảng tính .xlsx. Zalo không nhận tệp từ bot: bảng tính và biểu đồ"
         " gửi tới nhóm Telegram của Văn phòng, hoặc lấy bằng lệnh checkin-bot digest.",
